@@ -1,0 +1,368 @@
+// Package text splits news text into tokens and sentences with both byte
+// and code-point offsets, and normalizes strings for matching.
+//
+// Nothing here changes the text it is given: every Token and Sentence points
+// back into the original string, so offsets stay exact. Norm and Fold return
+// new strings meant only for comparisons and keys.
+package text
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Shape is the orthographic class of a token.
+type Shape uint8
+
+// The token shapes.
+const (
+	ShapeOther Shape = iota // symbols and anything else
+	ShapeLower              // all letters lower case: "troops"
+	ShapeTitle              // first letter upper, some lower: "Kherson", "NurPhoto"
+	ShapeUpper              // letters all upper case, two or more: "NATO", "U.S."
+	ShapeNumber             // digits, with inner "," or ".": "30,000", "2.5"
+	ShapeMixed              // letters and digits: "2S7", "G7"
+	ShapePunct              // one punctuation rune
+	ShapeSpace              // never returned by Tokenize; reserved
+)
+
+// Token is one word, number or punctuation mark.
+type Token struct {
+	Text       string // the original text, Text == src[Start:End]
+	Start, End int    // byte offsets
+	CStart     int    // code-point offset of the first rune
+	CEnd       int    // code-point offset after the last rune
+	Shape      Shape
+	// NewlineBefore reports that a line break separates this token from the
+	// previous one.
+	NewlineBefore bool
+	// SpaceBefore reports that white space separates this token from the
+	// previous one.
+	SpaceBefore bool
+}
+
+// IsWord reports whether the token holds letters.
+func (t Token) IsWord() bool {
+	return t.Shape == ShapeLower || t.Shape == ShapeTitle || t.Shape == ShapeUpper || t.Shape == ShapeMixed
+}
+
+// Capitalized reports whether the token starts with an upper-case letter.
+func (t Token) Capitalized() bool { return t.Shape == ShapeTitle || t.Shape == ShapeUpper }
+
+// IsApostrophe reports whether r is an apostrophe or a right single quote.
+func IsApostrophe(r rune) bool { return r == '\'' || r == '\u2019' || r == '\u02bc' }
+
+func isDash(r rune) bool {
+	return r == '-' || r == '\u2010' || r == '\u2011'
+}
+
+// Tokenize splits s into tokens. Words keep inner hyphens ("commander-in-chief")
+// and dotted abbreviations ("U.S."); a possessive "'s" and other clitics are
+// separate tokens; numbers keep inner "," and "." between digits.
+func Tokenize(s string) []Token {
+	toks := make([]Token, 0, len(s)/5+1)
+	cp := 0
+	i := 0
+	space, newline := false, false
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+				newline = true
+			}
+			space = true
+			i += w
+			cp++
+			continue
+		}
+		start, cstart := i, cp
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			i, cp = scanWord(s, i, cp)
+		case IsApostrophe(r) && len(toks) > 0 && !space && toks[len(toks)-1].IsWord():
+			// clitic: 's, 't, 're, 'll, 've, 'd, 'm
+			j, c := i+w, cp+1
+			k, kc := j, c
+			for k < len(s) {
+				r2, w2 := utf8.DecodeRuneInString(s[k:])
+				if !unicode.IsLetter(r2) {
+					break
+				}
+				k += w2
+				kc++
+			}
+			if k > j && k-j <= 3 {
+				i, cp = k, kc
+			} else {
+				i, cp = j, c
+			}
+		default:
+			i += w
+			cp++
+		}
+		t := Token{Text: s[start:i], Start: start, End: i, CStart: cstart, CEnd: cp,
+			SpaceBefore: space, NewlineBefore: newline}
+		t.Shape = shapeOf(t.Text)
+		toks = append(toks, t)
+		space, newline = false, false
+	}
+	return toks
+}
+
+// scanWord scans letters and digits from s[i:], with inner hyphens,
+// apostrophe-free dotted abbreviations and digit group separators.
+func scanWord(s string, i, cp int) (int, int) {
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			i += w
+			cp++
+			continue
+		}
+		if i+w < len(s) {
+			prev, _ := utf8.DecodeLastRuneInString(s[:i])
+			next, nw := utf8.DecodeRuneInString(s[i+w:])
+			switch {
+			case isDash(r) && unicode.IsLetter(prev) && unicode.IsLetter(next):
+				i += w
+				cp++
+				continue
+			case (r == ',' || r == '.') && unicode.IsDigit(prev) && unicode.IsDigit(next):
+				i += w
+				cp++
+				continue
+			case r == '.' && unicode.IsUpper(prev) && unicode.IsUpper(next) && isSingleLetterBefore(s, i):
+				// U.S., U.K.: take the letter and its dot
+				i += w + nw
+				cp += 2
+				if i < len(s) && s[i] == '.' {
+					i++
+					cp++
+				}
+				continue
+			}
+		}
+		break
+	}
+	return i, cp
+}
+
+// isSingleLetterBefore reports whether the word ending at s[:i] has its last
+// letter alone since a dot or the word start ("U" in "U.S").
+func isSingleLetterBefore(s string, i int) bool {
+	_, w := utf8.DecodeLastRuneInString(s[:i])
+	j := i - w
+	if j == 0 {
+		return true
+	}
+	p, _ := utf8.DecodeLastRuneInString(s[:j])
+	return p == '.' || !(unicode.IsLetter(p) || unicode.IsDigit(p))
+}
+
+func shapeOf(w string) Shape {
+	var letters, uppers, digits, others int
+	first := rune(-1)
+	for _, r := range w {
+		if first < 0 {
+			first = r
+		}
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			if unicode.IsUpper(r) {
+				uppers++
+			}
+		case unicode.IsDigit(r):
+			digits++
+		default:
+			others++
+		}
+	}
+	switch {
+	case letters == 0 && digits > 0:
+		return ShapeNumber
+	case letters > 0 && digits > 0:
+		return ShapeMixed
+	case letters == 0:
+		if utf8.RuneCountInString(w) == 1 && unicode.IsPunct(first) {
+			return ShapePunct
+		}
+		return ShapeOther
+	case uppers == letters && letters >= 2:
+		return ShapeUpper
+	case unicode.IsUpper(first):
+		return ShapeTitle
+	case uppers == 0:
+		return ShapeLower
+	}
+	return ShapeOther
+}
+
+// Sentence is a half-open range of tokens and the text range they cover.
+type Sentence struct {
+	First, Last int // token indices [First, Last)
+	Start, End  int // byte offsets
+	CStart      int // code points
+	CEnd        int
+}
+
+// abbreviations never end a sentence when followed by a dot.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "col": true,
+	"lt": true, "sgt": true, "capt": true, "maj": true, "gov": true, "sen": true, "rep": true,
+	"st": true, "jr": true, "sr": true, "vs": true, "inc": true, "corp": true,
+	"co": true, "ltd": true, "jan": true, "feb": true, "mar": true, "apr": true, "jun": true,
+	"jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"adm": true, "pres": true, "rev": true, "mt": true, "ft": true, "approx": true, "etc": false,
+}
+
+// Sentences splits tokens into sentences: at ".", "!", "?" (and closing
+// quotes after them) followed by a capitalized word, a quote or a digit, and
+// at every line break. Headlines and captions are thus sentences of their own.
+func Sentences(toks []Token) []Sentence {
+	var out []Sentence
+	first := 0
+	flush := func(last int) {
+		if last > first {
+			out = append(out, Sentence{First: first, Last: last,
+				Start: toks[first].Start, End: toks[last-1].End,
+				CStart: toks[first].CStart, CEnd: toks[last-1].CEnd})
+		}
+		first = last
+	}
+	for i := range toks {
+		if i > first && toks[i].NewlineBefore {
+			flush(i)
+		}
+		t := toks[i]
+		if t.Text != "." && t.Text != "!" && t.Text != "?" {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && !toks[j].SpaceBefore && isClosing(toks[j].Text) {
+			j++
+		}
+		if j >= len(toks) || toks[j].NewlineBefore {
+			continue // the line break splits
+		}
+		if !toks[j].SpaceBefore {
+			continue
+		}
+		nx := toks[j]
+		r, _ := utf8.DecodeRuneInString(nx.Text)
+		if !(unicode.IsUpper(r) || unicode.IsDigit(r) || isOpening(nx.Text)) {
+			continue
+		}
+		if t.Text == "." && i > 0 && toks[i-1].End == t.Start {
+			p := toks[i-1].Text
+			if abbreviations[strings.ToLower(p)] || (utf8.RuneCountInString(p) == 1 && unicode.IsUpper([]rune(p)[0])) {
+				continue
+			}
+		}
+		flush(j)
+	}
+	flush(len(toks))
+	return out
+}
+
+func isClosing(s string) bool {
+	switch s {
+	case "\"", "\u201d", "'", "\u2019", ")", "]", "\u00bb":
+		return true
+	}
+	return false
+}
+
+func isOpening(s string) bool {
+	switch s {
+	case "\"", "\u201c", "'", "\u2018", "(", "[", "\u00ab":
+		return true
+	}
+	return false
+}
+
+// NormRune maps typographic variants to their ASCII form for matching:
+// NBSP and other spaces to ' ', curly quotes to ' and ", dashes to '-'.
+func NormRune(r rune) rune {
+	switch r {
+	case '\u00a0', '\u2007', '\u202f', '\u2009', '\u200a', '\u2002', '\u2003':
+		return ' '
+	case '\u2018', '\u2019', '\u02bc', '\u2032':
+		return '\''
+	case '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u2033':
+		return '"'
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return '-'
+	}
+	return r
+}
+
+// Norm returns s with NormRune applied and runs of space collapsed.
+func Norm(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	sp := false
+	for _, r := range s {
+		r = NormRune(r)
+		if unicode.IsSpace(r) {
+			sp = true
+			continue
+		}
+		if sp && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		sp = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Lower returns Norm(s) in lower case with accents removed ("Zürich" ->
+// "zurich").
+func Lower(s string) string {
+	s = Norm(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(unicode.ToLower(baseRune(r)))
+	}
+	return b.String()
+}
+
+// baseRune strips common Latin diacritics.
+func baseRune(r rune) rune {
+	if r < 0xC0 {
+		return r
+	}
+	if b, ok := latin[r]; ok {
+		return b
+	}
+	return r
+}
+
+var latin = func() map[rune]rune {
+	m := map[rune]rune{}
+	add := func(base rune, vs string) {
+		for _, v := range vs {
+			m[v] = base
+			m[unicode.ToUpper(v)] = unicode.ToUpper(base)
+		}
+	}
+	add('a', "àáâãäåāăą")
+	add('c', "çćĉċč")
+	add('d', "ďđ")
+	add('e', "èéêëēĕėęě")
+	add('g', "ĝğġģ")
+	add('i', "ìíîïĩīĭįı")
+	add('n', "ñńņňŉ")
+	add('o', "òóôõöøōŏő")
+	add('r', "ŕŗř")
+	add('s', "śŝşšș")
+	add('t', "ţťŧț")
+	add('u', "ùúûüũūŭůűų")
+	add('y', "ýÿŷ")
+	add('z', "źżž")
+	add('l', "ĺļľŀł")
+	return m
+}()
