@@ -17,14 +17,14 @@ type Shape uint8
 
 // The token shapes.
 const (
-	ShapeOther Shape = iota // symbols and anything else
-	ShapeLower              // all letters lower case: "troops"
-	ShapeTitle              // first letter upper, some lower: "Kherson", "NurPhoto"
-	ShapeUpper              // letters all upper case, two or more: "NATO", "U.S."
-	ShapeNumber             // digits, with inner "," or ".": "30,000", "2.5"
-	ShapeMixed              // letters and digits: "2S7", "G7"
-	ShapePunct              // one punctuation rune
-	ShapeSpace              // never returned by Tokenize; reserved
+	ShapeOther  Shape = iota // symbols and anything else
+	ShapeLower               // all letters lower case: "troops"
+	ShapeTitle               // first letter upper, some lower: "Kherson", "NurPhoto"
+	ShapeUpper               // letters all upper case, two or more: "NATO", "U.S."
+	ShapeNumber              // digits, with inner "," or ".": "30,000", "2.5"
+	ShapeMixed               // letters and digits: "2S7", "G7"
+	ShapePunct               // one punctuation rune
+	ShapeSpace               // never returned by Tokenize; reserved
 )
 
 // Token is one word, number or punctuation mark.
