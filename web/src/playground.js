@@ -1,0 +1,60 @@
+// The GraphiQL playground: the schema's docs come from introspection of
+// /graphql on the same origin, and the example operations open in tabs.
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import './playground.css';
+
+import { createElement as h } from 'react';
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import { examples, pathEndsQuery, pathVariables } from './examples.js';
+
+const endpoint = new URL('/graphql', window.location.href).toString();
+
+// fetcher posts one operation to the server. GraphiQL shows whatever comes
+// back, errors included; a network failure becomes a readable error too.
+async function fetcher(params, opts) {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      Accept: 'application/graphql-response+json, application/json',
+      'Content-Type': 'application/json',
+      ...(opts?.headers ?? {}),
+    },
+    body: JSON.stringify(params),
+  });
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 500)}` }] };
+  }
+}
+
+// startTabs returns the example tabs, with the path example's variables set
+// to two real entity IDs when the graph has them.
+async function startTabs() {
+  const tabs = examples.map((e) => ({ query: e.query, variables: e.variables }));
+  try {
+    const res = await fetcher({ query: pathEndsQuery, operationName: 'PathEnds' });
+    const vars = pathVariables(res?.data);
+    const i = examples.findIndex((e) => e.name === 'PathBetween');
+    if (vars && i >= 0) tabs[i].variables = JSON.stringify(vars, null, 2);
+  } catch (err) {
+    console.warn('newsgraph: could not pick path example endpoints:', err);
+  }
+  return tabs;
+}
+
+const container = document.getElementById('graphiql');
+startTabs().then((defaultTabs) => {
+  container.textContent = '';
+  createRoot(container).render(
+    h(GraphiQL, {
+      fetcher,
+      defaultTabs,
+      defaultEditorToolsVisibility: 'variables',
+      shouldPersistHeaders: false,
+    }),
+  );
+});
