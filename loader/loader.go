@@ -1,0 +1,309 @@
+// Package loader reads news articles from files, directories and streams,
+// extracts entities and relations from them in parallel and writes each
+// article, with what was extracted from it, through a Sink.
+//
+// The pipeline has three stages joined by bounded channels: one reader
+// (Source), Workers extractors, and one writer that calls Sink.AddDoc in
+// input order. At most InFlight articles are between the reader and the
+// writer at any time, so memory does not grow with the number of articles,
+// and because writes happen in input order a load that is interrupted and
+// run again ends in the same graph as an uninterrupted one.
+package loader
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/newsgraph/newsgraph/graph"
+)
+
+// Sink stores articles. *graph.Store satisfies it. AddDoc writes one
+// article in one transaction; HasHash reports whether an article with this
+// text hash is stored. Both are called from several goroutines at once
+// (HasHash) or from one (AddDoc).
+type Sink interface {
+	AddDoc(ctx context.Context, d graph.Doc) (graph.AddResult, error)
+	HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error)
+}
+
+// Extractor turns an article into a Doc. It is called from several
+// goroutines at once and must be safe for that.
+type Extractor interface {
+	Extract(a graph.Article) graph.Doc
+}
+
+// ErrExtract is the reason given for an article the Extractor failed on
+// (it panicked); the rest of the load goes on.
+var ErrExtract = errors.New("extraction failed")
+
+// Loader runs the load pipeline. The zero value is not usable: Sink and
+// Extractor must be set.
+type Loader struct {
+	Sink      Sink
+	Extractor Extractor
+	// Workers is the number of extracting goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// InFlight bounds the articles read but not yet written; 0 means
+	// 4*Workers+4.
+	InFlight int
+	// Progress, if set, is called by the writer goroutine after every
+	// article or rejected input with the running totals.
+	Progress func(Progress)
+	// Rejected, if set, is called by the writer goroutine for every
+	// rejected input, in input order.
+	Rejected func(err error)
+}
+
+// Progress is the running total of a load.
+type Progress struct {
+	Records                      int   // articles and rejected inputs handled
+	Bytes                        int64 // input bytes handled
+	Created, Unchanged, Replaced int
+	Rejected                     int
+}
+
+// MaxKeptErrors is how many rejection errors a Summary keeps verbatim;
+// beyond that only the per-reason counts grow.
+const MaxKeptErrors = 100
+
+// Summary is the outcome of a load.
+type Summary struct {
+	Progress
+	Errors   []error        // the first MaxKeptErrors rejections, in input order
+	ByReason map[string]int // rejections per reason (the Err* sentinel's text)
+	Elapsed  time.Duration
+}
+
+// ArticlesPerSecond returns the rate of articles handled.
+func (s Summary) ArticlesPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Records-s.Rejected) / s.Elapsed.Seconds()
+}
+
+// MBPerSecond returns the input rate in MB (10^6 bytes) per second.
+func (s Summary) MBPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Bytes) / 1e6 / s.Elapsed.Seconds()
+}
+
+func (s *Summary) reject(err error) {
+	s.Rejected++
+	if len(s.Errors) < MaxKeptErrors {
+		s.Errors = append(s.Errors, err)
+	}
+	if s.ByReason == nil {
+		s.ByReason = map[string]int{}
+	}
+	reason := "other"
+	if r := Reason(err); r != nil {
+		reason = r.Error()
+	}
+	s.ByReason[reason]++
+}
+
+// LoadFS loads every article under the root of fsys (see Source for the
+// formats). It is Load with a Source reading fsys.
+func (l *Loader) LoadFS(ctx context.Context, fsys fs.FS) (Summary, error) {
+	return l.Load(ctx, &Source{FS: fsys}, ".")
+}
+
+// job is one record on its way through the pipeline.
+type job struct {
+	seq   int
+	rec   Record
+	doc   graph.Doc
+	known bool // the text is already stored: nothing to write
+	err   error
+}
+
+// Load reads paths from src, extracts every article whose text is not yet
+// stored and writes it through the Sink, one article per AddDoc call, in
+// input order. Rejected inputs are counted in the Summary and do not stop
+// the load. Load returns an error only when it could not go on: the
+// context was cancelled, or the Sink failed with an error other than
+// graph.ErrInvalid (which rejects just that article). Everything written
+// before such an error stays written.
+func (l *Loader) Load(ctx context.Context, src *Source, paths ...string) (Summary, error) {
+	if l.Sink == nil || l.Extractor == nil {
+		return Summary{}, errors.New("loader: Sink and Extractor must be set")
+	}
+	if err := src.Validate(); err != nil {
+		return Summary{}, err
+	}
+	workers := l.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	inFlight := l.InFlight
+	if inFlight <= 0 {
+		inFlight = 4*workers + 4
+	}
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	slots := make(chan struct{}, inFlight)
+	jobs := make(chan *job, workers)
+	results := make(chan *job, inFlight)
+	readErr := make(chan error, 1)
+
+	go func() {
+		defer close(jobs)
+		seq := 0
+		readErr <- src.Read(ctx, paths, func(r Record) error {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			j := &job{seq: seq, rec: r}
+			seq++
+			select {
+			case jobs <- j:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				l.work(ctx, j)
+				select {
+				case results <- j:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var sum Summary
+	err := l.write(ctx, results, slots, &sum)
+	cancel()
+	for range results { // let the workers and the reader finish
+	}
+	if rerr := <-readErr; err == nil && rerr != nil && !errors.Is(rerr, context.Canceled) {
+		err = rerr
+	}
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+// work hashes, checks and extracts one record. It runs on a worker.
+func (l *Loader) work(ctx context.Context, j *job) {
+	if j.rec.Err != nil {
+		return
+	}
+	a := &j.rec.Article
+	h := sha256.Sum256([]byte(a.Text))
+	a.Hash = hex.EncodeToString(h[:])
+	if a.Loaded.IsZero() {
+		a.Loaded = time.Now().UTC()
+	}
+	if _, ok, err := l.Sink.HasHash(ctx, a.Hash); err != nil {
+		j.err = err
+		return
+	} else if ok {
+		j.known = true
+		return
+	}
+	j.doc, j.err = l.extract(*a)
+}
+
+func (l *Loader) extract(a graph.Article) (d graph.Doc, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", ErrExtract, p)
+		}
+	}()
+	return l.Extractor.Extract(a), nil
+}
+
+// write is the single writer: it puts results back in input order and
+// stores them.
+func (l *Loader) write(ctx context.Context, results <-chan *job, slots <-chan struct{}, sum *Summary) error {
+	pending := map[int]*job{}
+	next := 0
+	for j := range results {
+		pending[j.seq] = j
+		for {
+			j, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := l.store(ctx, j, sum); err != nil {
+				return err
+			}
+			<-slots
+			if l.Progress != nil {
+				l.Progress(sum.Progress)
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// store handles one record in order.
+func (l *Loader) store(ctx context.Context, j *job, sum *Summary) error {
+	sum.Records++
+	sum.Bytes += int64(j.rec.Bytes)
+	rejectErr := j.rec.Err
+	switch {
+	case rejectErr != nil:
+	case j.err != nil && errors.Is(j.err, ErrExtract):
+		rejectErr = &InputError{Path: j.rec.Origin, Err: j.err}
+	case j.err != nil:
+		return fmt.Errorf("loader: %s: %w", j.rec.Origin, j.err)
+	case j.known:
+		sum.Unchanged++
+		return nil
+	default:
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := l.Sink.AddDoc(ctx, j.doc)
+		if errors.Is(err, graph.ErrInvalid) {
+			rejectErr = &InputError{Path: j.rec.Origin, Err: fmt.Errorf("%w: %w", ErrStore, err)}
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("loader: %s: %w", j.rec.Origin, err)
+		}
+		switch res.Status {
+		case graph.StatusCreated:
+			sum.Created++
+		case graph.StatusReplaced:
+			sum.Replaced++
+		default:
+			sum.Unchanged++
+		}
+		return nil
+	}
+	sum.reject(rejectErr)
+	if l.Rejected != nil {
+		l.Rejected(rejectErr)
+	}
+	return nil
+}
