@@ -33,6 +33,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     sourcemap: false,
     rollupOptions: {
+      // React libraries mark modules "use client"; that means nothing in a
+      // plain browser bundle, so the warning is noise.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
         explore: resolve(import.meta.dirname, 'explore.html'),

@@ -46,13 +46,26 @@ async function startTabs() {
   return tabs;
 }
 
+// firstVisit reports whether GraphiQL has no saved tabs in this browser.
+function firstVisit() {
+  try {
+    return window.localStorage.getItem('graphiql:tabState') === null;
+  } catch {
+    return true;
+  }
+}
+
 const container = document.getElementById('graphiql');
 startTabs().then((defaultTabs) => {
   container.textContent = '';
+  // GraphiQL fills the first tab's variables editor from initialVariables
+  // only, not from defaultTabs; returning visitors keep their saved tabs.
+  const initial = firstVisit() ? { initialVariables: defaultTabs[0].variables } : {};
   createRoot(container).render(
     h(GraphiQL, {
       fetcher,
       defaultTabs,
+      ...initial,
       defaultEditorToolsVisibility: 'variables',
       shouldPersistHeaders: false,
     }),

@@ -1,0 +1,62 @@
+// The operations the pages send are valid against the GraphQL contract in
+// schema/schema.graphql. This needs no server, so it catches drift between
+// the pages and the contract even when the server is not built.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate } from 'graphql';
+import { examples, pathEndsQuery, pathVariables } from '../src/examples.js';
+import { operations } from '../src/explore-queries.js';
+import { splitEvidence, codePointSlice } from '../src/api.js';
+
+const schema = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
+
+function assertValid(name, query) {
+  const errors = validate(schema, parse(query));
+  assert.deepEqual(errors.map((e) => e.message), [], `${name} is not valid against schema.graphql`);
+}
+
+test('playground examples validate against schema.graphql', async (t) => {
+  assert.ok(examples.length >= 4);
+  for (const e of examples) {
+    await t.test(e.name, () => {
+      assertValid(e.name, e.query);
+      assert.match(e.query, new RegExp(`query ${e.name}\\b`), 'the tab title comes from the operation name');
+      if (e.variables) JSON.parse(e.variables);
+    });
+  }
+  assertValid('PathEnds', pathEndsQuery);
+});
+
+test('explore page operations validate against schema.graphql', async (t) => {
+  for (const [name, query] of Object.entries(operations)) {
+    await t.test(name, () => assertValid(name, query));
+  }
+});
+
+test('pathVariables', async (t) => {
+  const conn = (id) => ({ edges: id ? [{ node: { id } }] : [] });
+  const cases = [
+    { name: 'both searches found', data: { a: conn('E1'), b: conn('E2'), person: conn('E3'), place: conn('E4') }, want: { from: 'E1', to: 'E2' } },
+    { name: 'fallbacks', data: { a: conn(null), b: conn(null), person: conn('E3'), place: conn('E4') }, want: { from: 'E3', to: 'E4' } },
+    { name: 'same entity twice', data: { a: conn('E1'), b: conn('E1'), person: conn('E3'), place: conn('E4') }, want: { from: 'E1', to: 'E4' } },
+    { name: 'empty graph', data: { a: conn(null), b: conn(null), person: conn(null), place: conn(null) }, want: null },
+    { name: 'no data', data: null, want: null },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => assert.deepEqual(pathVariables(c.data), c.want));
+  }
+});
+
+test('evidence offsets count code points', async (t) => {
+  const cases = [
+    { name: 'ascii', s: 'The mayor said so.', ss: 100, start: 104, end: 109, want: ['The ', 'mayor', ' said so.'] },
+    { name: 'astral before the span', s: 'a😀 mayor', ss: 0, start: 3, end: 8, want: ['a😀 ', 'mayor', ''] },
+    { name: 'clamped', s: 'short', ss: 10, start: 5, end: 99, want: ['', 'short', ''] },
+    { name: 'reversed', s: 'abc', ss: 0, start: 2, end: 1, want: ['ab', '', 'c'] },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => assert.deepEqual(splitEvidence(c.s, c.ss, c.start, c.end), c.want));
+  }
+  assert.equal(codePointSlice('x😀y', 1, 2), '😀');
+});
