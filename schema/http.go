@@ -1,0 +1,334 @@
+package schema
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+)
+
+// Media types of GraphQL over HTTP.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// HandlerConfig configures Handler. Zero fields take the defaults below.
+type HandlerConfig struct {
+	// Token is the write token that the ingestArticles mutation requires
+	// as "Authorization: Bearer TOKEN"; empty refuses every mutation.
+	Token string
+	// MaxBodyBytes bounds a POST body (default 1 MiB); larger: 413.
+	MaxBodyBytes int64
+	// Timeout bounds one request's execution (default 10s).
+	Timeout time.Duration
+	// Playground, when set, answers a browser's GET (Accept: text/html,
+	// no query parameter) instead of the API.
+	Playground http.Handler
+}
+
+// Default handler limits.
+const (
+	DefaultMaxBodyBytes = 1 << 20
+	DefaultTimeout      = 10 * time.Second
+)
+
+// Handler serves GraphQL over HTTP as the GraphQL-over-HTTP spec says
+// (https://graphql.github.io/graphql-over-http): POST with an
+// application/json body {query, operationName, variables, extensions}; GET
+// with the same as URL parameters (queries only: a mutation over GET is
+// 405); responses in application/json, or application/graphql-response+json
+// when the client accepts it (then request errors are 400). Other methods
+// get 405, other request media types 415, unacceptable Accept headers 406,
+// bodies above the limit 413. A mutation without the write token is 401
+// (403 when the server has no token).
+func (s *Schema) Handler(cfg HandlerConfig) http.Handler {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	h := &handler{s: s, cfg: cfg}
+	if cfg.Token != "" {
+		sum := sha256.Sum256([]byte(cfg.Token))
+		h.tokenSum = sum[:]
+	}
+	return h
+}
+
+type handler struct {
+	s        *Schema
+	cfg      HandlerConfig
+	tokenSum []byte // sha256 of the token; nil: no token
+}
+
+// params are a request's GraphQL parameters.
+type params struct {
+	query, operationName string
+	variables            map[string]any
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+	default:
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		h.writeErr(w, mediaJSON, http.StatusMethodNotAllowed, codeBadRequest, "method "+r.Method+" is not allowed: use GET or POST")
+		return
+	}
+	if r.Method != http.MethodPost && h.cfg.Playground != nil && r.URL.Query().Get("query") == "" && acceptsHTML(r) {
+		h.cfg.Playground.ServeHTTP(w, r)
+		return
+	}
+	media, ok := responseMedia(r.Header.Values("Accept"))
+	if !ok {
+		h.writeErr(w, mediaJSON, http.StatusNotAcceptable, codeBadRequest, "cannot respond in any accepted media type: accept application/json or application/graphql-response+json")
+		return
+	}
+	// Request errors: 400 for application/graphql-response+json; 200 with
+	// errors for application/json, as the spec recommends for legacy clients.
+	reqErrStatus := http.StatusOK
+	if media == mediaGraphQLResponse {
+		reqErrStatus = http.StatusBadRequest
+	}
+
+	var (
+		p   params
+		msg string
+	)
+	if r.Method == http.MethodPost {
+		ct := r.Header.Get("Content-Type")
+		mt, ctParams, err := mime.ParseMediaType(ct)
+		if ct == "" || err != nil || mt != mediaJSON {
+			h.writeErr(w, media, http.StatusUnsupportedMediaType, codeUnsupportedCT, "POST needs Content-Type: application/json")
+			return
+		}
+		if cs, ok := ctParams["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			h.writeErr(w, media, http.StatusUnsupportedMediaType, codeUnsupportedCT, "only the utf-8 charset is supported")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.writeErr(w, media, http.StatusRequestEntityTooLarge, codeBadRequest, "request body is larger than "+strconv.FormatInt(h.cfg.MaxBodyBytes, 10)+" bytes")
+			return
+		}
+		if err != nil {
+			h.writeErr(w, media, http.StatusBadRequest, codeBadRequest, "reading the request body: "+err.Error())
+			return
+		}
+		p, msg = paramsFromJSON(body)
+	} else {
+		p, msg = paramsFromURL(r)
+	}
+	if msg != "" {
+		h.writeErr(w, media, reqErrStatus, codeBadRequest, msg)
+		return
+	}
+
+	prep, errs := h.s.prepare(p.query, p.operationName, p.variables)
+	if errs != nil {
+		h.write(w, media, reqErrStatus, &graphql.Result{Errors: errs})
+		return
+	}
+	if prep.op.Operation == "mutation" {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			h.writeErr(w, media, http.StatusMethodNotAllowed, codeGETMutation, "mutations need POST")
+			return
+		}
+		if h.tokenSum == nil {
+			h.writeErr(w, media, http.StatusForbidden, codeForbidden, "this server does not accept writes (start it with --token or NEWSGRAPH_TOKEN)")
+			return
+		}
+		if !h.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="newsgraph"`)
+			h.writeErr(w, media, http.StatusUnauthorized, codeUnauthorized, "mutations need the server's write token as \"Authorization: Bearer TOKEN\"")
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
+	defer cancel()
+	res := h.s.execute(ctx, prep, Request{
+		Query: p.query, OperationName: p.operationName, Variables: p.variables,
+		Authorized: h.authorized(r),
+	})
+	status := http.StatusOK
+	if res.Data == nil && media == mediaGraphQLResponse {
+		// No data entry: the request failed before execution proper
+		// (variables) or timed out.
+		status = http.StatusBadRequest
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			status = http.StatusGatewayTimeout
+		}
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		for i := range res.Errors {
+			if res.Errors[i].Extensions == nil {
+				res.Errors[i].Extensions = map[string]any{"code": codeTimeout}
+			}
+		}
+	}
+	h.write(w, media, status, res)
+}
+
+// authorized reports whether the request carries the write token, compared
+// in constant time (over hashes, so the length does not leak either).
+func (h *handler) authorized(r *http.Request) bool {
+	if h.tokenSum == nil {
+		return false
+	}
+	auth := r.Header.Get("Authorization")
+	const prefix = "Bearer "
+	if len(auth) <= len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(auth[len(prefix):])))
+	return subtle.ConstantTimeCompare(sum[:], h.tokenSum) == 1
+}
+
+// paramsFromJSON reads a POST body. It returns a message for the client
+// when the body is not a well-formed GraphQL-over-HTTP request.
+func paramsFromJSON(body []byte) (params, string) {
+	var raw map[string]json.RawMessage
+	if len(body) == 0 {
+		return params{}, "the request body is empty: send {\"query\": ...}"
+	}
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return params{}, "the request body is not a JSON object"
+	}
+	var p params
+	q, ok := raw["query"]
+	if !ok {
+		return p, "the request has no query parameter"
+	}
+	if err := json.Unmarshal(q, &p.query); err != nil || isNull(q) {
+		return params{}, "the query parameter must be a string"
+	}
+	if v, ok := raw["operationName"]; ok && !isNull(v) {
+		if err := json.Unmarshal(v, &p.operationName); err != nil {
+			return params{}, "the operationName parameter must be a string or null"
+		}
+	}
+	if v, ok := raw["variables"]; ok && !isNull(v) {
+		if !isObject(v) || json.Unmarshal(v, &p.variables) != nil {
+			return params{}, "the variables parameter must be an object or null"
+		}
+	}
+	if v, ok := raw["extensions"]; ok && !isNull(v) && !isObject(v) {
+		return params{}, "the extensions parameter must be an object or null"
+	}
+	return p, ""
+}
+
+// paramsFromURL reads a GET request's URL parameters.
+func paramsFromURL(r *http.Request) (params, string) {
+	q := r.URL.Query()
+	p := params{query: q.Get("query"), operationName: q.Get("operationName")}
+	if !q.Has("query") {
+		return p, "the request has no query parameter"
+	}
+	if v := q.Get("variables"); v != "" {
+		if !isObject([]byte(v)) || json.Unmarshal([]byte(v), &p.variables) != nil {
+			return params{}, "the variables parameter must be a JSON object"
+		}
+	}
+	if v := q.Get("extensions"); v != "" && !isObject([]byte(v)) {
+		return params{}, "the extensions parameter must be a JSON object"
+	}
+	return p, ""
+}
+
+func isNull(b json.RawMessage) bool { return strings.TrimSpace(string(b)) == "null" }
+
+func isObject(b []byte) bool {
+	s := strings.TrimSpace(string(b))
+	return strings.HasPrefix(s, "{") && json.Valid([]byte(s))
+}
+
+// responseMedia picks the response media type from Accept headers: the
+// first of application/graphql-response+json and application/json the
+// client accepts; application/json for */*, application/* or no Accept.
+func responseMedia(accepts []string) (string, bool) {
+	if len(accepts) == 0 {
+		return mediaJSON, true
+	}
+	wildcard, sawAny := false, false
+	for _, h := range accepts {
+		for _, part := range strings.Split(h, ",") {
+			mt, ps, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			sawAny = true
+			if q, ok := ps["q"]; ok {
+				if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+					continue
+				}
+			}
+			switch mt {
+			case mediaGraphQLResponse, mediaJSON:
+				return mt, true
+			case "*/*", "application/*":
+				wildcard = true
+			}
+		}
+	}
+	if wildcard || !sawAny {
+		return mediaJSON, true
+	}
+	return "", false
+}
+
+// acceptsHTML reports whether a GET comes from a browser asking for a page.
+func acceptsHTML(r *http.Request) bool {
+	for _, h := range r.Header.Values("Accept") {
+		if strings.Contains(h, "text/html") {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) writeErr(w http.ResponseWriter, media string, status int, code, msg string) {
+	h.write(w, media, status, &graphql.Result{Errors: []gqlerrors.FormattedError{requestError(code, msg)}})
+}
+
+func (h *handler) write(w http.ResponseWriter, media string, status int, res *graphql.Result) {
+	body, err := encodeResult(res)
+	if err != nil {
+		h.s.log.Error("encoding a graphql response", "err", err)
+		status = http.StatusInternalServerError
+		body = []byte(`{"errors":[{"message":"internal error encoding the response"}]}`)
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if _, err := w.Write(body); err != nil {
+		h.s.log.Debug("writing a graphql response", "err", err)
+	}
+}
+
+// response is the GraphQL response body. Unlike graphql.Result it leaves
+// out "data" when there is none (a request error), as GraphQL over HTTP
+// asks.
+type response struct {
+	Data   any                        `json:"data,omitempty"`
+	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+}
+
+func encodeResult(res *graphql.Result) ([]byte, error) {
+	return json.Marshal(response{Data: res.Data, Errors: res.Errors})
+}

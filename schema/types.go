@@ -1,0 +1,583 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/graphql-go/graphql"
+
+	"github.com/newsgraph/newsgraph/graph"
+)
+
+// connection is one page of a Relay connection; nodes are graph values.
+type connection struct {
+	nodes   []any
+	cursors []string
+	hasNext bool
+	total   int
+}
+
+type edge struct {
+	cursor string
+	node   any
+}
+
+func newConnection[T any](l graph.List[T]) connection {
+	c := connection{nodes: make([]any, len(l.Items)), cursors: l.Cursors, hasNext: l.HasNext, total: l.Total}
+	for i, it := range l.Items {
+		c.nodes[i] = it
+	}
+	return c
+}
+
+// path is one chain of hops between two entities.
+type path struct{ hops []graph.Hop }
+
+// resolver is graphql-go's resolve function type, shortened.
+type resolver = graphql.FieldResolveFn
+
+func field(t graphql.Output, r resolver) *graphql.Field {
+	return &graphql.Field{Type: t, Resolve: r}
+}
+
+func nn(t graphql.Type) *graphql.NonNull { return graphql.NewNonNull(t) }
+func list(t graphql.Type) *graphql.List  { return graphql.NewList(t) }
+
+// nullable turns "" into null.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+var pageArgs = graphql.FieldConfigArgument{
+	"first": &graphql.ArgumentConfig{Type: graphql.Int},
+	"after": &graphql.ArgumentConfig{Type: graphql.String},
+}
+
+func withPage(extra graphql.FieldConfigArgument) graphql.FieldConfigArgument {
+	out := graphql.FieldConfigArgument{}
+	for k, v := range pageArgs {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+// page reads the first and after arguments: first defaults to 20 and may
+// be at most 100.
+func page(args map[string]any) (graph.Page, int, error) {
+	first := defaultFirst
+	if v, ok := args["first"].(int); ok {
+		first = v
+	}
+	if first < 0 {
+		return graph.Page{}, 0, badInput("first must not be negative, got %d", first)
+	}
+	if first > maxFirst {
+		return graph.Page{}, 0, badInput("first must be at most %d, got %d", maxFirst, first)
+	}
+	after, _ := args["after"].(string)
+	// The store treats First 0 as "none asked"; ask for one and drop it so
+	// that first: 0 still reports totalCount and hasNextPage.
+	return graph.Page{After: after, First: max(first, 1)}, first, nil
+}
+
+// trim cuts a connection to the first n nodes the client asked for.
+func trim(c connection, n int) connection {
+	if len(c.nodes) > n {
+		c.nodes, c.cursors, c.hasNext = c.nodes[:n], c.cursors[:n], true
+	}
+	return c
+}
+
+// parseTime accepts RFC 3339 or YYYY-MM-DD.
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time or a YYYY-MM-DD date", s)
+	}
+	return t, nil
+}
+
+// types holds the object types while the schema is built.
+type types struct {
+	entityType, relationType, ingestStatus *graphql.Enum
+	pageInfo                               *graphql.Object
+
+	article, mention, entity, merge, relation, evidence *graphql.Object
+	neighbor, path, hop, numberMention, stats, ingest   *graphql.Object
+	articleConn, mentionConn, entityConn                *graphql.Object
+	relationConn, numberConn                            *graphql.Object
+	articleInput                                        *graphql.InputObject
+}
+
+func (s *Schema) build() (graphql.Schema, error) {
+	t := &types{}
+	kinds := graphql.EnumValueConfigMap{}
+	for _, k := range graph.Kinds() {
+		kinds[k.String()] = &graphql.EnumValueConfig{Value: k}
+	}
+	t.entityType = graphql.NewEnum(graphql.EnumConfig{Name: "EntityType", Values: kinds})
+	rels := graphql.EnumValueConfigMap{}
+	for _, r := range graph.RelTypes() {
+		rels[r.String()] = &graphql.EnumValueConfig{Value: r}
+	}
+	t.relationType = graphql.NewEnum(graphql.EnumConfig{Name: "RelationType", Values: rels})
+	statuses := graphql.EnumValueConfigMap{
+		"CREATED":   {Value: graph.StatusCreated},
+		"UNCHANGED": {Value: graph.StatusUnchanged},
+		"REPLACED":  {Value: graph.StatusReplaced},
+		"REJECTED":  {Value: graph.AddStatus(0)},
+	}
+	t.ingestStatus = graphql.NewEnum(graphql.EnumConfig{Name: "IngestStatus", Values: statuses})
+
+	t.pageInfo = graphql.NewObject(graphql.ObjectConfig{Name: "PageInfo", Fields: graphql.Fields{
+		"hasNextPage": field(nn(graphql.Boolean), func(p graphql.ResolveParams) (any, error) {
+			return p.Source.(connection).hasNext, nil
+		}),
+		"endCursor": field(graphql.String, func(p graphql.ResolveParams) (any, error) {
+			c := p.Source.(connection)
+			if len(c.cursors) == 0 {
+				return nil, nil
+			}
+			return c.cursors[len(c.cursors)-1], nil
+		}),
+	}})
+
+	empty := func(name string) *graphql.Object {
+		return graphql.NewObject(graphql.ObjectConfig{Name: name, Fields: graphql.Fields{}})
+	}
+	t.article, t.mention, t.entity, t.merge = empty("Article"), empty("Mention"), empty("Entity"), empty("Merge")
+	t.relation, t.evidence, t.neighbor = empty("Relation"), empty("Evidence"), empty("Neighbor")
+	t.path, t.hop, t.numberMention, t.stats = empty("Path"), empty("Hop"), empty("NumberMention"), empty("Stats")
+	t.ingest = empty("IngestResult")
+	t.articleConn = connType(t, "Article", t.article)
+	t.mentionConn = connType(t, "Mention", t.mention)
+	t.entityConn = connType(t, "Entity", t.entity)
+	t.relationConn = connType(t, "Relation", t.relation)
+	t.numberConn = connType(t, "Number", t.numberMention)
+
+	s.articleFields(t)
+	s.mentionFields(t)
+	s.entityFields(t)
+	s.relationFields(t)
+	s.otherFields(t)
+
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: s.queryFields(t)})
+	mutation := graphql.NewObject(graphql.ObjectConfig{Name: "Mutation", Fields: s.mutationFields(t)})
+	gs, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: mutation})
+	if err != nil {
+		return graphql.Schema{}, err
+	}
+	// graphql-go builds an enum's lookup maps lazily and without a lock;
+	// build them now, before concurrent requests race to.
+	for _, e := range []*graphql.Enum{t.entityType, t.relationType, t.ingestStatus} {
+		e.Serialize(e.Values()[0].Value)
+		e.ParseValue(e.Values()[0].Name)
+	}
+	return gs, nil
+}
+
+// connType makes the Relay connection and edge types for a node type:
+// NameConnection { edges: [NameEdge!]! pageInfo: PageInfo! totalCount: Int! }.
+func connType(t *types, name string, node *graphql.Object) *graphql.Object {
+	edgeT := graphql.NewObject(graphql.ObjectConfig{Name: name + "Edge", Fields: graphql.Fields{
+		"cursor": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return p.Source.(edge).cursor, nil }),
+		"node":   field(nn(node), func(p graphql.ResolveParams) (any, error) { return p.Source.(edge).node, nil }),
+	}})
+	return graphql.NewObject(graphql.ObjectConfig{Name: name + "Connection", Fields: graphql.Fields{
+		"edges": field(nn(list(nn(edgeT))), func(p graphql.ResolveParams) (any, error) {
+			c := p.Source.(connection)
+			out := make([]edge, len(c.nodes))
+			for i, n := range c.nodes {
+				cur := ""
+				if i < len(c.cursors) {
+					cur = c.cursors[i]
+				}
+				out[i] = edge{cursor: cur, node: n}
+			}
+			return out, nil
+		}),
+		"pageInfo":   field(nn(t.pageInfo), func(p graphql.ResolveParams) (any, error) { return p.Source, nil }),
+		"totalCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return p.Source.(connection).total, nil }),
+	}})
+}
+
+func (s *Schema) articleFields(t *types) {
+	a := func(p graphql.ResolveParams) graph.Article { return p.Source.(graph.Article) }
+	fs := graphql.Fields{
+		"id":         field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return articleGID(a(p).ID), nil }),
+		"externalId": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).ExternalID), nil }),
+		"url":        field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).URL), nil }),
+		"title":      field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).Title), nil }),
+		"outlet":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).Outlet), nil }),
+		"published": field(graphql.String, func(p graphql.ResolveParams) (any, error) {
+			if a(p).Published.IsZero() {
+				return nil, nil
+			}
+			return a(p).Published.Format(time.RFC3339), nil
+		}),
+		"text": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return a(p).Text, nil }),
+		"mentions": {
+			Type: nn(t.mentionConn),
+			Args: pageArgs,
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				pg, n, err := page(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				art := a(p)
+				s.rememberArticle(p.Context, art.ID, art, nil)
+				l, err := s.store.ArticleMentions(p.Context, art.ID, pg)
+				if err != nil {
+					return nil, s.clientErr(p.Context, "article mentions", err)
+				}
+				return trim(newConnection(l), n), nil
+			},
+		},
+	}
+	addFields(t.article, fs)
+}
+
+func addFields(o *graphql.Object, fs graphql.Fields) {
+	for name, f := range fs {
+		o.AddFieldConfig(name, f)
+	}
+}
+
+// entityOf resolves an entity reference that must exist.
+func (s *Schema) entityOf(p graphql.ResolveParams, id graph.EntityID) (any, error) {
+	e, err := s.entity(p.Context, id)
+	if errors.Is(err, graph.ErrNotFound) {
+		return nil, clientError{codeInternal, fmt.Sprintf("entity %s is referenced but missing", entityGID(id))}
+	}
+	if err != nil {
+		return nil, s.clientErr(p.Context, "entity", err)
+	}
+	return e, nil
+}
+
+// articleOf resolves an article reference that must exist.
+func (s *Schema) articleOf(p graphql.ResolveParams, id graph.ArticleID) (any, error) {
+	a, err := s.article(p.Context, id)
+	if errors.Is(err, graph.ErrNotFound) {
+		return nil, clientError{codeInternal, fmt.Sprintf("article %s is referenced but missing", articleGID(id))}
+	}
+	if err != nil {
+		return nil, s.clientErr(p.Context, "article", err)
+	}
+	return a, nil
+}
+
+func (s *Schema) sliceOf(p graphql.ResolveParams, id graph.ArticleID, sp graph.Span) (any, error) {
+	txt, err := s.slice(p.Context, id, sp)
+	if err != nil {
+		if errors.Is(err, graph.ErrNotFound) {
+			return nil, clientError{codeInternal, fmt.Sprintf("article %s is referenced but missing", articleGID(id))}
+		}
+		return nil, s.clientErr(p.Context, "article text", err)
+	}
+	return txt, nil
+}
+
+func (s *Schema) mentionFields(t *types) {
+	m := func(p graphql.ResolveParams) graph.Mention { return p.Source.(graph.Mention) }
+	addFields(t.mention, graphql.Fields{
+		"text":  field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return m(p).Text, nil }),
+		"start": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Span.Start, nil }),
+		"end":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Span.End, nil }),
+		"sentence": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) {
+			return s.sliceOf(p, m(p).Article, m(p).Sentence)
+		}),
+		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Sentence.Start, nil }),
+		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Sentence.End, nil }),
+		"qualifier":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(m(p).Qualifier), nil }),
+		"entity":        field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, m(p).Entity) }),
+		"article":       field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, m(p).Article) }),
+	})
+}
+
+func (s *Schema) entityFields(t *types) {
+	e := func(p graphql.ResolveParams) graph.Entity { return p.Source.(graph.Entity) }
+	addFields(t.entity, graphql.Fields{
+		"id":   field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return entityGID(e(p).ID), nil }),
+		"name": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return e(p).Name, nil }),
+		"type": field(nn(t.entityType), func(p graphql.ResolveParams) (any, error) { return e(p).Kind, nil }),
+		"aliases": field(nn(list(nn(graphql.String))), func(p graphql.ResolveParams) (any, error) {
+			if e(p).Aliases == nil {
+				return []string{}, nil
+			}
+			return e(p).Aliases, nil
+		}),
+		"value": field(graphql.Float, func(p graphql.ResolveParams) (any, error) {
+			if v := e(p).Value; v != nil {
+				return *v, nil
+			}
+			return nil, nil
+		}),
+		"unit":         field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(e(p).Unit), nil }),
+		"iso":          field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(e(p).ISO), nil }),
+		"mentionCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return e(p).MentionCount, nil }),
+		"articleCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return e(p).ArticleCount, nil }),
+		"merges": field(nn(list(nn(t.merge))), func(p graphql.ResolveParams) (any, error) {
+			if e(p).Merges == nil {
+				return []graph.Merge{}, nil
+			}
+			return e(p).Merges, nil
+		}),
+		"mentions": {
+			Type: nn(t.mentionConn),
+			Args: pageArgs,
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				pg, n, err := page(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				l, err := s.store.EntityMentions(p.Context, e(p).ID, pg)
+				if err != nil {
+					return nil, s.clientErr(p.Context, "entity mentions", err)
+				}
+				return trim(newConnection(l), n), nil
+			},
+		},
+		"articles": {
+			Type: nn(t.articleConn),
+			Args: pageArgs,
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				pg, n, err := page(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				l, err := s.store.EntityArticles(p.Context, e(p).ID, pg)
+				if err != nil {
+					return nil, s.clientErr(p.Context, "entity articles", err)
+				}
+				for _, a := range l.Items {
+					s.rememberArticle(p.Context, a.ID, a, nil)
+				}
+				return trim(newConnection(l), n), nil
+			},
+		},
+		"relations": {
+			Type: nn(t.relationConn),
+			Args: withPage(graphql.FieldConfigArgument{"types": {Type: list(nn(t.relationType))}}),
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				pg, n, err := page(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				l, err := s.store.EntityRelations(p.Context, e(p).ID, relTypes(p.Args["types"]), pg)
+				if err != nil {
+					return nil, s.clientErr(p.Context, "entity relations", err)
+				}
+				return trim(newConnection(l), n), nil
+			},
+		},
+		"neighbors": {
+			Type: nn(list(nn(t.neighbor))),
+			Args: graphql.FieldConfigArgument{
+				"depth": {Type: graphql.Int, DefaultValue: 1},
+				"types": {Type: list(nn(t.entityType))},
+				"first": {Type: graphql.Int, DefaultValue: 25},
+			},
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				depth, _ := p.Args["depth"].(int)
+				if depth < 1 || depth > maxNeighborDepth {
+					return nil, badInput("depth must be between 1 and %d, got %d", maxNeighborDepth, depth)
+				}
+				first, _ := p.Args["first"].(int)
+				if first < 0 || first > maxFirst {
+					return nil, badInput("first must be between 0 and %d, got %d", maxFirst, first)
+				}
+				if first == 0 {
+					return []graph.Neighbor{}, nil
+				}
+				var kinds []graph.Kind
+				if ks, ok := p.Args["types"].([]any); ok {
+					for _, k := range ks {
+						if k, ok := k.(graph.Kind); ok {
+							kinds = append(kinds, k)
+						}
+					}
+				}
+				ns, err := s.store.Neighbors(p.Context, e(p).ID, depth, kinds, first)
+				if err != nil {
+					return nil, s.clientErr(p.Context, "neighbors", err)
+				}
+				if ns == nil {
+					ns = []graph.Neighbor{}
+				}
+				return ns, nil
+			},
+		},
+	})
+}
+
+// Traversal bounds.
+const (
+	maxNeighborDepth = 3
+	defaultPathDepth = 3
+	maxPathDepth     = 4
+	maxPaths         = 10
+)
+
+func relTypes(v any) []graph.RelType {
+	ts, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]graph.RelType, 0, len(ts))
+	for _, t := range ts {
+		if t, ok := t.(graph.RelType); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Schema) relationFields(t *types) {
+	r := func(p graphql.ResolveParams) graph.Relation { return p.Source.(graph.Relation) }
+	addFields(t.relation, graphql.Fields{
+		"type":   field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return r(p).Type.String(), nil }),
+		"label":  field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(r(p).Label), nil }),
+		"source": field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, r(p).Source) }),
+		"target": field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, r(p).Target) }),
+		"evidence": field(nn(list(nn(t.evidence))), func(p graphql.ResolveParams) (any, error) {
+			if r(p).Evidence == nil {
+				return []graph.Evidence{}, nil
+			}
+			return r(p).Evidence, nil
+		}),
+		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Sentences, nil }),
+		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Articles, nil }),
+		"outletCount":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Outlets, nil }),
+	})
+	ev := func(p graphql.ResolveParams) graph.Evidence { return p.Source.(graph.Evidence) }
+	addFields(t.evidence, graphql.Fields{
+		"article":       field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, ev(p).Article) }),
+		"sentence":      field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return s.sliceOf(p, ev(p).Article, ev(p).Sentence) }),
+		"start":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Span.Start, nil }),
+		"end":           field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Span.End, nil }),
+		"text":          field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return s.sliceOf(p, ev(p).Article, ev(p).Span) }),
+		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Sentence.Start, nil }),
+		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Sentence.End, nil }),
+	})
+}
+
+func (s *Schema) otherFields(t *types) {
+	mg := func(p graphql.ResolveParams) graph.Merge { return p.Source.(graph.Merge) }
+	addFields(t.merge, graphql.Fields{
+		"article": field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, mg(p).Article) }),
+		"name":    field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return mg(p).Name, nil }),
+		"key":     field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return mg(p).Key, nil }),
+	})
+	nb := func(p graphql.ResolveParams) graph.Neighbor { return p.Source.(graph.Neighbor) }
+	addFields(t.neighbor, graphql.Fields{
+		"entity":        field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, nb(p).Entity) }),
+		"depth":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Depth, nil }),
+		"via":           field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, nb(p).Via) }),
+		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Sentences, nil }),
+		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Articles, nil }),
+		"types": field(nn(list(nn(t.relationType))), func(p graphql.ResolveParams) (any, error) {
+			if nb(p).Types == nil {
+				return []graph.RelType{}, nil
+			}
+			return nb(p).Types, nil
+		}),
+	})
+	addFields(t.path, graphql.Fields{
+		"hops": field(nn(list(nn(t.hop))), func(p graphql.ResolveParams) (any, error) {
+			if hs := p.Source.(path).hops; hs != nil {
+				return hs, nil
+			}
+			return []graph.Hop{}, nil
+		}),
+	})
+	hop := func(p graphql.ResolveParams) graph.Hop { return p.Source.(graph.Hop) }
+	addFields(t.hop, graphql.Fields{
+		"from":     field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, hop(p).From) }),
+		"to":       field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, hop(p).To) }),
+		"relation": field(nn(t.relation), func(p graphql.ResolveParams) (any, error) { return hop(p).Relation, nil }),
+	})
+	m := func(p graphql.ResolveParams) graph.Mention { return p.Source.(graph.Mention) }
+	addFields(t.numberMention, graphql.Fields{
+		"entity":  field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, m(p).Entity) }),
+		"mention": field(nn(t.mention), func(p graphql.ResolveParams) (any, error) { return m(p), nil }),
+		"value": field(nn(graphql.Float), func(p graphql.ResolveParams) (any, error) {
+			e, err := s.entityOf(p, m(p).Entity)
+			if err != nil {
+				return nil, err
+			}
+			if v := e.(graph.Entity).Value; v != nil {
+				return *v, nil
+			}
+			return nil, clientError{codeInternal, fmt.Sprintf("number entity %s has no value", entityGID(m(p).Entity))}
+		}),
+		"unit": field(graphql.String, func(p graphql.ResolveParams) (any, error) {
+			e, err := s.entityOf(p, m(p).Entity)
+			if err != nil {
+				return nil, err
+			}
+			return nullable(e.(graph.Entity).Unit), nil
+		}),
+		"qualifier": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(m(p).Qualifier), nil }),
+		"cooccurring": field(nn(list(nn(t.entity))), func(p graphql.ResolveParams) (any, error) {
+			ids, err := s.store.SentenceEntities(p.Context, m(p).Article, m(p).Sentence)
+			if err != nil {
+				return nil, s.clientErr(p.Context, "sentence entities", err)
+			}
+			out := []graph.Entity{}
+			for _, id := range ids {
+				if id == m(p).Entity {
+					continue
+				}
+				e, err := s.entity(p.Context, id)
+				if errors.Is(err, graph.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return nil, s.clientErr(p.Context, "entity", err)
+				}
+				if e.Kind == graph.KindPerson || e.Kind == graph.KindOrg || e.Kind == graph.KindPlace {
+					out = append(out, e)
+				}
+			}
+			return out, nil
+		}),
+	})
+	st := func(p graphql.ResolveParams) graph.Stats { return p.Source.(graph.Stats) }
+	addFields(t.stats, graphql.Fields{
+		"articles":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return st(p).Articles, nil }),
+		"entities":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return st(p).Entities, nil }),
+		"mentions":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return st(p).Mentions, nil }),
+		"relations": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return st(p).Relations, nil }),
+	})
+	ir := func(p graphql.ResolveParams) IngestResult { return p.Source.(IngestResult) }
+	addFields(t.ingest, graphql.Fields{
+		"externalId": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return ir(p).ExternalID, nil }),
+		"status":     field(nn(t.ingestStatus), func(p graphql.ResolveParams) (any, error) { return ir(p).Status, nil }),
+		"reason":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(ir(p).Reason), nil }),
+		"article": field(t.article, func(p graphql.ResolveParams) (any, error) {
+			if ir(p).Article == 0 {
+				return nil, nil
+			}
+			return s.articleOf(p, ir(p).Article)
+		}),
+	})
+	t.articleInput = graphql.NewInputObject(graphql.InputObjectConfig{Name: "ArticleInput", Fields: graphql.InputObjectConfigFieldMap{
+		"externalId": {Type: nn(graphql.String)},
+		"text":       {Type: nn(graphql.String)},
+		"url":        {Type: graphql.String},
+		"title":      {Type: graphql.String},
+		"outlet":     {Type: graphql.String},
+		"published":  {Type: graphql.String},
+	}})
+}
