@@ -1,0 +1,445 @@
+package graph
+
+// Value encoding. Every value starts with a format version byte, then
+// fields as unsigned/signed varints, length-prefixed strings and 8-byte
+// floats. The decoders never panic: a short or malformed value sets an error.
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"time"
+)
+
+const valueVersion byte = 1
+
+var errBadValue = errors.New("malformed value")
+
+type enc struct{ b []byte }
+
+func newEnc(n int) *enc { return &enc{b: append(make([]byte, 0, n), valueVersion)} }
+
+func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) int(v int)        { e.b = binary.AppendVarint(e.b, int64(v)) }
+func (e *enc) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) byte(v byte)      { e.b = append(e.b, v) }
+func (e *enc) float(f float64)  { e.b = binary.BigEndian.AppendUint64(e.b, math.Float64bits(f)) }
+
+func (e *enc) time(t time.Time) {
+	if t.IsZero() {
+		e.byte(0)
+		return
+	}
+	e.byte(1)
+	e.varint(t.UnixNano())
+}
+
+type dec struct {
+	b   []byte
+	err error
+}
+
+// newDec checks the version byte.
+func newDec(b []byte) *dec {
+	if len(b) == 0 || b[0] != valueVersion {
+		return &dec{err: errBadValue}
+	}
+	return &dec{b: b[1:]}
+}
+
+func (d *dec) fail() { d.err, d.b = errBadValue, nil }
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) int() int { return int(d.varint()) }
+
+// count reads a length and checks it against the bytes left, so a corrupt
+// length cannot make a caller allocate a huge slice.
+func (d *dec) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *dec) str() string {
+	n := d.count()
+	if d.err != nil {
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *dec) byte() byte {
+	if d.err != nil || len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *dec) float() float64 {
+	if d.err != nil || len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	v := math.Float64frombits(binary.BigEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *dec) time() time.Time {
+	if d.byte() == 0 || d.err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, d.varint()).UTC()
+}
+
+// Article value: meta fields first so filters can stop before the text.
+
+func encodeArticle(a Article) []byte {
+	e := newEnc(len(a.Text) + len(a.URL) + len(a.Title) + 128)
+	e.str(a.ExternalID)
+	e.str(a.URL)
+	e.str(a.Title)
+	e.str(a.Outlet)
+	e.time(a.Published)
+	e.str(a.Hash)
+	e.time(a.Loaded)
+	e.str(a.Text)
+	return e.b
+}
+
+// decodeArticle decodes an article; with withText false it skips the text.
+func decodeArticle(id ArticleID, b []byte, withText bool) (Article, error) {
+	d := newDec(b)
+	a := Article{ID: id}
+	a.ExternalID = d.str()
+	a.URL = d.str()
+	a.Title = d.str()
+	a.Outlet = d.str()
+	a.Published = d.time()
+	a.Hash = d.str()
+	a.Loaded = d.time()
+	if withText {
+		a.Text = d.str()
+	}
+	return a, d.err
+}
+
+// mentionVal is the value under a 'd' key.
+type mentionVal struct {
+	End                int
+	SentStart, SentEnd int
+	Text, Qualifier    string
+}
+
+func encodeMention(m mentionVal) []byte {
+	e := newEnc(len(m.Text) + len(m.Qualifier) + 16)
+	e.int(m.End)
+	e.int(m.SentStart)
+	e.int(m.SentEnd)
+	e.str(m.Text)
+	e.str(m.Qualifier)
+	return e.b
+}
+
+func decodeMention(b []byte) (mentionVal, error) {
+	d := newDec(b)
+	var m mentionVal
+	m.End = d.int()
+	m.SentStart = d.int()
+	m.SentEnd = d.int()
+	m.Text = d.str()
+	m.Qualifier = d.str()
+	return m, d.err
+}
+
+// entRec is the stored entity: the public fields plus what the store needs
+// to keep indexes and counts exact.
+type entRec struct {
+	Kind         Kind
+	Name         string
+	Aliases      []string
+	Keys         []string // resolution keys held (for removal)
+	Value        *float64
+	Unit         string
+	ISO          string
+	MentionCount int
+	ArticleCount int
+	RelCount     int // aggregated relations this entity is an end of
+	MergeSeq     int // merges recorded so far (seq for 'g' keys)
+}
+
+func encodeEntity(r *entRec) []byte {
+	e := newEnc(64 + len(r.Name)*4)
+	e.byte(byte(r.Kind))
+	e.int(r.MentionCount)
+	e.int(r.ArticleCount)
+	e.int(r.RelCount)
+	e.int(r.MergeSeq)
+	e.str(r.Name)
+	if r.Value != nil {
+		e.byte(1)
+		e.float(*r.Value)
+	} else {
+		e.byte(0)
+	}
+	e.str(r.Unit)
+	e.str(r.ISO)
+	e.uvarint(uint64(len(r.Aliases)))
+	for _, s := range r.Aliases {
+		e.str(s)
+	}
+	e.uvarint(uint64(len(r.Keys)))
+	for _, s := range r.Keys {
+		e.str(s)
+	}
+	return e.b
+}
+
+func decodeEntity(b []byte) (*entRec, error) {
+	d := newDec(b)
+	r := &entRec{}
+	r.Kind = Kind(d.byte())
+	r.MentionCount = d.int()
+	r.ArticleCount = d.int()
+	r.RelCount = d.int()
+	r.MergeSeq = d.int()
+	r.Name = d.str()
+	if d.byte() == 1 {
+		v := d.float()
+		r.Value = &v
+	}
+	r.Unit = d.str()
+	r.ISO = d.str()
+	n := d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		r.Aliases = append(r.Aliases, d.str())
+	}
+	n = d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		r.Keys = append(r.Keys, d.str())
+	}
+	return r, d.err
+}
+
+func (r *entRec) entity(id EntityID) Entity {
+	e := Entity{ID: id, Kind: r.Kind, Name: r.Name, Aliases: r.Aliases, Unit: r.Unit, ISO: r.ISO,
+		MentionCount: r.MentionCount, ArticleCount: r.ArticleCount}
+	if r.Value != nil {
+		v := *r.Value
+		e.Value = &v
+	}
+	if e.Aliases == nil {
+		e.Aliases = []string{}
+	}
+	return e
+}
+
+// relAgg is the stored aggregate of one relation. Counts are exact; the
+// evidence is a sample of at most maxEvidence items.
+type relAgg struct {
+	Sentences, Articles int
+	Outlets             []outletCount // articles per outlet; len = distinct outlets
+	Evidence            []Evidence
+}
+
+type outletCount struct {
+	Outlet   string
+	Articles int
+}
+
+// maxEvidence caps the evidence stored and returned per relation.
+const maxEvidence = 20
+
+func encodeRel(r *relAgg) []byte {
+	e := newEnc(16 + len(r.Evidence)*10 + len(r.Outlets)*12)
+	e.int(r.Sentences)
+	e.int(r.Articles)
+	e.uvarint(uint64(len(r.Outlets)))
+	e.uvarint(uint64(len(r.Evidence)))
+	for _, o := range r.Outlets {
+		e.str(o.Outlet)
+		e.int(o.Articles)
+	}
+	for _, v := range r.Evidence {
+		e.uvarint(uint64(v.Article))
+		e.int(v.Sentence.Start)
+		e.int(v.Sentence.End)
+		e.int(v.Span.Start)
+		e.int(v.Span.End)
+	}
+	return e.b
+}
+
+// decodeRel decodes a relation aggregate; with full false it stops after
+// the counts (Outlets is left nil but its length is returned in outlets).
+func decodeRel(b []byte, full bool) (r *relAgg, outlets int, err error) {
+	d := newDec(b)
+	r = &relAgg{}
+	r.Sentences = d.int()
+	r.Articles = d.int()
+	no := d.count()
+	ne := d.count()
+	if !full || d.err != nil {
+		return r, no, d.err
+	}
+	r.Outlets = make([]outletCount, 0, no)
+	for i := 0; i < no && d.err == nil; i++ {
+		r.Outlets = append(r.Outlets, outletCount{Outlet: d.str(), Articles: d.int()})
+	}
+	r.Evidence = make([]Evidence, 0, ne)
+	for i := 0; i < ne && d.err == nil; i++ {
+		var v Evidence
+		v.Article = ArticleID(d.uvarint())
+		v.Sentence.Start = d.int()
+		v.Sentence.End = d.int()
+		v.Span.Start = d.int()
+		v.Span.End = d.int()
+		r.Evidence = append(r.Evidence, v)
+	}
+	return r, no, d.err
+}
+
+// contrib is what one article added, kept so a replace can take it back.
+type contrib struct {
+	Rels   []relContrib
+	Merges []mergeRef
+}
+
+type relContrib struct {
+	ID        relIdent
+	Sentences int
+}
+
+type mergeRef struct {
+	Entity EntityID
+	Seq    int
+}
+
+func encodeContrib(c *contrib) []byte {
+	e := newEnc(8 + len(c.Rels)*24)
+	e.uvarint(uint64(len(c.Rels)))
+	for _, r := range c.Rels {
+		e.byte(byte(r.ID.Type))
+		e.uvarint(uint64(r.ID.Src))
+		e.uvarint(uint64(r.ID.Dst))
+		e.str(r.ID.Label)
+		e.int(r.Sentences)
+	}
+	e.uvarint(uint64(len(c.Merges)))
+	for _, m := range c.Merges {
+		e.uvarint(uint64(m.Entity))
+		e.int(m.Seq)
+	}
+	return e.b
+}
+
+func decodeContrib(b []byte) (*contrib, error) {
+	d := newDec(b)
+	c := &contrib{}
+	n := d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		var r relContrib
+		r.ID.Type = RelType(d.byte())
+		r.ID.Src = EntityID(d.uvarint())
+		r.ID.Dst = EntityID(d.uvarint())
+		r.ID.Label = d.str()
+		r.Sentences = d.int()
+		c.Rels = append(c.Rels, r)
+	}
+	n = d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		c.Merges = append(c.Merges, mergeRef{Entity: EntityID(d.uvarint()), Seq: d.int()})
+	}
+	return c, d.err
+}
+
+func encodeMerge(m Merge) []byte {
+	e := newEnc(len(m.Name) + len(m.Key) + 4)
+	e.str(m.Name)
+	e.str(m.Key)
+	return e.b
+}
+
+func decodeMerge(a ArticleID, b []byte) (Merge, error) {
+	d := newDec(b)
+	m := Merge{Article: a, Name: d.str(), Key: d.str()}
+	return m, d.err
+}
+
+func encodeIDs(ids []EntityID) []byte {
+	e := newEnc(1 + len(ids)*4)
+	e.uvarint(uint64(len(ids)))
+	for _, id := range ids {
+		e.uvarint(uint64(id))
+	}
+	return e.b
+}
+
+func decodeIDs(b []byte) ([]EntityID, error) {
+	d := newDec(b)
+	n := d.count()
+	ids := make([]EntityID, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		ids = append(ids, EntityID(d.uvarint()))
+	}
+	return ids, d.err
+}
+
+func encodeU64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func decodeU64(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, errBadValue
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+// encodeRevCounts is the value under an 'R' key: the relation's sentence
+// and article counts, so traversals need not read the forward value.
+func encodeRevCounts(r *relAgg) []byte {
+	e := newEnc(8)
+	e.int(r.Sentences)
+	e.int(r.Articles)
+	return e.b
+}
+
+func decodeRevCounts(b []byte) (sentences, articles int, err error) {
+	d := newDec(b)
+	sentences = d.int()
+	articles = d.int()
+	return sentences, articles, d.err
+}

@@ -1,0 +1,867 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Page sizes: a Page with First <= 0 gets defaultFirst items; First is
+// capped at maxFirst.
+const (
+	defaultFirst = 20
+	maxFirst     = 1000
+	// maxMerges caps the Merges returned by Entity (the oldest first).
+	maxMerges = 100
+)
+
+func pageSize(p Page) int {
+	switch {
+	case p.First <= 0:
+		return defaultFirst
+	case p.First > maxFirst:
+		return maxFirst
+	}
+	return p.First
+}
+
+// Cursors are base64url of the last item's key, or of 'o' + offset:8 for
+// ranked lists.
+
+func keyCursor(k []byte) string { return base64.RawURLEncoding.EncodeToString(k) }
+
+// decodeCursor decodes a key cursor that must start with prefix.
+func decodeCursor(c string, prefix []byte) ([]byte, error) {
+	if c == "" {
+		return nil, nil
+	}
+	k, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !bytes.HasPrefix(k, prefix) {
+		return nil, fmt.Errorf("%w: cursor %q", ErrInvalid, c)
+	}
+	return k, nil
+}
+
+func offsetCursor(i int) string {
+	return base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint64([]byte{'o'}, uint64(i)))
+}
+
+// decodeOffset returns the index after the cursor's item (0 for "").
+func decodeOffset(c string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) != 9 || b[0] != 'o' || binary.BigEndian.Uint64(b[1:]) > math.MaxInt32 {
+		return 0, fmt.Errorf("%w: cursor %q", ErrInvalid, c)
+	}
+	return int(binary.BigEndian.Uint64(b[1:])) + 1, nil
+}
+
+// scanOpts configure scan.
+type scanOpts struct {
+	prefix   []byte
+	start    []byte // seek here (default prefix)
+	after    []byte // skip keys <= after
+	values   bool
+	first    int
+	countAll bool // keep scanning to count every match
+}
+
+// errStop, returned by a scan callback, ends the scan without error.
+var errStop = errors.New("stop scan")
+
+// scan visits the keys of a prefix in order. fn returns whether the item
+// matched; matches fill the page (fn's page flag is true while it has
+// room). It returns the page's cursors, whether more matches follow and,
+// with countAll, the number of matches.
+func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.Item, page bool) (bool, error)) (cursors []string, hasNext bool, total int, err error) {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues, opts.Prefix = o.values, o.prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	start := o.prefix
+	if o.start != nil {
+		start = o.start
+	}
+	if o.after != nil && bytes.Compare(o.after, start) >= 0 {
+		start = o.after
+	}
+	for it.Seek(start); it.ValidForPrefix(o.prefix); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, false, 0, err
+		}
+		item := it.Item()
+		if o.after != nil && bytes.Compare(item.Key(), o.after) <= 0 {
+			continue
+		}
+		page := len(cursors) < o.first
+		ok, err := fn(item, page)
+		if errors.Is(err, errStop) {
+			break
+		}
+		if err != nil {
+			return nil, false, 0, err
+		}
+		if !ok {
+			continue
+		}
+		total++
+		if page {
+			cursors = append(cursors, keyCursor(item.KeyCopy(nil)))
+			continue
+		}
+		hasNext = true
+		if !o.countAll {
+			break
+		}
+	}
+	return cursors, hasNext, total, nil
+}
+
+func (s *Store) view(fn func(txn *badger.Txn) error) error {
+	if s.db == nil {
+		return errors.New("store is closed")
+	}
+	return s.db.View(fn)
+}
+
+func getArticle(txn *badger.Txn, id ArticleID, withText bool) (Article, error) {
+	b, err := getValue(txn, articleKey(id))
+	if err != nil {
+		return Article{}, err
+	}
+	return decodeArticle(id, b, withText)
+}
+
+func getEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
+	b, err := getValue(txn, entityKey(id))
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntity(b)
+}
+
+// HasHash reports whether an article with this text hash (hex SHA-256) is
+// stored, and its ID.
+func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, error) {
+	sum, err := hexSum(hash)
+	if err != nil {
+		return 0, false, fmt.Errorf("graph: has hash %q: %w", hash, err)
+	}
+	var id uint64
+	err = s.view(func(txn *badger.Txn) error {
+		b, err := getValue(txn, hashKey(sum))
+		if err != nil {
+			return err
+		}
+		id, err = decodeU64(b)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("graph: has hash %q: %w", hash, err)
+	}
+	return ArticleID(id), true, ctx.Err()
+}
+
+// Article returns one article with its text.
+func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
+	var a Article
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		a, err = getArticle(txn, id, true)
+		return err
+	})
+	if err != nil {
+		return Article{}, fmt.Errorf("graph: article %d: %w", id, err)
+	}
+	return a, ctx.Err()
+}
+
+// ArticleByExternalID returns the article loaded with that external ID.
+func (s *Store) ArticleByExternalID(ctx context.Context, ext string) (Article, error) {
+	var a Article
+	err := s.view(func(txn *badger.Txn) error {
+		if ext == "" {
+			return ErrNotFound
+		}
+		b, err := getValue(txn, externalKey(ext))
+		if err != nil {
+			return err
+		}
+		id, err := decodeU64(b)
+		if err != nil {
+			return err
+		}
+		a, err = getArticle(txn, ArticleID(id), true)
+		return err
+	})
+	if err != nil {
+		return Article{}, fmt.Errorf("graph: article %q: %w", ext, err)
+	}
+	return a, nil
+}
+
+// Articles lists articles in ID order. Filters other than none make Total
+// a counting scan over every article.
+func (s *Store) Articles(ctx context.Context, f ArticleFilter, p Page) (List[Article], error) {
+	var l List[Article]
+	filtered := f != (ArticleFilter{})
+	words := strings.Fields(strings.ToLower(f.Search))
+	err := s.view(func(txn *badger.Txn) error {
+		after, err := decodeCursor(p.After, []byte{pfxArticle})
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: []byte{pfxArticle}, after: after, values: true, first: pageSize(p), countAll: filtered}
+		l.Cursors, l.HasNext, l.Total, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			var a Article
+			err = it.Value(func(v []byte) error {
+				a, err = decodeArticle(pk.Article, v, filtered || page)
+				return err
+			})
+			if err != nil {
+				return false, err
+			}
+			if filtered && !articleMatches(&a, &f, words) {
+				return false, nil
+			}
+			if page {
+				l.Items = append(l.Items, a)
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		if !filtered {
+			l.Total, err = getCounter(txn, ctrArticles)
+		}
+		return err
+	})
+	if err != nil {
+		return List[Article]{}, fmt.Errorf("graph: articles: %w", err)
+	}
+	return l, nil
+}
+
+func articleMatches(a *Article, f *ArticleFilter, words []string) bool {
+	if f.Outlet != "" && !strings.EqualFold(a.Outlet, f.Outlet) && !strings.EqualFold(outletOf(a), f.Outlet) {
+		return false
+	}
+	if !f.PublishedAfter.IsZero() && (a.Published.IsZero() || a.Published.Before(f.PublishedAfter)) {
+		return false
+	}
+	if !f.PublishedBefore.IsZero() && (a.Published.IsZero() || !a.Published.Before(f.PublishedBefore)) {
+		return false
+	}
+	if len(words) > 0 {
+		hay := strings.ToLower(a.Title + "\n" + a.Text)
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ArticleMentions lists an article's mentions by start offset.
+func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List[Mention], error) {
+	var l List[Mention]
+	err := s.view(func(txn *badger.Txn) error {
+		if _, err := txn.Get(articleKey(id)); err != nil {
+			return translate(err)
+		}
+		prefix := docMentionPrefix(id)
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: prefix, after: after, values: true, first: pageSize(p), countAll: true}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			if !page {
+				return true, nil
+			}
+			m, err := itemMention(it)
+			if err != nil {
+				return false, err
+			}
+			l.Items = append(l.Items, m)
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		// Total counts the whole list, not just what follows the cursor.
+		l.Total, err = countPrefix(ctx, txn, prefix)
+		return err
+	})
+	if err != nil {
+		return List[Mention]{}, fmt.Errorf("graph: mentions of article %d: %w", id, err)
+	}
+	return l, nil
+}
+
+func countPrefix(ctx context.Context, txn *badger.Txn, prefix []byte) (int, error) {
+	_, _, n, err := scan(ctx, txn, scanOpts{prefix: prefix, countAll: true}, func(*badger.Item, bool) (bool, error) { return true, nil })
+	return n, err
+}
+
+// itemMention decodes a 'd' item.
+func itemMention(it *badger.Item) (Mention, error) {
+	pk, err := parseKey(it.Key())
+	if err != nil {
+		return Mention{}, err
+	}
+	var mv mentionVal
+	err = it.Value(func(v []byte) error {
+		mv, err = decodeMention(v)
+		return err
+	})
+	if err != nil {
+		return Mention{}, err
+	}
+	return Mention{Article: pk.Article, Entity: pk.Entity, Span: Span{pk.Start, mv.End}, Text: mv.Text,
+		Sentence: Span{mv.SentStart, mv.SentEnd}, Qualifier: mv.Qualifier}, nil
+}
+
+func getMention(txn *badger.Txn, a ArticleID, start int, e EntityID) (Mention, error) {
+	it, err := txn.Get(docMentionKey(a, start, e))
+	if err != nil {
+		return Mention{}, translate(err)
+	}
+	return itemMention(it)
+}
+
+// Entity returns one entity with up to maxMerges merges.
+func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
+	var e Entity
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := getEntity(txn, id)
+		if err != nil {
+			return err
+		}
+		e = r.entity(id)
+		prefix := mergePrefix(id)
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, values: true, first: maxMerges}, func(it *badger.Item, page bool) (bool, error) {
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			var m Merge
+			err = it.Value(func(v []byte) error {
+				m, err = decodeMerge(pk.Article, v)
+				return err
+			})
+			if err != nil {
+				return false, err
+			}
+			e.Merges = append(e.Merges, m)
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return Entity{}, fmt.Errorf("graph: entity %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// Entities lists entities in ID order, or with f.Search ranked by
+// relevance (see search).
+func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Entity], error) {
+	if f.Kind != 0 && !f.Kind.Valid() {
+		return List[Entity]{}, fmt.Errorf("graph: entities: %w: kind %d", ErrInvalid, f.Kind)
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		l, err := s.search(ctx, f, p)
+		if err != nil {
+			return List[Entity]{}, fmt.Errorf("graph: entities %q: %w", f.Search, err)
+		}
+		return l, nil
+	}
+	var l List[Entity]
+	err := s.view(func(txn *badger.Txn) error {
+		prefix, ctr := []byte{pfxEntity}, ctrEntities
+		if f.Kind != 0 {
+			prefix, ctr = kindPrefix(f.Kind), ctrKindBase+byte(f.Kind)
+		}
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: prefix, after: after, values: f.Kind == 0, first: pageSize(p)}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			if !page {
+				return true, nil
+			}
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			var r *entRec
+			if f.Kind == 0 {
+				err = it.Value(func(v []byte) error {
+					r, err = decodeEntity(v)
+					return err
+				})
+			} else {
+				r, err = getEntity(txn, pk.Entity)
+			}
+			if err != nil {
+				return false, fmt.Errorf("entity %d: %w", pk.Entity, err)
+			}
+			l.Items = append(l.Items, r.entity(pk.Entity))
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		l.Total, err = getCounter(txn, ctr)
+		return err
+	})
+	if err != nil {
+		return List[Entity]{}, fmt.Errorf("graph: entities: %w", err)
+	}
+	return l, nil
+}
+
+// EntityMentions lists an entity's mentions by article, then start offset.
+func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[Mention], error) {
+	var l List[Mention]
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := getEntity(txn, id)
+		if err != nil {
+			return err
+		}
+		l.Total = r.MentionCount
+		prefix := entMentionPrefix(id)
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: prefix, after: after, first: pageSize(p)}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			if !page {
+				return true, nil
+			}
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			m, err := getMention(txn, pk.Article, pk.Start, id)
+			if err != nil {
+				return false, fmt.Errorf("mention %d/%d: %w", pk.Article, pk.Start, err)
+			}
+			l.Items = append(l.Items, m)
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return List[Mention]{}, fmt.Errorf("graph: mentions of entity %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// EntityArticles lists the articles that mention an entity, in ID order.
+func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[Article], error) {
+	var l List[Article]
+	err := s.view(func(txn *badger.Txn) error {
+		r, err := getEntity(txn, id)
+		if err != nil {
+			return err
+		}
+		l.Total = r.ArticleCount
+		prefix := entMentionPrefix(id)
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		var start []byte
+		if after != nil {
+			pk, err := parseKey(after)
+			if err != nil || pk.Prefix != pfxEntMent {
+				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
+			}
+			start = entMentionKey(id, pk.Article+1, 0)
+		}
+		n := pageSize(p)
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues, opts.Prefix = false, prefix
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		if start == nil {
+			start = prefix
+		}
+		for it.Seek(start); it.ValidForPrefix(prefix); {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			pk, err := parseKey(it.Item().Key())
+			if err != nil {
+				return err
+			}
+			if len(l.Items) == n {
+				l.HasNext = true
+				break
+			}
+			a, err := getArticle(txn, pk.Article, true)
+			if err != nil {
+				return fmt.Errorf("article %d: %w", pk.Article, err)
+			}
+			l.Items = append(l.Items, a)
+			l.Cursors = append(l.Cursors, keyCursor(entMentionKey(id, pk.Article, 0)))
+			it.Seek(entMentionKey(id, pk.Article+1, 0))
+		}
+		return nil
+	})
+	if err != nil {
+		return List[Article]{}, fmt.Errorf("graph: articles of entity %d: %w", id, err)
+	}
+	return l, nil
+}
+
+func (r *relAgg) relation(ri relIdent) Relation {
+	ev := r.Evidence
+	if len(ev) > maxEvidence {
+		ev = ev[:maxEvidence]
+	}
+	if ev == nil {
+		ev = []Evidence{}
+	}
+	return Relation{Type: ri.Type, Label: ri.Label, Source: ri.Src, Target: ri.Dst, Evidence: ev,
+		Sentences: r.Sentences, Articles: r.Articles, Outlets: len(r.Outlets)}
+}
+
+func getRelation(txn *badger.Txn, ri relIdent) (Relation, error) {
+	b, err := getValue(txn, relKey(ri))
+	if err != nil {
+		return Relation{}, err
+	}
+	a, _, err := decodeRel(b, true)
+	if err != nil {
+		return Relation{}, err
+	}
+	return a.relation(ri), nil
+}
+
+// Relations lists relations of one type (t == 0: all) in key order: type,
+// source, target, label.
+func (s *Store) Relations(ctx context.Context, t RelType, p Page) (List[Relation], error) {
+	if t != 0 && !t.Valid() {
+		return List[Relation]{}, fmt.Errorf("graph: relations: %w: type %d", ErrInvalid, t)
+	}
+	var l List[Relation]
+	err := s.view(func(txn *badger.Txn) error {
+		prefix, ctr := []byte{pfxRel}, ctrRelations
+		if t != 0 {
+			prefix, ctr = relTypePrefix(t), ctrTypeBase+byte(t)
+		}
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: prefix, after: after, values: true, first: pageSize(p)}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			if !page {
+				return true, nil
+			}
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			var a *relAgg
+			err = it.Value(func(v []byte) error {
+				a, _, err = decodeRel(v, true)
+				return err
+			})
+			if err != nil {
+				return false, err
+			}
+			l.Items = append(l.Items, a.relation(pk.Rel))
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		l.Total, err = getCounter(txn, ctr)
+		return err
+	})
+	if err != nil {
+		return List[Relation]{}, fmt.Errorf("graph: relations: %w", err)
+	}
+	return l, nil
+}
+
+// relIdentsOf lists the relations with id as source or target whose type
+// is in types (nil: all), sorted in relation key order.
+func relIdentsOf(ctx context.Context, txn *badger.Txn, id EntityID, types []RelType) ([]relIdent, error) {
+	if len(types) == 0 {
+		types = RelTypes()
+	}
+	want := map[RelType]bool{}
+	for _, t := range types {
+		want[t] = true
+	}
+	var out []relIdent
+	collect := func(prefix []byte) error {
+		_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			if want[pk.Rel.Type] {
+				out = append(out, pk.Rel)
+			}
+			return false, nil
+		})
+		return err
+	}
+	for t := range want {
+		if err := collect(relSrcPrefix(t, id)); err != nil {
+			return nil, err
+		}
+	}
+	if err := collect(relRevPrefix(id)); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(relKey(out[i]), relKey(out[j])) < 0 })
+	return out, nil
+}
+
+// EntityRelations lists the relations with id as source or target, of the
+// given types (nil: all), in key order: type, source, target, label.
+func (s *Store) EntityRelations(ctx context.Context, id EntityID, types []RelType, p Page) (List[Relation], error) {
+	for _, t := range types {
+		if !t.Valid() {
+			return List[Relation]{}, fmt.Errorf("graph: relations of entity %d: %w: type %d", id, ErrInvalid, t)
+		}
+	}
+	var l List[Relation]
+	err := s.view(func(txn *badger.Txn) error {
+		if _, err := txn.Get(entityKey(id)); err != nil {
+			return translate(err)
+		}
+		after, err := decodeCursor(p.After, []byte{pfxRel})
+		if err != nil {
+			return err
+		}
+		ids, err := relIdentsOf(ctx, txn, id, types)
+		if err != nil {
+			return err
+		}
+		l.Total = len(ids)
+		i := 0
+		if after != nil {
+			i = sort.Search(len(ids), func(i int) bool { return bytes.Compare(relKey(ids[i]), after) > 0 })
+		}
+		n := pageSize(p)
+		for ; i < len(ids) && len(l.Items) < n; i++ {
+			r, err := getRelation(txn, ids[i])
+			if err != nil {
+				return err
+			}
+			l.Items = append(l.Items, r)
+			l.Cursors = append(l.Cursors, keyCursor(relKey(ids[i])))
+		}
+		l.HasNext = i < len(ids)
+		return nil
+	})
+	if err != nil {
+		return List[Relation]{}, fmt.Errorf("graph: relations of entity %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// Claims lists the STATED relations with id as source or target, the one
+// with the most recently published evidence article first.
+func (s *Store) Claims(ctx context.Context, id EntityID, p Page) (List[Relation], error) {
+	var l List[Relation]
+	err := s.view(func(txn *badger.Txn) error {
+		if _, err := txn.Get(entityKey(id)); err != nil {
+			return translate(err)
+		}
+		start, err := decodeOffset(p.After)
+		if err != nil {
+			return err
+		}
+		ids, err := relIdentsOf(ctx, txn, id, []RelType{RelStated})
+		if err != nil {
+			return err
+		}
+		type claim struct {
+			r      Relation
+			newest int64
+		}
+		published := map[ArticleID]int64{}
+		cs := make([]claim, 0, len(ids))
+		for _, ri := range ids {
+			r, err := getRelation(txn, ri)
+			if err != nil {
+				return err
+			}
+			c := claim{r: r, newest: math.MinInt64}
+			for _, ev := range r.Evidence {
+				t, ok := published[ev.Article]
+				if !ok {
+					a, err := getArticle(txn, ev.Article, false)
+					if err != nil {
+						return fmt.Errorf("article %d: %w", ev.Article, err)
+					}
+					t = math.MinInt64 + 1
+					if !a.Published.IsZero() {
+						t = a.Published.UnixNano()
+					}
+					published[ev.Article] = t
+				}
+				c.newest = max(c.newest, t)
+			}
+			cs = append(cs, c)
+		}
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].newest > cs[j].newest })
+		l.Total = len(cs)
+		n := pageSize(p)
+		i := start
+		for ; i < len(cs) && len(l.Items) < n; i++ {
+			l.Items = append(l.Items, cs[i].r)
+			l.Cursors = append(l.Cursors, offsetCursor(i))
+		}
+		l.HasNext = i < len(cs)
+		return nil
+	})
+	if err != nil {
+		return List[Relation]{}, fmt.Errorf("graph: claims of entity %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// Numbers lists NUMBER mentions by value (then entity, article, offset),
+// optionally of one unit and within [Min, Max]. The scan covers only the
+// value range.
+func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Mention], error) {
+	var l List[Mention]
+	err := s.view(func(txn *badger.Txn) error {
+		prefix := []byte{pfxNum}
+		if f.Unit != "" {
+			prefix = unitPrefix(normUnit(f.Unit))
+		}
+		start := prefix
+		if f.Min != nil {
+			start = u64(append([]byte(nil), prefix...), encodeFloat(*f.Min))
+		}
+		after, err := decodeCursor(p.After, prefix)
+		if err != nil {
+			return err
+		}
+		o := scanOpts{prefix: prefix, start: start, after: after, first: pageSize(p), countAll: true}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			if f.Max != nil && pk.Value > *f.Max {
+				return false, errStop // keys are in value order: nothing further matches
+			}
+			if page {
+				m, err := getMention(txn, pk.Article, pk.Start, pk.Entity)
+				if err != nil {
+					return false, fmt.Errorf("mention %d/%d: %w", pk.Article, pk.Start, err)
+				}
+				l.Items = append(l.Items, m)
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		// Total covers the whole range, including what precedes the cursor.
+		o = scanOpts{prefix: prefix, start: start, countAll: true}
+		_, _, l.Total, err = scan(ctx, txn, o, func(it *badger.Item, _ bool) (bool, error) {
+			if f.Max == nil {
+				return true, nil
+			}
+			pk, err := parseKey(it.Key())
+			if err != nil {
+				return false, err
+			}
+			if pk.Value > *f.Max {
+				return false, errStop
+			}
+			return true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return List[Mention]{}, fmt.Errorf("graph: numbers: %w", err)
+	}
+	return l, nil
+}
+
+// SentenceEntities returns the entities mentioned inside the sentence span
+// of article a, in order of first mention.
+func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span) ([]EntityID, error) {
+	var out []EntityID
+	err := s.view(func(txn *badger.Txn) error {
+		prefix := docMentionPrefix(a)
+		start := u32(append([]byte(nil), prefix...), uint32(max(sentence.Start, 0)))
+		seen := map[EntityID]bool{}
+		_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, start: start, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+			m, err := itemMention(it)
+			if err != nil {
+				return false, err
+			}
+			if m.Span.Start >= sentence.End {
+				return false, errStop
+			}
+			if m.Span.End <= sentence.End && !seen[m.Entity] {
+				seen[m.Entity] = true
+				out = append(out, m.Entity)
+			}
+			return false, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: sentence entities of article %d: %w", a, err)
+	}
+	return out, nil
+}
+
+// Stats returns the exact totals.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	err := s.view(func(txn *badger.Txn) error {
+		for _, c := range []struct {
+			id  byte
+			dst *int
+		}{{ctrArticles, &st.Articles}, {ctrEntities, &st.Entities}, {ctrMentions, &st.Mentions}, {ctrRelations, &st.Relations}} {
+			v, err := getCounter(txn, c.id)
+			if err != nil {
+				return err
+			}
+			*c.dst = v
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("graph: stats: %w", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Options configure Open.
+type Options struct {
+	InMemory bool          // keep everything in memory (tests); dir is ignored
+	Logger   badger.Logger // nil = quiet
+	ReadOnly bool          // open for reading only; AddDoc fails
+}
+
+// Store is the graph on Badger. All methods are safe for concurrent use:
+// readers see consistent snapshots, writers are serialized inside the Store.
+type Store struct {
+	db *badger.DB
+	ro bool
+
+	wmu        sync.Mutex // serializes AddDoc: resolution reads, then writes
+	seqMu      sync.Mutex
+	articleSeq *badger.Sequence // lazily made by the first write
+	entitySeq  *badger.Sequence
+}
+
+// seqBandwidth is how many IDs a Sequence leases at a time.
+const seqBandwidth = 1000
+
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...any)   {}
+func (quietLogger) Warningf(string, ...any) {}
+func (quietLogger) Infof(string, ...any)    {}
+func (quietLogger) Debugf(string, ...any)   {}
+
+// Open opens (creating if needed) the graph in dir. A dir held by another
+// process gives an error wrapping ErrLocked.
+func Open(dir string, opts Options) (*Store, error) {
+	bo := badger.DefaultOptions(dir)
+	if opts.InMemory {
+		bo = badger.DefaultOptions("").WithInMemory(true)
+	}
+	var logger badger.Logger = quietLogger{}
+	if opts.Logger != nil {
+		logger = opts.Logger
+	}
+	// Writers are serialized by Store.wmu, so badger's conflict detection
+	// would only cost time.
+	bo = bo.WithLogger(logger).WithReadOnly(opts.ReadOnly).WithDetectConflicts(false).
+		WithNumVersionsToKeep(1)
+	db, err := badger.Open(bo)
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("graph: open %s: %w (%v)", dir, ErrLocked, err)
+		}
+		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
+	}
+	return &Store{db: db, ro: opts.ReadOnly}, nil
+}
+
+// Close releases the ID sequences and closes the database. Calls after the
+// first return nil.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	var errs []error
+	for _, q := range []*badger.Sequence{s.articleSeq, s.entitySeq} {
+		if q != nil {
+			if err := q.Release(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if err := s.db.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	s.db = nil
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("graph: close: %w", err)
+	}
+	return nil
+}
+
+// sequences returns the ID sequences, making them on first use.
+func (s *Store) sequences() (art, ent *badger.Sequence, err error) {
+	s.seqMu.Lock()
+	defer s.seqMu.Unlock()
+	if s.articleSeq == nil {
+		if s.articleSeq, err = s.db.GetSequence(seqKey("article"), seqBandwidth); err != nil {
+			return nil, nil, err
+		}
+	}
+	if s.entitySeq == nil {
+		if s.entitySeq, err = s.db.GetSequence(seqKey("entity"), seqBandwidth); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s.articleSeq, s.entitySeq, nil
+}
+
+// nextID returns the next ID of q, skipping 0 (which means "none").
+func nextID(q *badger.Sequence) (uint64, error) {
+	for {
+		v, err := q.Next()
+		if err != nil || v != 0 {
+			return v, err
+		}
+	}
+}
+
+// translate turns badger errors into the package's sentinels.
+func translate(err error) error {
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// getValue reads a key's value copy; a missing key gives ErrNotFound.
+func getValue(txn *badger.Txn, k []byte) ([]byte, error) {
+	it, err := txn.Get(k)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return it.ValueCopy(nil)
+}
+
+// getCounter reads a counter; a missing counter is 0.
+func getCounter(txn *badger.Txn, c byte) (int, error) {
+	b, err := getValue(txn, counterKey(c))
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	v, err := decodeU64(b)
+	return int(v), err
+}

@@ -1,0 +1,776 @@
+package graph
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// maxAliases caps the surface forms kept per entity (first seen win).
+const maxAliases = 64
+
+// addAttempts bounds the retries of AddDoc on badger.ErrConflict.
+const addAttempts = 3
+
+// AddDoc resolves the doc's local entities against the graph and writes the
+// article, its mentions, relations, index entries and counters in one
+// Badger transaction: either all of it is stored or nothing is.
+//
+// Text already stored (same hash) gives StatusUnchanged and writes nothing.
+// An article with the same ExternalID and other text is replaced: the old
+// version's mentions, relation evidence and counts are taken back in the
+// same transaction and the new version keeps its ArticleID. A doc with out
+// of range indices or spans gives an error wrapping ErrInvalid.
+func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
+	label := d.Article.ExternalID
+	if label == "" {
+		label = d.Article.URL
+	}
+	fail := func(err error) (AddResult, error) {
+		return AddResult{}, fmt.Errorf("graph: add article %q: %w", label, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	if s.ro {
+		return fail(fmt.Errorf("%w: store is read-only", ErrInvalid))
+	}
+	if err := validateDoc(&d); err != nil {
+		return fail(err)
+	}
+	var sum []byte
+	if d.Article.Hash == "" {
+		h := sha256.Sum256([]byte(d.Article.Text))
+		sum = h[:]
+		d.Article.Hash = hex.EncodeToString(sum)
+	} else {
+		var err error
+		if sum, err = hex.DecodeString(d.Article.Hash); err != nil || len(sum) != sha256.Size {
+			return fail(fmt.Errorf("%w: hash %q is not hex sha256", ErrInvalid, d.Article.Hash))
+		}
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.db == nil {
+		return fail(errors.New("store is closed"))
+	}
+	artSeq, entSeq, err := s.sequences()
+	if err != nil {
+		return fail(err)
+	}
+	var res AddResult
+	for attempt := 0; attempt < addAttempts; attempt++ {
+		err = s.db.Update(func(txn *badger.Txn) error {
+			w := &writer{ctx: ctx, txn: txn, entSeq: entSeq}
+			var err error
+			res, err = w.addDoc(&d, sum, artSeq)
+			return err
+		})
+		if !errors.Is(err, badger.ErrConflict) {
+			break
+		}
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fail(fmt.Errorf("article too big for one transaction, nothing written: %w", err))
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return res, nil
+}
+
+// validateDoc checks every index and span of d against its text.
+func validateDoc(d *Doc) error {
+	n := utf8.RuneCountInString(d.Article.Text)
+	okSpan := func(s Span) bool { return s.Start >= 0 && s.Start <= s.End && s.End <= n }
+	for i, s := range d.Sentences {
+		if !okSpan(s) {
+			return fmt.Errorf("%w: sentence %d span %v outside text of %d code points", ErrInvalid, i, s, n)
+		}
+	}
+	for i, e := range d.Entities {
+		if !e.Kind.Valid() {
+			return fmt.Errorf("%w: entity %d kind %d", ErrInvalid, i, e.Kind)
+		}
+	}
+	for i, m := range d.Mentions {
+		switch {
+		case m.Entity < 0 || m.Entity >= len(d.Entities):
+			return fmt.Errorf("%w: mention %d entity index %d", ErrInvalid, i, m.Entity)
+		case !okSpan(m.Span) || m.Span.Start == m.Span.End:
+			return fmt.Errorf("%w: mention %d span %v outside text of %d code points", ErrInvalid, i, m.Span, n)
+		case m.Sentence < 0 || m.Sentence >= len(d.Sentences):
+			return fmt.Errorf("%w: mention %d sentence index %d", ErrInvalid, i, m.Sentence)
+		}
+	}
+	for i, r := range d.Relations {
+		switch {
+		case !r.Type.Valid():
+			return fmt.Errorf("%w: relation %d type %d", ErrInvalid, i, r.Type)
+		case r.Source < 0 || r.Source >= len(d.Entities) || r.Target < 0 || r.Target >= len(d.Entities):
+			return fmt.Errorf("%w: relation %d entity index", ErrInvalid, i)
+		case r.Sentence < 0 || r.Sentence >= len(d.Sentences):
+			return fmt.Errorf("%w: relation %d sentence index %d", ErrInvalid, i, r.Sentence)
+		case !okSpan(r.Span):
+			return fmt.Errorf("%w: relation %d span %v", ErrInvalid, i, r.Span)
+		}
+	}
+	return nil
+}
+
+// outletOf is the article's outlet: Outlet, else the URL host, else "".
+func outletOf(a *Article) string {
+	if o := strings.TrimSpace(a.Outlet); o != "" {
+		return strings.ToLower(o)
+	}
+	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
+		return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	return ""
+}
+
+// normLabel normalizes a relation label for aggregation.
+func normLabel(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// normUnit normalizes a number unit for the unit index and filter.
+func normUnit(s string) string { return keyString(strings.ToLower(strings.TrimSpace(s))) }
+
+// relState is a relation aggregate being changed by one transaction.
+type relState struct {
+	agg     *relAgg
+	existed bool
+}
+
+// writer holds one AddDoc transaction's reads and pending changes; flush
+// writes them.
+type writer struct {
+	ctx    context.Context
+	txn    *badger.Txn
+	entSeq *badger.Sequence
+
+	ents     map[EntityID]*entRec
+	entDirty map[EntityID]bool
+	removed  map[EntityID]bool // entities that lost mentions or relations
+	holders  map[string][]EntityID
+	hDirty   map[string]bool
+	rels     map[relIdent]*relState
+	relOrder []relIdent
+	counters map[byte]int
+}
+
+func (w *writer) init() {
+	w.ents = map[EntityID]*entRec{}
+	w.entDirty = map[EntityID]bool{}
+	w.removed = map[EntityID]bool{}
+	w.holders = map[string][]EntityID{}
+	w.hDirty = map[string]bool{}
+	w.rels = map[relIdent]*relState{}
+	w.counters = map[byte]int{}
+}
+
+func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
+	w.init()
+	if b, err := getValue(w.txn, hashKey(sum)); err == nil {
+		id, err := decodeU64(b)
+		return AddResult{Article: ArticleID(id), Status: StatusUnchanged}, err
+	} else if !errors.Is(err, ErrNotFound) {
+		return AddResult{}, err
+	}
+	res := AddResult{Status: StatusCreated}
+	if ext := d.Article.ExternalID; ext != "" {
+		b, err := getValue(w.txn, externalKey(ext))
+		switch {
+		case err == nil:
+			old, err := decodeU64(b)
+			if err != nil {
+				return res, err
+			}
+			res.Article, res.Status = ArticleID(old), StatusReplaced
+			if err := w.removeArticle(ArticleID(old)); err != nil {
+				return res, fmt.Errorf("remove old version %d: %w", old, err)
+			}
+		case !errors.Is(err, ErrNotFound):
+			return res, err
+		}
+	}
+	if res.Article == 0 {
+		id, err := nextID(artSeq)
+		if err != nil {
+			return res, err
+		}
+		res.Article = ArticleID(id)
+	}
+	if err := w.addArticle(res.Article, d, sum); err != nil {
+		return res, err
+	}
+	return res, w.flush()
+}
+
+func (w *writer) entity(id EntityID) (*entRec, error) {
+	if r, ok := w.ents[id]; ok {
+		return r, nil
+	}
+	b, err := getValue(w.txn, entityKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("entity %d: %w", id, err)
+	}
+	r, err := decodeEntity(b)
+	if err != nil {
+		return nil, fmt.Errorf("entity %d: %w", id, err)
+	}
+	w.ents[id] = r
+	return r, nil
+}
+
+func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
+	hk := string(resKey(k, key))
+	if ids, ok := w.holders[hk]; ok {
+		return ids, nil
+	}
+	b, err := getValue(w.txn, []byte(hk))
+	var ids []EntityID
+	switch {
+	case err == nil:
+		if ids, err = decodeIDs(b); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	w.holders[hk] = ids
+	return ids, nil
+}
+
+func (w *writer) relation(id relIdent) (*relState, error) {
+	if r, ok := w.rels[id]; ok {
+		return r, nil
+	}
+	b, err := getValue(w.txn, relKey(id))
+	st := &relState{}
+	switch {
+	case err == nil:
+		if st.agg, _, err = decodeRel(b, true); err != nil {
+			return nil, err
+		}
+		st.existed = true
+	case errors.Is(err, ErrNotFound):
+		st.agg = &relAgg{}
+	default:
+		return nil, err
+	}
+	w.rels[id] = st
+	w.relOrder = append(w.relOrder, id)
+	return st, nil
+}
+
+// removeArticle takes back everything article id added.
+func (w *writer) removeArticle(id ArticleID) error {
+	b, err := getValue(w.txn, articleKey(id))
+	if err != nil {
+		return err
+	}
+	old, err := decodeArticle(id, b, false)
+	if err != nil {
+		return err
+	}
+	outlet := outletOf(&old)
+	if sum, err := hex.DecodeString(old.Hash); err == nil {
+		if err := w.txn.Delete(hashKey(sum)); err != nil {
+			return err
+		}
+	}
+	for _, k := range [][]byte{articleKey(id), contribKey(id)} {
+		if err := w.txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	w.counters[ctrArticles]--
+
+	// Mentions.
+	type dm struct {
+		start int
+		ent   EntityID
+	}
+	var ms []dm
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	prefix := docMentionPrefix(id)
+	opts.Prefix = prefix
+	it := w.txn.NewIterator(opts)
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if err := w.ctx.Err(); err != nil {
+			it.Close()
+			return err
+		}
+		p, err := parseKey(it.Item().Key())
+		if err != nil {
+			it.Close()
+			return err
+		}
+		ms = append(ms, dm{p.Start, p.Entity})
+	}
+	it.Close()
+	seen := map[EntityID]bool{}
+	for _, m := range ms {
+		r, err := w.entity(m.ent)
+		if err != nil {
+			return err
+		}
+		for _, k := range [][]byte{docMentionKey(id, m.start, m.ent), entMentionKey(m.ent, id, m.start)} {
+			if err := w.txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		if r.Kind == KindNumber && r.Value != nil {
+			if err := w.txn.Delete(numKey(*r.Value, m.ent, id, m.start)); err != nil {
+				return err
+			}
+			if err := w.txn.Delete(unitNumKey(normUnit(r.Unit), *r.Value, m.ent, id, m.start)); err != nil {
+				return err
+			}
+		}
+		r.MentionCount--
+		if !seen[m.ent] {
+			seen[m.ent] = true
+			r.ArticleCount--
+		}
+		w.entDirty[m.ent], w.removed[m.ent] = true, true
+		w.counters[ctrMentions]--
+	}
+
+	// Relations and merges.
+	cb, err := getValue(w.txn, contribKey(id))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, err := decodeContrib(cb)
+	if err != nil {
+		return err
+	}
+	for _, rc := range c.Rels {
+		st, err := w.relation(rc.ID)
+		if err != nil {
+			return err
+		}
+		a := st.agg
+		a.Sentences -= rc.Sentences
+		a.Articles--
+		for i := range a.Outlets {
+			if a.Outlets[i].Outlet == outlet {
+				a.Outlets[i].Articles--
+				if a.Outlets[i].Articles <= 0 {
+					a.Outlets = append(a.Outlets[:i], a.Outlets[i+1:]...)
+				}
+				break
+			}
+		}
+		ev := a.Evidence[:0]
+		for _, e := range a.Evidence {
+			if e.Article != id {
+				ev = append(ev, e)
+			}
+		}
+		a.Evidence = ev
+		w.removed[rc.ID.Src], w.removed[rc.ID.Dst] = true, true
+	}
+	for _, m := range c.Merges {
+		if err := w.txn.Delete(mergeKey(m.Entity, id, m.Seq)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addArticle resolves and writes d as article id.
+func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
+	a := d.Article
+	a.ID = id
+	if a.Loaded.IsZero() {
+		a.Loaded = time.Now().UTC()
+	}
+	if err := w.txn.Set(articleKey(id), encodeArticle(a)); err != nil {
+		return err
+	}
+	if err := w.txn.Set(hashKey(sum), encodeU64(uint64(id))); err != nil {
+		return err
+	}
+	if a.ExternalID != "" {
+		if err := w.txn.Set(externalKey(a.ExternalID), encodeU64(uint64(id))); err != nil {
+			return err
+		}
+	}
+	w.counters[ctrArticles]++
+	c := &contrib{}
+
+	nodes := make([]EntityID, len(d.Entities))
+	for i := range d.Entities {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		node, err := w.resolve(id, &d.Entities[i], c)
+		if err != nil {
+			return err
+		}
+		nodes[i] = node
+	}
+
+	type mk struct {
+		start int
+		ent   EntityID
+	}
+	seenM := make(map[mk]bool, len(d.Mentions))
+	seenE := map[EntityID]bool{}
+	for _, m := range d.Mentions {
+		node := nodes[m.Entity]
+		if seenM[mk{m.Span.Start, node}] {
+			continue
+		}
+		seenM[mk{m.Span.Start, node}] = true
+		r := w.ents[node]
+		sent := d.Sentences[m.Sentence]
+		v := encodeMention(mentionVal{End: m.Span.End, SentStart: sent.Start, SentEnd: sent.End, Text: m.Text, Qualifier: m.Qualifier})
+		if err := w.txn.Set(docMentionKey(id, m.Span.Start, node), v); err != nil {
+			return err
+		}
+		if err := w.txn.Set(entMentionKey(node, id, m.Span.Start), nil); err != nil {
+			return err
+		}
+		if r.Kind == KindNumber && r.Value != nil {
+			if err := w.txn.Set(numKey(*r.Value, node, id, m.Span.Start), nil); err != nil {
+				return err
+			}
+			if err := w.txn.Set(unitNumKey(normUnit(r.Unit), *r.Value, node, id, m.Span.Start), nil); err != nil {
+				return err
+			}
+		}
+		r.MentionCount++
+		if !seenE[node] {
+			seenE[node] = true
+			r.ArticleCount++
+		}
+		w.entDirty[node] = true
+		w.counters[ctrMentions]++
+	}
+
+	// Relations: group this article's sentences per aggregated relation.
+	type group struct {
+		sents map[int]bool
+		ev    []Evidence
+	}
+	groups := map[relIdent]*group{}
+	var order []relIdent
+	for _, lr := range d.Relations {
+		src, dst := nodes[lr.Source], nodes[lr.Target]
+		if src == dst {
+			continue
+		}
+		if lr.Type == RelCoMentioned && src > dst {
+			src, dst = dst, src
+		}
+		ri := relIdent{Type: lr.Type, Src: src, Dst: dst, Label: normLabel(lr.Label)}
+		g := groups[ri]
+		if g == nil {
+			g = &group{sents: map[int]bool{}}
+			groups[ri] = g
+			order = append(order, ri)
+		}
+		if !g.sents[lr.Sentence] {
+			g.sents[lr.Sentence] = true
+			g.ev = append(g.ev, Evidence{Article: id, Sentence: d.Sentences[lr.Sentence], Span: lr.Span})
+		}
+	}
+	outlet := outletOf(&a)
+	for _, ri := range order {
+		g := groups[ri]
+		st, err := w.relation(ri)
+		if err != nil {
+			return err
+		}
+		ag := st.agg
+		ag.Sentences += len(g.sents)
+		ag.Articles++
+		found := false
+		for i := range ag.Outlets {
+			if ag.Outlets[i].Outlet == outlet {
+				ag.Outlets[i].Articles++
+				found = true
+				break
+			}
+		}
+		if !found {
+			ag.Outlets = append(ag.Outlets, outletCount{Outlet: outlet, Articles: 1})
+		}
+		for _, e := range g.ev {
+			if len(ag.Evidence) >= maxEvidence {
+				break
+			}
+			ag.Evidence = append(ag.Evidence, e)
+		}
+		c.Rels = append(c.Rels, relContrib{ID: ri, Sentences: len(g.sents)})
+	}
+	return w.txn.Set(contribKey(id), encodeContrib(c))
+}
+
+// resolve finds or makes the node of a local entity and folds the local
+// entity's names, keys and values into it.
+func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, error) {
+	var node EntityID
+	var mergeKeyUsed string
+	keys := make([]string, 0, len(le.Keys))
+	for _, k := range le.Keys {
+		if k = keyString(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		ids, err := w.holdersOf(le.Kind, k)
+		if err != nil {
+			return 0, err
+		}
+		if len(ids) == 1 {
+			node, mergeKeyUsed = ids[0], k
+			break
+		}
+	}
+	var r *entRec
+	if node == 0 {
+		id, err := nextID(w.entSeq)
+		if err != nil {
+			return 0, err
+		}
+		node = EntityID(id)
+		r = &entRec{Kind: le.Kind, Name: le.Name}
+		w.ents[node] = r
+		w.counters[ctrEntities]++
+		w.counters[ctrKindBase+byte(le.Kind)]++
+		if err := w.txn.Set(kindKey(le.Kind, node), nil); err != nil {
+			return 0, err
+		}
+	} else {
+		var err error
+		if r, err = w.entity(node); err != nil {
+			return 0, err
+		}
+		seq := r.MergeSeq
+		r.MergeSeq++
+		if err := w.txn.Set(mergeKey(node, art, seq), encodeMerge(Merge{Article: art, Name: le.Name, Key: mergeKeyUsed})); err != nil {
+			return 0, err
+		}
+		c.Merges = append(c.Merges, mergeRef{Entity: node, Seq: seq})
+	}
+	w.entDirty[node] = true
+
+	for _, k := range keys {
+		ids, err := w.holdersOf(le.Kind, k)
+		if err != nil {
+			return 0, err
+		}
+		if !containsID(ids, node) {
+			hk := string(resKey(le.Kind, k))
+			w.holders[hk] = append(ids, node)
+			w.hDirty[hk] = true
+		}
+		if !containsStr(r.Keys, k) {
+			r.Keys = append(r.Keys, k)
+		}
+	}
+	switch le.Kind {
+	case KindPerson, KindOrg, KindPlace:
+		if len(strings.Fields(le.Name)) > len(strings.Fields(r.Name)) {
+			r.Name = le.Name
+		}
+	}
+	if r.Name == "" {
+		r.Name = le.Name
+	}
+	for _, al := range append([]string{le.Name, r.Name}, le.Aliases...) {
+		if al == "" || containsStr(r.Aliases, al) || len(r.Aliases) >= maxAliases {
+			continue
+		}
+		r.Aliases = append(r.Aliases, al)
+		for _, word := range nameWords(al) {
+			if err := w.txn.Set(wordKey(word, r.Kind, node), nil); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if r.Value == nil && le.Value != nil {
+		v := *le.Value
+		r.Value = &v
+	}
+	if r.Unit == "" {
+		r.Unit = le.Unit
+	}
+	if r.ISO == "" {
+		r.ISO = le.ISO
+	}
+	return node, nil
+}
+
+// flush writes the pending aggregates, deletes what became empty and
+// updates the counters.
+func (w *writer) flush() error {
+	for _, ri := range w.relOrder {
+		st := w.rels[ri]
+		if st.agg.Articles > 0 {
+			if err := w.txn.Set(relKey(ri), encodeRel(st.agg)); err != nil {
+				return err
+			}
+			if err := w.txn.Set(relRevKey(ri), encodeRevCounts(st.agg)); err != nil {
+				return err
+			}
+			if !st.existed {
+				w.counters[ctrRelations]++
+				w.counters[ctrTypeBase+byte(ri.Type)]++
+				if err := w.bumpRelCount(ri, 1); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if st.existed {
+			for _, k := range [][]byte{relKey(ri), relRevKey(ri)} {
+				if err := w.txn.Delete(k); err != nil {
+					return err
+				}
+			}
+			w.counters[ctrRelations]--
+			w.counters[ctrTypeBase+byte(ri.Type)]--
+			if err := w.bumpRelCount(ri, -1); err != nil {
+				return err
+			}
+		}
+	}
+	for id := range w.removed {
+		r, err := w.entity(id)
+		if err != nil {
+			return err
+		}
+		if r == nil || r.MentionCount > 0 || r.RelCount > 0 {
+			continue
+		}
+		if err := w.deleteEntity(id, r); err != nil {
+			return err
+		}
+	}
+	for id := range w.entDirty {
+		r := w.ents[id]
+		if r == nil {
+			continue
+		}
+		if err := w.txn.Set(entityKey(id), encodeEntity(r)); err != nil {
+			return err
+		}
+	}
+	for hk := range w.hDirty {
+		var err error
+		if ids := w.holders[hk]; len(ids) == 0 {
+			err = w.txn.Delete([]byte(hk))
+		} else {
+			err = w.txn.Set([]byte(hk), encodeIDs(ids))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for c, delta := range w.counters {
+		if delta == 0 {
+			continue
+		}
+		v, err := getCounter(w.txn, c)
+		if err != nil {
+			return err
+		}
+		if err := w.txn.Set(counterKey(c), encodeU64(uint64(max(v+delta, 0)))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) bumpRelCount(ri relIdent, delta int) error {
+	for _, id := range []EntityID{ri.Src, ri.Dst} {
+		r, err := w.entity(id)
+		if err != nil {
+			return err
+		}
+		r.RelCount += delta
+		w.entDirty[id] = true
+		if delta < 0 {
+			w.removed[id] = true
+		}
+	}
+	return nil
+}
+
+// deleteEntity removes an entity left without mentions and relations, with
+// its index entries.
+func (w *writer) deleteEntity(id EntityID, r *entRec) error {
+	dels := [][]byte{entityKey(id), kindKey(r.Kind, id)}
+	for _, al := range r.Aliases {
+		for _, word := range nameWords(al) {
+			dels = append(dels, wordKey(word, r.Kind, id))
+		}
+	}
+	prefix := mergePrefix(id)
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues, opts.Prefix = false, prefix
+	it := w.txn.NewIterator(opts)
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		dels = append(dels, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range dels {
+		if err := w.txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range r.Keys {
+		ids, err := w.holdersOf(r.Kind, k)
+		if err != nil {
+			return err
+		}
+		out := ids[:0:0]
+		for _, x := range ids {
+			if x != id {
+				out = append(out, x)
+			}
+		}
+		hk := string(resKey(r.Kind, k))
+		w.holders[hk], w.hDirty[hk] = out, true
+	}
+	w.ents[id] = nil
+	delete(w.entDirty, id)
+	w.counters[ctrEntities]--
+	w.counters[ctrKindBase+byte(r.Kind)]--
+	return nil
+}
+
+func containsID(ids []EntityID, id EntityID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
