@@ -165,7 +165,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Authorized: h.authorized(r),
 	})
 	status := http.StatusOK
-	if res.Data == nil && media == mediaGraphQLResponse {
+	if !executed(res) && media == mediaGraphQLResponse {
 		// No data entry: the request failed before execution proper
 		// (variables) or timed out.
 		status = http.StatusBadRequest
@@ -322,13 +322,31 @@ func (h *handler) write(w http.ResponseWriter, media string, status int, res *gr
 }
 
 // response is the GraphQL response body. Unlike graphql.Result it leaves
-// out "data" when there is none (a request error), as GraphQL over HTTP
-// asks.
+// out "data" when execution did not start (a request error), as GraphQL
+// over HTTP asks, and keeps "data": null when it did.
 type response struct {
-	Data   any                        `json:"data,omitempty"`
+	Data   *any                       `json:"data,omitempty"`
 	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
 }
 
+// executed reports whether execution started: there is data, or a field
+// error (which has a path) nulled it.
+func executed(res *graphql.Result) bool {
+	if res.Data != nil {
+		return true
+	}
+	for _, e := range res.Errors {
+		if len(e.Path) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func encodeResult(res *graphql.Result) ([]byte, error) {
-	return json.Marshal(response{Data: res.Data, Errors: res.Errors})
+	r := response{Errors: res.Errors}
+	if executed(res) {
+		r.Data = &res.Data
+	}
+	return json.Marshal(r)
 }
