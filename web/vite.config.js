@@ -1,7 +1,8 @@
 // Builds the two pages (the GraphiQL playground and the explore page) into
 // dist/, which package web embeds. Everything is bundled: the pages make no
 // request to any host but the one that served them.
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
@@ -22,9 +23,29 @@ function cleanDist() {
   };
 }
 
+// gzipAssets writes NAME.gz beside every text asset worth compressing; the
+// Go handler sends it to clients that accept gzip, so the server spends no
+// CPU on compression.
+function gzipAssets() {
+  return {
+    name: 'newsgraph-gzip-assets',
+    apply: 'build',
+    closeBundle() {
+      const dir = resolve(outDir, 'assets');
+      for (const name of readdirSync(dir)) {
+        if (!/\.(js|css|svg|json|ttf)$/.test(name)) continue;
+        const raw = readFileSync(resolve(dir, name));
+        if (raw.length < 1024) continue;
+        const gz = gzipSync(raw, { level: 9 });
+        if (gz.length < raw.length * 0.9) writeFileSync(resolve(dir, `${name}.gz`), gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   base: '/',
-  plugins: [cleanDist()],
+  plugins: [cleanDist(), gzipAssets()],
   build: {
     outDir,
     // dist/.keep must survive so that go:embed always has a directory.

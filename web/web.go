@@ -185,6 +185,16 @@ func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string
 		http.NotFound(w, r)
 		return
 	}
+	// The build writes NAME.gz beside the text assets; send that to
+	// clients that take gzip.
+	if gz, err := h.fsys.Open(full + ".gz"); err == nil {
+		defer gz.Close()
+		w.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			w.Header().Set("Content-Encoding", "gzip")
+			f = gz
+		}
+	}
 	// Embedded files can seek; read into memory only a file that cannot.
 	content, ok := f.(io.ReadSeeker)
 	if !ok {
@@ -199,6 +209,19 @@ func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string
 	// Vite names every asset by its content hash: a file never changes.
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, full, time.Time{}, content)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header admits gzip.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
 
 // notBuiltPage is what the page paths answer when web/dist was not built.

@@ -21,6 +21,8 @@ func builtFS() fstest.MapFS {
 		"assets/codicon-x1.ttf":     {Data: []byte("ttf")},
 		"assets/font-x2.woff2":      {Data: []byte("woff2")},
 		"assets/editor.worker-9.js": {Data: []byte("self.onmessage=null")},
+		"assets/big-1.js":           {Data: []byte("plain")},
+		"assets/big-1.js.gz":        {Data: []byte("gzipped")},
 	}
 }
 
@@ -141,6 +143,45 @@ func TestAssetRange(t *testing.T) {
 	}
 	if got := body(t, res); got != "console" {
 		t.Errorf("range body = %q, want %q", got, "console")
+	}
+}
+
+func TestAssetGzip(t *testing.T) {
+	h := newHandler(builtFS())
+	tests := []struct {
+		name, path, accept, body, encoding string
+	}{
+		{"gzip accepted", "/assets/big-1.js", "gzip, deflate, br", "gzipped", "gzip"},
+		{"gzip with q", "/assets/big-1.js", "br;q=1.0, gzip;q=0.8", "gzipped", "gzip"},
+		{"gzip refused", "/assets/big-1.js", "gzip;q=0", "plain", ""},
+		{"no header", "/assets/big-1.js", "", "plain", ""},
+		{"identity only", "/assets/big-1.js", "identity", "plain", ""},
+		{"no gz variant", "/assets/index-AbC123.js", "gzip", "console.log('playground')", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hdr http.Header
+			if tt.accept != "" {
+				hdr = http.Header{"Accept-Encoding": {tt.accept}}
+			}
+			res := do(t, h, "GET", tt.path, hdr)
+			if res.StatusCode != 200 {
+				t.Fatalf("status = %d", res.StatusCode)
+			}
+			if got := body(t, res); got != tt.body {
+				t.Errorf("body = %q, want %q", got, tt.body)
+			}
+			if got := res.Header.Get("Content-Encoding"); got != tt.encoding {
+				t.Errorf("Content-Encoding = %q, want %q", got, tt.encoding)
+			}
+			if got := res.Header.Get("Content-Type"); got != "text/javascript; charset=utf-8" {
+				t.Errorf("Content-Type = %q", got)
+			}
+			wantVary := strings.HasPrefix(tt.path, "/assets/big")
+			if got := res.Header.Get("Vary") == "Accept-Encoding"; got != wantVary {
+				t.Errorf("Vary = %q", res.Header.Get("Vary"))
+			}
+		})
 	}
 }
 
