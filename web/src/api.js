@@ -50,7 +50,8 @@ export async function allPages(fetchPage, { maxPages = 10, stop = () => false } 
     const conn = await fetchPage(after);
     if (!conn) break;
     for (const e of conn.edges) nodes.push(e.node);
-    if (!conn.pageInfo?.hasNextPage || stop(nodes)) return { nodes, truncated: false };
+    if (!conn.pageInfo?.hasNextPage) return { nodes, truncated: false };
+    if (stop(nodes)) return { nodes, truncated: true };
     after = conn.pageInfo.endCursor;
   }
   return { nodes, truncated: after !== null };

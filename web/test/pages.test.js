@@ -1,4 +1,5 @@
-// The operations the pages send are valid against the GraphQL contract in
+// Unit tests of the pages' logic that need no server or browser. The
+// operations the pages send are valid against the GraphQL contract in
 // schema/schema.graphql. This needs no server, so it catches drift between
 // the pages and the contract even when the server is not built.
 import { test } from 'node:test';
@@ -7,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { examples, pathEndsQuery, pathVariables } from '../src/examples.js';
 import { operations } from '../src/explore-queries.js';
-import { splitEvidence, codePointSlice } from '../src/api.js';
+import { allPages, splitEvidence, codePointSlice } from '../src/api.js';
 
 const schema = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
 
@@ -59,4 +60,40 @@ test('evidence offsets count code points', async (t) => {
     await t.test(c.name, () => assert.deepEqual(splitEvidence(c.s, c.ss, c.start, c.end), c.want));
   }
   assert.equal(codePointSlice('x😀y', 1, 2), '😀');
+});
+
+test('allPages', async (t) => {
+  // pages of two items over [0..n)
+  const source = (n) => {
+    const calls = [];
+    const fetchPage = async (after) => {
+      calls.push(after);
+      const from = after === null ? 0 : Number(after) + 1;
+      const items = [];
+      for (let i = from; i < Math.min(n, from + 2); i++) items.push(i);
+      return {
+        edges: items.map((i) => ({ cursor: String(i), node: i })),
+        pageInfo: { hasNextPage: from + 2 < n, endCursor: items.length ? String(items.at(-1)) : null },
+      };
+    };
+    return { calls, fetchPage };
+  };
+  await t.test('reads every page', async () => {
+    const s = source(5);
+    assert.deepEqual(await allPages(s.fetchPage), { nodes: [0, 1, 2, 3, 4], truncated: false });
+    assert.deepEqual(s.calls, [null, '1', '3']);
+  });
+  await t.test('stops at maxPages', async () => {
+    const s = source(9);
+    assert.deepEqual(await allPages(s.fetchPage, { maxPages: 2 }), { nodes: [0, 1, 2, 3], truncated: true });
+  });
+  await t.test('stops when told', async () => {
+    const s = source(9);
+    const got = await allPages(s.fetchPage, { stop: (nodes) => nodes.includes(2) });
+    assert.deepEqual(got, { nodes: [0, 1, 2, 3], truncated: true });
+  });
+  await t.test('empty', async () => {
+    assert.deepEqual(await allPages(source(0).fetchPage), { nodes: [], truncated: false });
+    assert.deepEqual(await allPages(async () => null), { nodes: [], truncated: false });
+  });
 });
