@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/newsgraph/newsgraph/graph"
+)
+
+// snapshot is what must not depend on how often a load was interrupted.
+type snapshot struct {
+	stats    graph.Stats
+	external []string          // sorted external IDs
+	entities map[string][2]int // "KIND name" -> mention and article counts
+}
+
+func takeSnapshot(t *testing.T, dir string) snapshot {
+	t.Helper()
+	ctx := context.Background()
+	st, err := graph.Open(dir, graph.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	defer st.Close()
+	s := snapshot{entities: map[string][2]int{}}
+	if s.stats, err = st.Stats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for p := (graph.Page{First: 1000}); ; {
+		l, err := st.Articles(ctx, graph.ArticleFilter{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range l.Items {
+			s.external = append(s.external, a.ExternalID)
+		}
+		if !l.HasNext {
+			break
+		}
+		p.After = l.Cursors[len(l.Cursors)-1]
+	}
+	sort.Strings(s.external)
+	for p := (graph.Page{First: 1000}); ; {
+		l, err := st.Entities(ctx, graph.EntityFilter{}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range l.Items {
+			k := e.Kind.String() + " " + e.Name
+			if e.Kind == graph.KindNumber && e.Value != nil {
+				k += fmt.Sprintf(" %g %s", *e.Value, e.Unit)
+			}
+			c := s.entities[k]
+			s.entities[k] = [2]int{c[0] + e.MentionCount, c[1] + e.ArticleCount}
+		}
+		if !l.HasNext {
+			break
+		}
+		p.After = l.Cursors[len(l.Cursors)-1]
+	}
+	return s
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "newsgraph")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestLoadSurvivesSIGKILL kills a real `newsgraph load` at random moments,
+// re-runs it to completion and checks the graph equals a clean load's.
+func TestLoadSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs many loads")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "corpus")
+	if err := os.MkdirAll(filepath.Join(corpus, "txt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	g := newNewsGen(7)
+	f, err := os.Create(filepath.Join(corpus, "feed.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nJSONL, nTxt = 500, 20
+	if err := g.writeJSONL(f, "kill", nJSONL, 2000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for i := range nTxt {
+		_, text := g.article(1500)
+		if err := os.WriteFile(filepath.Join(corpus, "txt", fmt.Sprintf("t%02d.txt", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func(db string) *exec.Cmd {
+		cmd := exec.Command(bin, "load", "--db", db, "--progress", "none", corpus)
+		cmd.Stdout, cmd.Stderr = new(bytes.Buffer), new(bytes.Buffer)
+		return cmd
+	}
+	runToEnd := func(db string) string {
+		t.Helper()
+		cmd := load(db)
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("load %s: %v\nstdout: %s\nstderr: %s", db, err, cmd.Stdout, cmd.Stderr)
+		}
+		return cmd.Stdout.(*bytes.Buffer).String()
+	}
+
+	cleanDB := filepath.Join(dir, "clean.db")
+	start := time.Now()
+	out := runToEnd(cleanDB)
+	cleanTime := time.Since(start)
+	if !strings.Contains(out, fmt.Sprintf("%d created", nJSONL+nTxt)) {
+		t.Fatalf("clean load: %s", out)
+	}
+	want := takeSnapshot(t, cleanDB)
+	if want.stats.Articles != nJSONL+nTxt || len(want.entities) == 0 {
+		t.Fatalf("clean load stored %+v, %d distinct entities", want.stats, len(want.entities))
+	}
+
+	killedDB := filepath.Join(dir, "killed.db")
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	kills := 0
+	for i := 0; kills < 10 && i < 40; i++ {
+		cmd := load(killedDB)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Anywhere from start-up to a third of a whole load.
+		time.Sleep(time.Duration(r.Int64N(int64(cleanTime)/3 + 1)))
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			kills++
+		}
+	}
+	if kills < 10 {
+		t.Fatalf("only %d loads were killed before finishing", kills)
+	}
+	out = runToEnd(killedDB)
+	got := takeSnapshot(t, killedDB)
+
+	if got.stats != want.stats {
+		t.Errorf("stats after %d kills: %+v, clean load: %+v", kills, got.stats, want.stats)
+	}
+	if strings.Join(got.external, ",") != strings.Join(want.external, ",") {
+		t.Errorf("stored articles differ: %d vs %d", len(got.external), len(want.external))
+	}
+	diffs := 0
+	for k, w := range want.entities {
+		if g := got.entities[k]; g != w && diffs < 10 {
+			diffs++
+			t.Errorf("entity %q: mentions/articles %v, clean load %v", k, g, w)
+		}
+	}
+	if len(got.entities) != len(want.entities) {
+		t.Errorf("%d distinct entities, clean load %d", len(got.entities), len(want.entities))
+	}
+	t.Logf("clean load %s; %d kills; final run: %s", cleanTime.Round(time.Millisecond), kills, strings.TrimSpace(out))
+}
