@@ -74,6 +74,9 @@ type scanOpts struct {
 	values   bool
 	first    int
 	countAll bool // keep scanning to count every match
+	// countBefore makes total include the matches up to after (they are
+	// passed to fn with page false).
+	countBefore bool
 }
 
 // errStop, returned by a scan callback, ends the scan without error.
@@ -92,7 +95,7 @@ func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.I
 	if o.start != nil {
 		start = o.start
 	}
-	if o.after != nil && bytes.Compare(o.after, start) >= 0 {
+	if o.after != nil && !o.countBefore && bytes.Compare(o.after, start) >= 0 {
 		start = o.after
 	}
 	for it.Seek(start); it.ValidForPrefix(o.prefix); it.Next() {
@@ -100,10 +103,11 @@ func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.I
 			return nil, false, 0, err
 		}
 		item := it.Item()
-		if o.after != nil && bytes.Compare(item.Key(), o.after) <= 0 {
+		before := o.after != nil && bytes.Compare(item.Key(), o.after) <= 0
+		if before && !o.countBefore {
 			continue
 		}
-		page := len(cursors) < o.first
+		page := !before && len(cursors) < o.first
 		ok, err := fn(item, page)
 		if errors.Is(err, errStop) {
 			break
@@ -115,6 +119,9 @@ func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.I
 			continue
 		}
 		total++
+		if before {
+			continue
+		}
 		if page {
 			cursors = append(cursors, keyCursor(item.KeyCopy(nil)))
 			continue
@@ -224,7 +231,7 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter, p Page) (List[Art
 		if err != nil {
 			return err
 		}
-		o := scanOpts{prefix: []byte{pfxArticle}, after: after, values: true, first: pageSize(p), countAll: filtered}
+		o := scanOpts{prefix: []byte{pfxArticle}, after: after, values: true, first: pageSize(p), countAll: filtered, countBefore: filtered}
 		l.Cursors, l.HasNext, l.Total, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {

@@ -287,6 +287,11 @@ func (w *writer) removeArticle(id ArticleID) error {
 			return err
 		}
 	}
+	// Read what the article contributed before deleting its keys.
+	cb, err := getValue(w.txn, contribKey(id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
 	for _, k := range [][]byte{articleKey(id), contribKey(id)} {
 		if err := w.txn.Delete(k); err != nil {
 			return err
@@ -347,12 +352,8 @@ func (w *writer) removeArticle(id ArticleID) error {
 	}
 
 	// Relations and merges.
-	cb, err := getValue(w.txn, contribKey(id))
-	if errors.Is(err, ErrNotFound) {
+	if cb == nil {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	c, err := decodeContrib(cb)
 	if err != nil {
