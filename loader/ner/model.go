@@ -1,0 +1,252 @@
+// Package ner tags named entities (PER, ORG, LOC, MISC) in tokenized English
+// sentences with a greedy left-to-right averaged perceptron.
+//
+// The model is a table of hashed feature weights (see features.go), trained
+// on CoNLL-2003 English by cmd/nertrain and embedded in the binary; Load
+// returns it. Tags are BIO; Spans turns them into token spans.
+package ner
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+)
+
+//go:embed model.bin.gz
+var embedded []byte
+
+// Gazetteer supplies optional list-lookup features. Lookup returns feature
+// strings for token i of the sentence words, or nil. The embedded model was
+// trained with hits of the form "B-"+T for the first token of a listed name
+// and "I-"+T for the others, where T is PER, ORG, LOC or MISC; other strings
+// are accepted but carry no trained weight. Lookup must be safe for
+// concurrent use if the Model is used concurrently.
+type Gazetteer interface {
+	Lookup(words []string, i int) []string
+}
+
+// Model is a trained tagger. It is immutable after Decode or Load and safe
+// for concurrent use.
+type Model struct {
+	bits    uint    // log2 of the number of weight rows
+	opts    uint32  // option bits (optDoc, ...)
+	scale   float32 // weight = w * scale; only the ranking matters for tagging
+	w       []int16 // (1<<bits) rows of nTags weights
+	scratch sync.Pool
+}
+
+// Model options stored in the file header.
+const (
+	optDoc  = 1 << iota // trained with document-level features
+	optHist             // trained with prediction-history features
+)
+
+// File format: magic, then little-endian uint32 version, bits, nTags, opts,
+// float32 scale, then the int16 weights; the whole stream may be gzipped.
+const (
+	magic         = "NERP"
+	formatVersion = 1
+	maxBits       = 24
+)
+
+// ErrFormat is returned by Decode for a stream that is not a model.
+var ErrFormat = errors.New("not a ner model")
+
+var (
+	loadOnce  sync.Once
+	loadModel *Model
+	loadErr   error
+)
+
+// Load returns the embedded model. It is decoded once and shared.
+func Load() (*Model, error) {
+	loadOnce.Do(func() {
+		loadModel, loadErr = Decode(bytes.NewReader(embedded))
+		if loadErr != nil {
+			loadErr = fmt.Errorf("ner: embedded model: %w", loadErr)
+		}
+	})
+	return loadModel, loadErr
+}
+
+// Decode reads a model written by Encode, gzipped or not.
+func Decode(r io.Reader) (*Model, error) {
+	br := bufio.NewReader(r)
+	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner: decode: %w", err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	var hdr struct {
+		Magic                     [4]byte
+		Version, Bits, Tags, Opts uint32
+		Scale                     float32
+	}
+	if err := binary.Read(br, binary.LittleEndian, &hdr); err != nil {
+		return nil, fmt.Errorf("ner: decode header: %w", err)
+	}
+	switch {
+	case string(hdr.Magic[:]) != magic:
+		return nil, fmt.Errorf("ner: decode: %w", ErrFormat)
+	case hdr.Version != formatVersion:
+		return nil, fmt.Errorf("ner: decode: version %d, want %d: %w", hdr.Version, formatVersion, ErrFormat)
+	case hdr.Bits == 0 || hdr.Bits > maxBits || hdr.Tags != nTags:
+		return nil, fmt.Errorf("ner: decode: %d bits, %d tags: %w", hdr.Bits, hdr.Tags, ErrFormat)
+	case math.IsNaN(float64(hdr.Scale)) || hdr.Scale <= 0:
+		return nil, fmt.Errorf("ner: decode: scale %v: %w", hdr.Scale, ErrFormat)
+	}
+	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, w: make([]int16, (1<<hdr.Bits)*nTags)}
+	raw := make([]byte, 2*len(m.w))
+	if _, err := io.ReadFull(br, raw); err != nil {
+		return nil, fmt.Errorf("ner: decode weights: %w", err)
+	}
+	for i := range m.w {
+		m.w[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	return m, nil
+}
+
+// Encode writes the model, gzip-compressed.
+func (m *Model) Encode(w io.Writer) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.DefaultCompression)
+	if err != nil {
+		return fmt.Errorf("ner: encode: %w", err)
+	}
+	hdr := struct {
+		Magic                     [4]byte
+		Version, Bits, Tags, Opts uint32
+		Scale                     float32
+	}{Version: formatVersion, Bits: uint32(m.bits), Tags: nTags, Opts: m.opts, Scale: m.scale}
+	copy(hdr.Magic[:], magic)
+	if err := binary.Write(zw, binary.LittleEndian, &hdr); err != nil {
+		return fmt.Errorf("ner: encode: %w", err)
+	}
+	raw := make([]byte, 2*len(m.w))
+	for i, v := range m.w {
+		binary.LittleEndian.PutUint16(raw[2*i:], uint16(v))
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return fmt.Errorf("ner: encode: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("ner: encode: %w", err)
+	}
+	return nil
+}
+
+// tagState is per-call scratch space, pooled to keep tagging allocation-light.
+type tagState struct {
+	sent  sentence
+	feats []uint64
+	runes []rune
+	tags  []int
+	doc   []docAttrs
+	dm    docMap
+	hist  history
+}
+
+func (m *Model) state() *tagState {
+	if st, ok := m.scratch.Get().(*tagState); ok {
+		return st
+	}
+	return &tagState{}
+}
+
+// Tag returns one BIO tag per word of a tokenized sentence.
+func (m *Model) Tag(words []string) []string { return m.TagWith(words, nil) }
+
+// TagWith is Tag with gazetteer features; gaz may be nil.
+func (m *Model) TagWith(words []string, gaz Gazetteer) []string {
+	return m.TagDocument([][]string{words}, gaz)[0]
+}
+
+// TagDocument tags the sentences of one document. Each word's other
+// occurrences in the document inform its tag (a name written in full in one
+// sentence helps to tag its short form in another), so tagging a whole
+// document is more accurate than tagging its sentences one by one.
+func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
+	st := m.state()
+	defer m.scratch.Put(st)
+	out := make([][]string, len(sents))
+	if m.opts&optDoc != 0 {
+		st.dm.build(sents)
+	}
+	var hist history
+	if m.opts&optHist != 0 {
+		if st.hist == nil {
+			st.hist = make(history)
+		}
+		clear(st.hist)
+		hist = st.hist
+	}
+	for si, words := range sents {
+		var doc []docAttrs
+		if m.opts&optDoc != 0 {
+			st.doc = st.dm.attrsFor(st.doc[:0], si, words)
+			doc = st.doc
+		}
+		tags := m.tagSentence(st, words, doc, gaz, hist)
+		if hist != nil {
+			hist.record(&st.sent, tags)
+		}
+		o := make([]string, len(words))
+		for i, t := range tags {
+			o[i] = tagNames[t]
+		}
+		out[si] = o
+	}
+	return out
+}
+
+// tagSentence tags words greedily, left to right, never giving an I-X tag
+// that does not continue an X span. The result aliases st.tags.
+func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
+	st.runes = st.sent.prepare(words, st.runes)
+	st.tags = st.tags[:0]
+	shift := 64 - m.bits
+	for i := range words {
+		var d *docAttrs
+		if doc != nil {
+			d = &doc[i]
+		}
+		f := st.sent.staticFeatures(st.feats[:0], i, d)
+		if gaz != nil {
+			f = st.sent.gazetteerFeatures(f, i, gaz.Lookup(words, i))
+		}
+		t1, t2 := -1, -1
+		if i > 0 {
+			t1 = st.tags[i-1]
+		}
+		if i > 1 {
+			t2 = st.tags[i-2]
+		}
+		f = st.sent.dynamicFeatures(f, i, t1, t2)
+		f = st.sent.historyFeatures(f, i, hist.label(&st.sent, i))
+		st.feats = f
+		var score [nTags]int32
+		for _, h := range f {
+			row := m.w[(h>>shift)*nTags:][:nTags]
+			for t, v := range row {
+				score[t] += int32(v)
+			}
+		}
+		best := tagO
+		for t := 1; t < nTags; t++ {
+			if score[t] > score[best] && allowed(t1, t) {
+				best = t
+			}
+		}
+		st.tags = append(st.tags, best)
+	}
+	return st.tags
+}
