@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsgraph/newsgraph/data"
+	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/loader"
+	"github.com/newsgraph/newsgraph/schema"
+	"github.com/newsgraph/newsgraph/web"
+)
+
+const serveUsage = `usage: newsgraph serve [flags]
+
+Serves the graph in --db over GraphQL at http://ADDR/graphql, with the
+GraphiQL playground at / and the graph explorer at /explore. An empty
+database is first filled with the built-in seed articles (--seeds=false
+to skip). Mutations (ingestArticles) need --token or $NEWSGRAPH_TOKEN,
+sent as "Authorization: Bearer TOKEN". SIGINT/SIGTERM shut down gracefully.
+
+Flags:
+`
+
+// serveConfig holds the serve subcommand's flags.
+type serveConfig struct {
+	db, addr, token   string
+	timeout, shutdown time.Duration
+	maxBody           int64
+	seeds, tagger     bool
+	logLevel          string
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fl.PrintDefaults()
+	}
+	fl.StringVar(&c.db, "db", "newsgraph.db", "database directory (created if missing)")
+	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
+	fl.StringVar(&c.token, "token", os.Getenv("NEWSGRAPH_TOKEN"), "write token for the ingestArticles mutation (default $NEWSGRAPH_TOKEN; empty: read-only)")
+	fl.DurationVar(&c.timeout, "timeout", schema.DefaultTimeout, "time limit of one GraphQL request")
+	fl.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for running requests on shutdown")
+	fl.Int64Var(&c.maxBody, "max-body", schema.DefaultMaxBodyBytes, "largest request body in bytes (larger: 413)")
+	fl.BoolVar(&c.seeds, "seeds", true, "load the built-in seed articles when the database is empty")
+	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger for seeds and ingested articles")
+	fl.StringVar(&c.logLevel, "log", "info", "log level: debug, info, warn or error")
+	if err := fl.Parse(args); err != nil {
+		return nil, err
+	}
+	if fl.NArg() > 0 {
+		fl.Usage()
+		return nil, fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, fl.Args())
+	}
+	if c.timeout <= 0 || c.shutdown <= 0 || c.maxBody <= 0 {
+		return nil, fmt.Errorf("%w: --timeout, --shutdown-timeout and --max-body must be positive", errUsage)
+	}
+	return c, nil
+}
+
+// openStore opens the database, turning a lock held by another process
+// into advice.
+func openStore(dir string, opts graph.Options) (*graph.Store, error) {
+	st, err := graph.Open(dir, opts)
+	if errors.Is(err, graph.ErrLocked) {
+		return nil, fmt.Errorf("database %s is in use by another newsgraph process; stop it or use `load --server URL --token T`: %w", dir, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", dir, err)
+	}
+	return st, nil
+}
+
+// runServe is the serve subcommand. It returns nil after a graceful
+// shutdown on ctx's cancellation.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return fmt.Errorf("%w: --log %q: %v", errUsage, c.logLevel, err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	store, err := openStore(c.db, graph.Options{})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	// Close the store on every path; the normal path closes it after the
+	// HTTP server has drained, and reports the error.
+	closed := false
+	defer func() {
+		if !closed {
+			if err := store.Close(); err != nil {
+				log.Error("closing the database", "err", err)
+			}
+		}
+	}()
+
+	x, err := buildExtractor(c.tagger)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if c.seeds {
+		if err := loadSeeds(ctx, store, x, stdout); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+
+	sch, err := schema.New(schema.Config{Store: store, Ingest: ingester(store, x), Logger: log})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	pages := web.Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", sch.Handler(schema.HandlerConfig{
+		Token: c.token, Timeout: c.timeout, MaxBodyBytes: c.maxBody, Playground: pages,
+	}))
+	mux.Handle("/", pages)
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      c.timeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "newsgraph: serving %s/ (GraphQL at %s/graphql, explorer at %s/explore)\n", url, url, url)
+	if !web.Built() {
+		fmt.Fprintln(stdout, "newsgraph: the playground is not built; run `make web` (the API works without it)")
+	}
+	if c.token == "" {
+		fmt.Fprintln(stdout, "newsgraph: read-only: start with --token or NEWSGRAPH_TOKEN to accept ingestArticles")
+	}
+	fmt.Fprintf(stdout, "newsgraph: try\n  curl -s %s/graphql -H 'Content-Type: application/json' \\\n    -d '{\"query\":\"{ entities(search: \\\"Surovikin\\\") { edges { node { name type mentions(first: 5) { edges { node { text start end sentence article { externalId title url } } } } } } } }\"}'\n", url)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", c.shutdown)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.shutdown)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		if err := srv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close: %w", err))
+		}
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, err)
+	}
+	closed = true
+	if err := store.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close database: %w", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadSeeds fills an empty store with the embedded seed articles.
+func loadSeeds(ctx context.Context, store *graph.Store, x loader.Extractor, stdout io.Writer) error {
+	st, err := store.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Articles > 0 {
+		return nil
+	}
+	l := &loader.Loader{Sink: store, Extractor: x}
+	sum, err := l.LoadFS(ctx, data.FS)
+	if err != nil {
+		return fmt.Errorf("load seeds: %w", err)
+	}
+	if sum.Rejected > 0 {
+		return fmt.Errorf("load seeds: %d rejected: %w", sum.Rejected, errors.Join(sum.Errors...))
+	}
+	fmt.Fprintf(stdout, "newsgraph: empty database: loaded %d seed articles\n", sum.Created)
+	return nil
+}
+
+// ingestStore is what the ingest mutation writes through.
+type ingestStore interface {
+	AddDoc(ctx context.Context, d graph.Doc) (graph.AddResult, error)
+	HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error)
+}
+
+// ingester returns the ingestArticles implementation: extract each
+// article and store it in its own transaction. A bad article is rejected
+// with a reason; the others are still stored.
+func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
+	return func(ctx context.Context, as []graph.Article) ([]schema.IngestResult, error) {
+		out := make([]schema.IngestResult, len(as))
+		for i, a := range as {
+			out[i].ExternalID = a.ExternalID
+			switch {
+			case a.Text == "":
+				out[i].Reason = "empty text"
+				continue
+			case !utf8.ValidString(a.Text):
+				out[i].Reason = "text is not valid UTF-8"
+				continue
+			case len(a.Text) > loader.DefaultMaxArticleBytes:
+				out[i].Reason = fmt.Sprintf("text is larger than %d bytes", loader.DefaultMaxArticleBytes)
+				continue
+			}
+			sum := sha256.Sum256([]byte(a.Text))
+			a.Hash = hex.EncodeToString(sum[:])
+			if id, ok, err := store.HasHash(ctx, a.Hash); err != nil {
+				return nil, err
+			} else if ok {
+				out[i].Status, out[i].Article = graph.StatusUnchanged, id
+				continue
+			}
+			a.Loaded = time.Now().UTC()
+			res, err := store.AddDoc(ctx, x.Extract(a))
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if err != nil {
+				out[i].Reason = err.Error()
+				continue
+			}
+			out[i].Status, out[i].Article = res.Status, res.Article
+		}
+		return out, nil
+	}
+}
