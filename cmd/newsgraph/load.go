@@ -205,6 +205,7 @@ type reporter struct {
 	logEvery time.Duration
 	start    time.Time
 	lastLog  time.Time
+	logged   bool // a log line was written
 	last     loader.Progress
 	total    int64
 	shown    int
@@ -213,7 +214,8 @@ type reporter struct {
 const maxShownRejections = 50
 
 func newReporter(w io.Writer, mode string, total int64) *reporter {
-	r := &reporter{w: w, logEvery: 5 * time.Second, start: time.Now(), total: total}
+	now := time.Now()
+	r := &reporter{w: w, logEvery: 5 * time.Second, start: now, lastLog: now, total: total}
 	if mode == "auto" {
 		mode = "log"
 		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -253,7 +255,7 @@ func (r *reporter) progress(p loader.Progress) {
 		return
 	}
 	if r.logEvery > 0 && time.Since(r.lastLog) >= r.logEvery {
-		r.lastLog = time.Now()
+		r.lastLog, r.logged = time.Now(), true
 		r.logLine(p)
 	}
 }
@@ -292,7 +294,7 @@ func (r *reporter) finish() {
 		_ = r.bar.Finish()
 		return
 	}
-	if r.logEvery > 0 && !r.lastLog.IsZero() {
+	if r.logged {
 		r.logLine(r.last)
 	}
 }
