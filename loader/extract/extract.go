@@ -1,0 +1,179 @@
+// Package extract turns an article's text into a graph.Doc: PERSON,
+// ORGANIZATION, PLACE, NUMBER and DATE mentions, the article-local entities
+// they resolve to (with resolution keys for the Store), and relations.
+//
+// Extraction is rule-based and combines several kinds of evidence:
+// capitalization (and its exceptions at sentence starts and in furniture),
+// titles and role words before names, organization and place head words,
+// gazetteers generated from real data sets (see gazetteer/README.md), and
+// in-document coreference. An optional statistical tagger (see Tagger) adds
+// candidate spans that the rules then type and check.
+package extract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/loader/text"
+)
+
+// Tagger is a statistical named-entity tagger: for the words of one
+// sentence it returns one BIO tag per word (B-PER, I-PER, B-ORG, I-ORG,
+// B-LOC, I-LOC, B-MISC, I-MISC, O). It must be safe for concurrent use.
+type Tagger interface {
+	Tag(words []string) []string
+}
+
+// Extractor extracts entities, mentions and relations from articles. It is
+// read-only after New and safe for concurrent use by many goroutines.
+type Extractor struct {
+	gaz    *gazetteer
+	tagger Tagger
+}
+
+// Option configures an Extractor.
+type Option func(*Extractor)
+
+// WithTagger adds a statistical tagger as one more source of candidate
+// names. Rules and gazetteers still decide types and boundaries.
+func WithTagger(t Tagger) Option { return func(x *Extractor) { x.tagger = t } }
+
+// New loads the embedded gazetteers and returns an Extractor.
+func New(opts ...Option) (*Extractor, error) {
+	g, err := loadGazetteer()
+	if err != nil {
+		return nil, err
+	}
+	x := &Extractor{gaz: g}
+	for _, o := range opts {
+		o(x)
+	}
+	return x, nil
+}
+
+// Extract returns everything found in a. a.Text is not changed; a.Hash is
+// filled with the hex SHA-256 of the text when empty. Extract never panics
+// on any input text.
+func (x *Extractor) Extract(a graph.Article) graph.Doc {
+	if a.Hash == "" {
+		sum := sha256.Sum256([]byte(a.Text))
+		a.Hash = hex.EncodeToString(sum[:])
+	}
+	d := newDoc(x, a)
+	d.run()
+	return d.out
+}
+
+// doc is the working state of one extraction.
+type doc struct {
+	x      *Extractor
+	g      *gazetteer
+	src    string
+	toks   []text.Token
+	sents  []text.Sentence
+	sentOf []int // token -> sentence
+	ms     []*mention
+	taken  []bool // tokens inside a name mention
+	year   int    // year dates without one default to
+	ents   []*localEnt
+	out    graph.Doc
+}
+
+func newDoc(x *Extractor, a graph.Article) *doc {
+	d := &doc{x: x, g: x.gaz, src: a.Text}
+	d.out.Article = a
+	d.toks = text.Tokenize(a.Text)
+	d.sents = text.Sentences(d.toks)
+	d.sentOf = make([]int, len(d.toks))
+	d.taken = make([]bool, len(d.toks))
+	for si, s := range d.sents {
+		for i := s.First; i < s.Last; i++ {
+			d.sentOf[i] = si
+		}
+		d.out.Sentences = append(d.out.Sentences, graph.Span{Start: s.CStart, End: s.CEnd})
+	}
+	if !a.Published.IsZero() {
+		d.year = a.Published.Year()
+	}
+	return d
+}
+
+func (d *doc) run() {
+	if len(d.toks) == 0 {
+		return
+	}
+	d.findDates()
+	for si := range d.sents {
+		d.findNames(si)
+	}
+	d.findTagged()
+	d.typeUnknown()
+	d.findDescriptors()
+	d.findNumbers()
+	d.resolve()
+	d.relations()
+}
+
+// mention is a candidate or accepted mention, in tokens [first, last).
+type mention struct {
+	first, last int
+	kind        graph.Kind
+	sent        int
+	canon       string // canonical name: country, city, normalized org words
+	country     string // country that owns an org or role ("Russian Defense Ministry")
+	region      bool   // a region, not the city of the same name
+	placeHead   bool   // the name carries a place head word (River, Sea)
+	orgHead     string // the organization head word, lower case
+	descriptor  bool   // a lower-case description ("the defence ministry")
+	anaphor     bool   // "the ministry": refers back
+	mods        []string
+	// relations found while typing
+	role      string // "defense minister"
+	roleOwner int    // token index of the owner's name (-1 when none)
+	roleOrg   string // owner given as words ("Russian" -> Russia)
+	// numbers and dates
+	value float64
+	unit  string
+	qual  string
+	iso   string
+	ent   int // local entity index
+}
+
+func (d *doc) tokText(i, j int) string {
+	if i >= j {
+		return ""
+	}
+	return d.src[d.toks[i].Start:d.toks[j-1].End]
+}
+
+func (d *doc) add(m *mention) {
+	m.sent = d.sentOf[m.first]
+	m.ent = -1
+	if m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace {
+		for i := m.first; i < m.last; i++ {
+			d.taken[i] = true
+		}
+	}
+	d.ms = append(d.ms, m)
+}
+
+func (d *doc) lower(i int) string {
+	if i < 0 || i >= len(d.toks) {
+		return ""
+	}
+	return strings.ToLower(text.Norm(d.toks[i].Text))
+}
+
+func (d *doc) tok(i int) string {
+	if i < 0 || i >= len(d.toks) {
+		return ""
+	}
+	return text.Norm(d.toks[i].Text)
+}
+
+// inSent reports whether token i is inside sentence si.
+func (d *doc) inSent(i, si int) bool {
+	return i >= d.sents[si].First && i < d.sents[si].Last
+}

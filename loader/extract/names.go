@@ -1,0 +1,531 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/loader/text"
+)
+
+// functionWords are capitalized only because they start a sentence.
+var functionWords = set("the", "a", "an", "in", "on", "at", "as", "after", "before", "but", "and", "or",
+	"if", "when", "while", "since", "for", "from", "by", "with", "this", "that", "these", "those", "it",
+	"its", "his", "her", "their", "our", "we", "they", "he", "she", "i", "you", "there", "here", "then",
+	"so", "yet", "also", "meanwhile", "however", "earlier", "later", "late", "early", "last", "next",
+	"both", "all", "some", "many", "most", "more", "such", "according", "under", "over", "among",
+	"despite", "during", "amid", "about", "through", "to", "of", "into", "not", "no", "what", "which",
+	"who", "why", "how", "where", "shortly", "even", "only", "now", "today", "yesterday", "tomorrow")
+
+// isNameTok reports whether token i may be part of a capitalized name.
+func (d *doc) isNameTok(i int) bool {
+	t := d.toks[i]
+	if d.taken[i] || t.Shape != text.ShapeTitle && t.Shape != text.ShapeUpper {
+		return false
+	}
+	return !nonNames[text.Norm(t.Text)] && !nonNames[strings.Title(strings.ToLower(t.Text))] //nolint:staticcheck // ASCII words
+}
+
+func (d *doc) isPossessive(i int) bool {
+	if i < 0 || i >= len(d.toks) {
+		return false
+	}
+	l := d.lower(i)
+	return l == "'s" || (l == "'" && i > 0 && !d.toks[i].SpaceBefore && strings.HasSuffix(d.lower(i-1), "s"))
+}
+
+// findNames finds capitalized names in sentence si.
+func (d *doc) findNames(si int) {
+	s := d.sents[si]
+	for i := s.First; i < s.Last; {
+		if !d.isNameTok(i) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < s.Last && !d.toks[j].NewlineBefore {
+			if mediaHeads[d.tok(j-1)] {
+				break
+			}
+			if d.isNameTok(j) {
+				j++
+				continue
+			}
+			if d.toks[j].Shape == text.ShapeLower && connectors[d.tok(j)] && d.joinsOf(j-1) {
+				k := j + 1
+				if d.lower(k) == "the" {
+					k++
+				}
+				if k < s.Last && d.isNameTok(k) && !d.toks[k].NewlineBefore {
+					j = k + 1
+					continue
+				}
+			}
+			break
+		}
+		d.nameChunk(si, i, j)
+		i = j
+	}
+}
+
+// joinsOf reports whether the name ending with token i may continue with
+// "of": "Institute of", "Armed Forces of", "Gulf of", "Republic of".
+func (d *doc) joinsOf(i int) bool {
+	w := d.tok(i)
+	return orgHeads[w] || placeHeads[w] || w == "Republic" || w == "Kingdom" || w == "States" ||
+		w == "Emirates" || w == "Islands" || w == "Minister" || w == "Secretary"
+}
+
+// atSentenceStart reports whether only punctuation precedes token i in its
+// sentence or line.
+func (d *doc) atSentenceStart(si, i int) bool {
+	for k := i - 1; k >= d.sents[si].First; k-- {
+		if d.toks[k].IsWord() || d.toks[k].Shape == text.ShapeNumber {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *doc) nameChunk(si, i, j int) {
+	start := d.atSentenceStart(si, i) || d.toks[i].NewlineBefore
+	headed := orgHeads[d.tok(j-1)] || placeHeads[d.tok(j-1)]
+	for i < j {
+		w := d.lower(i)
+		switch {
+		case w == "the":
+			i++
+			continue
+		case start && functionWords[w]:
+			i++
+			continue
+		case start && !headed && d.g.isCommon(w) && !d.protected(i, j):
+			i++
+			continue
+		}
+		break
+	}
+	if i >= j {
+		return
+	}
+	d.classify(si, i, j, start)
+}
+
+// protected reports whether token i (in chunk ending at j) is evidence of a
+// name even though it is a common word.
+func (d *doc) protected(i, j int) bool {
+	w := d.tok(i)
+	if _, ok := d.g.country(w); ok {
+		return true
+	}
+	if d.g.given[strings.ToLower(w)] && j-i >= 2 {
+		return true
+	}
+	if titles[w] || orgNames[w] {
+		return true
+	}
+	if p, ok := d.g.lookupPlace(d.tokText(i, j)); ok && p.Pop >= 100000 {
+		return true
+	}
+	return false
+}
+
+// owner returns the country or mention that token i's possessive or
+// demonym names: "Russia's", "Russian". It returns the canonical country
+// and the index of the owning mention (-1 if none).
+func (d *doc) possessor(i int) (string, int) {
+	if !d.isPossessive(i) {
+		return "", -1
+	}
+	for k := len(d.ms) - 1; k >= 0; k-- {
+		m := d.ms[k]
+		if m.last == i {
+			if m.kind == graph.KindPlace && m.canon != "" {
+				if c, ok := d.g.country(m.canon); ok {
+					return c, k
+				}
+			}
+			return "", k
+		}
+		if m.last < i-1 {
+			break
+		}
+	}
+	return "", -1
+}
+
+func (d *doc) classify(si, i, j int, start bool) {
+	s := d.sents[si]
+	name := text.Norm(d.tokText(i, j))
+	lastw := d.tok(j - 1)
+	m := &mention{first: i, last: j, roleOwner: -1}
+
+	// A demonym alone is an adjective; "Russian Federation" is a country.
+	if c, ok := d.g.country(name); ok {
+		if _, adj := demonyms[strings.ToLower(name)]; adj {
+			return
+		}
+		m.kind, m.canon = graph.KindPlace, c
+		d.extendPlace(m)
+		d.add(m)
+		return
+	}
+	if orgNames[name] {
+		m.kind, m.canon = graph.KindOrg, name
+		d.add(m)
+		return
+	}
+	if d.inCredit(si, i) {
+		if j-i >= 2 && d.personLike(i, j) && !orgHeads[lastw] {
+			m.kind = graph.KindPerson
+		} else {
+			m.kind = graph.KindOrg
+		}
+		d.add(m)
+		return
+	}
+	if d.titled(m) {
+		d.add(m)
+		return
+	}
+	// Organization by head word; a demonym or possessive names its country.
+	if h := d.orgHeadOf(i, j); h != "" {
+		m.kind, m.orgHead = graph.KindOrg, h
+		if c, ok := demonyms[d.lower(i)]; ok {
+			m.country = c
+		} else if c, _ := d.possessor(i - 1); c != "" {
+			m.country = c
+		} else if c, ok := d.g.country(d.tok(i)); ok && j-i >= 2 && !orgHeads[d.tok(i)] {
+			m.country = c
+		}
+		d.add(m)
+		return
+	}
+	if placeHeads[lastw] && j-i >= 2 {
+		m.kind, m.placeHead = graph.KindPlace, true
+		m.region = regionWords[lastw]
+		d.add(m)
+		return
+	}
+	if d.personLike(i, j) {
+		if label, owner, org := d.roleAround(si, i, j); label != "" {
+			m.kind, m.role, m.roleOwner, m.roleOrg = graph.KindPerson, label, owner, org
+			d.add(m)
+			return
+		}
+		if j-i >= 2 && j-i <= 4 && d.g.given[strings.ToLower(d.tok(i))] {
+			m.kind = graph.KindPerson
+			d.add(m)
+			return
+		}
+	}
+	if p, ok := d.g.lookupPlace(name); ok && p.Kind != placeCountry {
+		if !(j-i == 1 && d.g.isCommon(name) && p.Pop < 1000000) && !(j-i == 1 && d.g.given[strings.ToLower(name)] && p.Pop < 1000000) {
+			m.kind, m.canon = graph.KindPlace, p.Name
+			m.region = p.Kind == placeRegion
+			d.extendPlace(m)
+			d.add(m)
+			return
+		}
+	}
+	if j-i <= 3 && d.placeCue(i) && d.unknownWords(i, j) {
+		m.kind = graph.KindPlace
+		d.extendPlace(m)
+		d.add(m)
+		return
+	}
+	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && !start {
+		m.kind = graph.KindPerson
+		d.add(m)
+		return
+	}
+	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && !d.g.isCommon(d.tok(i)) {
+		m.kind = graph.KindPerson
+		d.add(m)
+		return
+	}
+	if j-i == 1 && d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(name) <= 5 &&
+		!d.g.isCommon(name) && d.headlineCase(si) == false {
+		m.kind = graph.KindOrg
+		d.add(m)
+		return
+	}
+	// Unknown: typed later from the rest of the document, if at all.
+	if !start || !d.g.isCommon(name) {
+		if d.lowerHeadAfter(j) {
+			m.kind = graph.KindPlace
+			d.extendPlace(m)
+			d.add(m)
+			return
+		}
+		m.kind = 0
+		m.sent = si
+		m.ent = -1
+		if i >= s.First {
+			d.ms = append(d.ms, m)
+		}
+	}
+}
+
+// headlineCase reports whether most words of sentence si are upper case
+// (all-caps furniture such as "SHARE THIS ARTICLE").
+func (d *doc) headlineCase(si int) bool {
+	s := d.sents[si]
+	up, words := 0, 0
+	for k := s.First; k < s.Last; k++ {
+		if d.toks[k].IsWord() {
+			words++
+			if d.toks[k].Shape == text.ShapeUpper {
+				up++
+			}
+		}
+	}
+	return words >= 2 && up*2 > words
+}
+
+// orgHeadOf returns the organization head word of tokens [i, j), lower
+// case, or "".
+func (d *doc) orgHeadOf(i, j int) string {
+	for k := j - 1; k >= i; k-- {
+		w := d.tok(k)
+		if orgHeads[w] && (k == j-1 || d.lower(k+1) == "of" || d.lower(k+1) == "for") && (k > i || j-i == 1 && false) {
+			return strings.ToLower(w)
+		}
+		if orgHeads[w] && k == i && j-i >= 2 && d.lower(k+1) == "of" {
+			return strings.ToLower(w)
+		}
+		if d.toks[k].Shape == text.ShapeLower {
+			continue
+		}
+	}
+	return ""
+}
+
+// personLike reports whether tokens [i, j) can be a person's name.
+func (d *doc) personLike(i, j int) bool {
+	if j-i < 1 || j-i > 4 {
+		return false
+	}
+	for k := i; k < j; k++ {
+		w := d.tok(k)
+		t := d.toks[k]
+		if t.Shape != text.ShapeTitle && !(t.Shape == text.ShapeUpper && utf8.RuneCountInString(w) > 3) {
+			return false
+		}
+		if orgHeads[w] || placeHeads[w] || nonNames[w] || titles[w] || orgNames[w] {
+			return false
+		}
+		if _, ok := d.g.country(w); ok {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownWords reports whether no token of [i, j) is a common word.
+func (d *doc) unknownWords(i, j int) bool {
+	for k := i; k < j; k++ {
+		if d.g.isCommon(d.tok(k)) {
+			return false
+		}
+	}
+	return d.personLike(i, j) || j-i == 1
+}
+
+// placeCue reports whether the words before token i announce a place:
+// "in", "near", "city of", "outskirts of".
+func (d *doc) placeCue(i int) bool {
+	p := d.lower(i - 1)
+	switch p {
+	case "in", "near", "outside", "around", "across":
+		return true
+	case "of":
+		switch d.lower(i - 2) {
+		case "city", "town", "village", "outskirts", "suburb", "suburbs", "region", "province", "capital",
+			"district", "port", "centre", "center", "streets", "south", "north", "east", "west", "area":
+			return true
+		}
+	}
+	return false
+}
+
+// lowerHeadAfter reports whether a lower-case place head follows token j-1.
+func (d *doc) lowerHeadAfter(j int) bool {
+	return j < len(d.toks) && d.toks[j].Shape == text.ShapeLower && lowerPlaceHeads[d.tok(j)] &&
+		d.sentOf[j] == d.sentOf[j-1]
+}
+
+// extendPlace takes a following lower-case place head into the mention:
+// "Kherson region", "Kherson city", "Dnipro river".
+func (d *doc) extendPlace(m *mention) {
+	if m.placeHead || !d.lowerHeadAfter(m.last) {
+		return
+	}
+	if c, ok := d.g.country(d.tokText(m.first, m.last)); ok && c == m.canon && d.tok(m.last) != "region" {
+		return // "Ukraine state" is not a name
+	}
+	h := d.tok(m.last)
+	m.last++
+	m.placeHead = true
+	if regionWords[h] {
+		m.region = true
+	}
+}
+
+// inCredit reports whether token i is inside a photo credit: "(Photo by
+// X/Y via Getty Images)", "Image: X/Y".
+func (d *doc) inCredit(si, i int) bool {
+	for k, n := i-1, 0; k >= d.sents[si].First && n < 14; k, n = k-1, n+1 {
+		w := d.lower(k)
+		switch {
+		case w == "/" || w == "via" || w == "and" || w == ",":
+			continue
+		case w == "by":
+			p := d.lower(k - 1)
+			return p == "photo" || p == "photos" || p == "photograph" || p == "image" || p == "images" || p == "video" || p == "picture"
+		case w == ":":
+			p := d.lower(k - 1)
+			return p == "image" || p == "photo" || p == "photograph" || p == "credit" || p == "picture" || p == "source" || p == "images"
+		case d.toks[k].Capitalized():
+			continue
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// titled finds a title inside the chunk ("Russian Defense Minister Sergei
+// Shoigu") and, if a name follows it, makes m that person.
+func (d *doc) titled(m *mention) bool {
+	i, j := m.first, m.last
+	k := -1
+	for t := j - 2; t >= i; t-- {
+		w := strings.TrimSuffix(d.tok(t), ".")
+		if titleHeads[w] {
+			k = t
+			break
+		}
+	}
+	if k < 0 {
+		return false
+	}
+	n := k + 1
+	if d.tok(n) == "." {
+		n++
+	}
+	if n >= j || !d.personLike(n, j) || j-n > 3 {
+		return false
+	}
+	rs := k
+	for rs > i && titles[d.tok(rs-1)] {
+		rs--
+	}
+	var label []string
+	for t := rs; t <= k; t++ {
+		label = append(label, strings.ToLower(strings.TrimSuffix(d.tok(t), ".")))
+	}
+	m.kind = graph.KindPerson
+	m.first = n
+	if personalTitles[d.tok(k)] {
+		return true
+	}
+	m.role = strings.Join(label, " ")
+	// The owner: a demonym or country before the title, or a possessive.
+	if rs > i {
+		owner := d.tokText(i, rs)
+		if c, ok := d.g.country(owner); ok {
+			m.roleOrg = c
+		} else {
+			m.roleOrg = text.Norm(owner)
+		}
+	} else if c, k := d.possessor(i - 1); k >= 0 {
+		m.roleOwner = k
+		m.roleOrg = c
+	} else if i > 0 && d.isNameTok(i-1) == false && d.toks[i-1].Shape == text.ShapeLower {
+		// "Kremlin spokesman": handled by roleAround
+		_ = c
+	}
+	return true
+}
+
+// roleAround finds a lower-case role word next to the name [i, j):
+// "spokesman Dmitry Peskov", "Russia's commander in Ukraine, Sergei
+// Surovikin", "Valerii Zaluzhnyi, commander-in-chief of the Armed Forces".
+// It returns the role label, the owner mention (index into d.ms or -1) and
+// the owner given as a country name.
+func (d *doc) roleAround(si, i, j int) (string, int, string) {
+	s := d.sents[si]
+	// before: ROLE NAME or ROLE in X, NAME
+	comma := false
+	for k, n := i-1, 0; k >= s.First && n < 6; k, n = k-1, n+1 {
+		w := d.lower(k)
+		if w == "," {
+			if comma {
+				break
+			}
+			comma = true
+			continue
+		}
+		if roleWords[w] {
+			if !comma && k != i-1 {
+				break
+			}
+			owner, org := -1, ""
+			if c, o := d.possessor(k - 1); o >= 0 {
+				owner, org = o, c
+			} else if o := d.mentionEndingAt(k); o >= 0 {
+				owner = o
+			} else if c, ok := demonyms[d.lower(k-1)]; ok {
+				org = c
+			}
+			return w, owner, org
+		}
+		if !comma && k != i-1 {
+			continue
+		}
+		if comma && (d.toks[k].Shape == text.ShapeLower || d.toks[k].Capitalized()) {
+			continue
+		}
+		break
+	}
+	// after: NAME, [the] ROLE [of [the] ORG]
+	k := j
+	if d.tok(k) != "," {
+		return "", -1, ""
+	}
+	k++
+	if w := d.lower(k); w == "the" || w == "a" || w == "an" || w == "its" {
+		k++
+	}
+	for n := 0; n < 3 && k < s.Last; n++ {
+		w := d.lower(k)
+		if roleWords[w] {
+			return w, -1, ""
+		}
+		if d.toks[k].Shape != text.ShapeLower && !d.toks[k].Capitalized() {
+			break
+		}
+		k++
+	}
+	return "", -1, ""
+}
+
+// mentionEndingAt returns the index of the mention whose last token is k-1.
+func (d *doc) mentionEndingAt(k int) int {
+	for x := len(d.ms) - 1; x >= 0; x-- {
+		if d.ms[x].last == k && d.ms[x].kind != 0 {
+			return x
+		}
+		if d.ms[x].last < k-1 {
+			break
+		}
+	}
+	return -1
+}
+
+func isUpperRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}

@@ -1,0 +1,279 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/loader/text"
+)
+
+// descHeads are lower-case organization nouns that a description ends with:
+// "the defence ministry", "Ukraine's defense intelligence agency".
+var descHeads = set("ministry", "agency", "directorate", "service", "forces", "staff", "command", "department")
+
+// descMods qualify a description; one is needed ("the ministry" alone is
+// an anaphor).
+var descMods = set("defense", "defence", "foreign", "interior", "intelligence", "security", "health",
+	"finance", "justice", "emergency", "emergencies", "economy", "economic", "armed", "general", "military",
+	"border", "tax", "energy", "education", "culture", "space", "nuclear", "atomic", "environment",
+	"agriculture", "transport", "trade", "counterintelligence", "secret", "special", "federal", "state",
+	"national")
+
+// anaphorHeads are bare nouns that refer back to a named organization.
+var anaphorHeads = set("ministry", "agency", "directorate", "company", "firm", "bank", "party", "group",
+	"organisation", "organization", "alliance", "council", "committee", "government")
+
+// findDescriptors finds lower-case organization descriptions and anaphors.
+func (d *doc) findDescriptors() {
+	for h := range d.toks {
+		w := d.lower(h)
+		if d.taken[h] || d.toks[h].Shape != text.ShapeLower {
+			continue
+		}
+		if !descHeads[w] && !anaphorHeads[w] {
+			continue
+		}
+		si := d.sentOf[h]
+		st := h
+		var mods []string
+		for st-1 >= d.sents[si].First && descMods[d.lower(st-1)] && !d.taken[st-1] {
+			st--
+			mods = append([]string{normWord(d.lower(st))}, mods...)
+		}
+		if w == "forces" && (len(mods) == 0 || mods[len(mods)-1] != "armed") {
+			continue
+		}
+		if w == "staff" && (len(mods) == 0 || mods[len(mods)-1] != "general") {
+			continue
+		}
+		nx := d.lower(h + 1)
+		if nx == "of" || nx == "'s" && false {
+			// "the ministry of ..." is left to capitalized names
+		}
+		m := &mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods, roleOwner: -1}
+		if len(mods) == 0 {
+			if !anaphorHeads[w] || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
+				continue
+			}
+			m.anaphor = true
+		} else {
+			if !descHeads[w] {
+				continue
+			}
+			m.descriptor = true
+		}
+		// The owner: demonym (taken into the span), possessive, "its", "in X".
+		p := st - 1
+		if c, ok := demonyms[d.lower(p)]; ok && d.toks[p].Capitalized() && !d.taken[p] {
+			m.country = c
+			m.first = p
+		} else if c, _ := d.possessor(p); c != "" {
+			m.country = c
+		} else if d.lower(p) == "its" || d.lower(p) == "their" {
+			m.country = d.firstCountry(si, p)
+		}
+		if m.country == "" && d.lower(h+1) == "in" {
+			if c := d.countryOfPlaceAt(h + 2); c != "" {
+				m.country = c
+			}
+		}
+		if m.anaphor && m.country != "" {
+			m.anaphor = false
+			m.descriptor = true
+		}
+		d.add(m)
+	}
+}
+
+// firstCountry returns the first country named in sentence si before
+// token p: the likely owner of "its".
+func (d *doc) firstCountry(si, p int) string {
+	for _, m := range d.ms {
+		if m.sent == si && m.first < p && m.kind == graph.KindPlace && m.canon != "" {
+			if c, ok := d.g.country(m.canon); ok {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// countryOfPlaceAt returns the country of the place mention starting at
+// token i (a country itself, or a city's country).
+func (d *doc) countryOfPlaceAt(i int) string {
+	if d.lower(i) == "the" {
+		i++
+	}
+	for _, m := range d.ms {
+		if m.first == i && m.kind == graph.KindPlace {
+			if c, ok := d.g.country(m.canon); ok {
+				return c
+			}
+			if p, ok := d.g.lookupPlace(d.tokText(m.first, m.last)); ok {
+				if p.Kind == placeCountry {
+					return p.Name
+				}
+				return p.Country
+			}
+		}
+	}
+	return ""
+}
+
+// normWord folds spelling variants that name the same thing.
+func normWord(w string) string {
+	switch w {
+	case "defence":
+		return "defense"
+	case "organisation":
+		return "organization"
+	case "centre":
+		return "center"
+	case "programme":
+		return "program"
+	}
+	return w
+}
+
+// typeUnknown types capitalized names that had no evidence of their own
+// from the rest of the document: a surname of a person named in full, a
+// name typed elsewhere, or an item of a list of places.
+func (d *doc) typeUnknown() {
+	known := map[string]*mention{}
+	surnames := map[string]bool{}
+	for _, m := range d.ms {
+		if m.kind == 0 {
+			continue
+		}
+		known[text.Fold(d.tokText(m.first, m.last))] = m
+		if m.kind == graph.KindPerson && m.last-m.first >= 2 {
+			surnames[text.Fold(d.tok(m.last-1))] = true
+		}
+	}
+	for _, m := range d.ms {
+		if m.kind != 0 {
+			continue
+		}
+		key := text.Fold(d.tokText(m.first, m.last))
+		switch {
+		case m.last-m.first == 1 && surnames[key]:
+			m.kind = graph.KindPerson
+		case known[key] != nil:
+			k := known[key]
+			m.kind, m.canon, m.region, m.orgHead, m.country = k.kind, k.canon, k.region, k.orgHead, k.country
+		case d.listedWithPlace(m):
+			m.kind = graph.KindPlace
+		default:
+			continue
+		}
+		for i := m.first; i < m.last; i++ {
+			d.taken[i] = true
+		}
+	}
+}
+
+// listedWithPlace reports whether m is an item of a list whose neighbour
+// items are places: "Luhansk, Donetsk and Zaporizhia".
+func (d *doc) listedWithPlace(m *mention) bool {
+	for _, o := range d.ms {
+		if o.kind != graph.KindPlace || o.sent != m.sent {
+			continue
+		}
+		sep := ""
+		switch {
+		case o.last+1 == m.first:
+			sep = d.lower(o.last)
+		case m.last+1 == o.first:
+			sep = d.lower(m.last)
+		}
+		if sep == "," || sep == "and" || sep == "or" {
+			return true
+		}
+	}
+	return false
+}
+
+// findTagged adds the statistical tagger's names that the rules missed and
+// types the rules' unknown names with its labels.
+func (d *doc) findTagged() {
+	if d.x.tagger == nil {
+		return
+	}
+	unknown := map[[2]int]*mention{}
+	for _, m := range d.ms {
+		if m.kind == 0 {
+			unknown[[2]int{m.first, m.last}] = m
+		}
+	}
+	for _, s := range d.sents {
+		words := make([]string, 0, s.Last-s.First)
+		for i := s.First; i < s.Last; i++ {
+			words = append(words, d.toks[i].Text)
+		}
+		tags := d.x.tagger.Tag(words)
+		if len(tags) != len(words) {
+			continue
+		}
+		for _, sp := range bioSpans(tags) {
+			i, j := s.First+sp.Start, s.First+sp.End
+			var k graph.Kind
+			switch sp.Type {
+			case "PER":
+				k = graph.KindPerson
+			case "ORG":
+				k = graph.KindOrg
+			case "LOC":
+				k = graph.KindPlace
+			default:
+				continue
+			}
+			if u := unknown[[2]int{i, j}]; u != nil {
+				u.kind = k
+				for t := i; t < j; t++ {
+					d.taken[t] = true
+				}
+				continue
+			}
+			ok := true
+			for t := i; t < j; t++ {
+				if d.taken[t] || !d.isNameTok(t) {
+					ok = false
+					break
+				}
+			}
+			if !ok || (j-i == 1 && d.g.isCommon(d.tok(i))) {
+				continue
+			}
+			m := &mention{first: i, last: j, kind: k, roleOwner: -1}
+			if k == graph.KindOrg {
+				m.orgHead = strings.ToLower(d.tok(j - 1))
+			}
+			d.add(m)
+		}
+	}
+}
+
+type tagSpan struct {
+	Start, End int
+	Type       string
+}
+
+// bioSpans turns BIO (or IOB1) tags into spans; unknown tags count as O.
+func bioSpans(tags []string) []tagSpan {
+	var out []tagSpan
+	open := -1
+	for i, t := range tags {
+		prefix, typ, ok := strings.Cut(t, "-")
+		if !ok || typ == "" || (prefix != "B" && prefix != "I") {
+			open = -1
+			continue
+		}
+		if prefix == "I" && open >= 0 && out[open].Type == typ {
+			out[open].End = i + 1
+			continue
+		}
+		out = append(out, tagSpan{Start: i, End: i + 1, Type: typ})
+		open = len(out) - 1
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+package extract
+
+// The word tables below are general English news vocabulary: none names an
+// entity of a particular article.
+
+// demonyms maps lower-case adjectival forms to canonical country names.
+var demonyms = map[string]string{
+	"russian": "Russia", "ukrainian": "Ukraine", "american": "United States", "british": "United Kingdom",
+	"french": "France", "german": "Germany", "chinese": "China", "japanese": "Japan", "indian": "India",
+	"italian": "Italy", "spanish": "Spain", "polish": "Poland", "turkish": "Turkey", "iranian": "Iran",
+	"iraqi": "Iraq", "syrian": "Syria", "israeli": "Israel", "palestinian": "Palestine", "egyptian": "Egypt",
+	"saudi": "Saudi Arabia", "canadian": "Canada", "mexican": "Mexico", "brazilian": "Brazil",
+	"argentine": "Argentina", "australian": "Australia", "belarusian": "Belarus", "georgian": "Georgia",
+	"moldovan": "Moldova", "romanian": "Romania", "hungarian": "Hungary", "czech": "Czech Republic",
+	"slovak": "Slovakia", "lithuanian": "Lithuania", "latvian": "Latvia", "estonian": "Estonia",
+	"finnish": "Finland", "swedish": "Sweden", "norwegian": "Norway", "danish": "Denmark", "dutch": "Netherlands",
+	"belgian": "Belgium", "swiss": "Switzerland", "austrian": "Austria", "greek": "Greece", "serbian": "Serbia",
+	"croatian": "Croatia", "bulgarian": "Bulgaria", "afghan": "Afghanistan", "pakistani": "Pakistan",
+	"korean": "South Korea", "north korean": "North Korea", "south korean": "South Korea",
+	"vietnamese": "Vietnam", "thai": "Thailand", "indonesian": "Indonesia", "filipino": "Philippines",
+	"nigerian": "Nigeria", "kenyan": "Kenya", "ethiopian": "Ethiopia", "south african": "South Africa",
+	"lebanese": "Lebanon", "jordanian": "Jordan", "qatari": "Qatar", "emirati": "United Arab Emirates",
+	"yemeni": "Yemen", "libyan": "Libya", "sudanese": "Sudan", "venezuelan": "Venezuela", "cuban": "Cuba",
+	"colombian": "Colombia", "chilean": "Chile", "peruvian": "Peru", "irish": "Ireland", "portuguese": "Portugal",
+	"kazakh": "Kazakhstan", "armenian": "Armenia", "azerbaijani": "Azerbaijan", "taiwanese": "Taiwan",
+	"new zealand": "New Zealand", "scottish": "United Kingdom", "welsh": "United Kingdom", "english": "United Kingdom",
+}
+
+// countryAcronyms are short forms news uses for countries.
+var countryAcronyms = map[string]string{
+	"US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
+	"UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom", "Great Britain": "United Kingdom",
+	"UAE": "United Arab Emirates", "America": "United States", "Holland": "Netherlands",
+}
+
+// orgHeads end organization names: "Defense Ministry", "Press TV".
+var orgHeads = set("Ministry", "Directorate", "Institute", "Agency", "Forces", "Force", "Council", "Party",
+	"Bank", "Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Group", "University", "College",
+	"Committee", "Commission", "Office", "Service", "Services", "Department", "Union", "Association",
+	"Organization", "Organisation", "Foundation", "Fund", "Court", "Parliament", "Assembly", "Congress",
+	"Senate", "Army", "Navy", "Guard", "Police", "Federation", "League", "Club", "Times", "Post", "Journal",
+	"Herald", "Tribune", "Independent", "Guardian", "Telegraph", "Gazette", "Observer", "TV", "Radio",
+	"Television", "Network", "Channel", "Broadcasting", "Images", "Press", "Holdings", "Industries",
+	"Airlines", "Airways", "Motors", "Bureau", "Authority", "Administration", "Cabinet", "Government",
+	"Staff", "Command", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Center", "Centre",
+	"Board", "Exchange", "Institution", "Society", "Alliance", "Coalition", "Movement", "Front",
+	"Church", "Hospital", "School", "Academy", "Laboratory", "Labs", "Systems", "Technologies", "Media",
+	"News", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada")
+
+// mediaHeads end an organization name at once: "Press TV" in "Press TV News".
+var mediaHeads = set("TV", "Radio")
+
+// placeHeads end place names: "Black Sea", "Dnipro River".
+var placeHeads = set("River", "Sea", "Ocean", "Lake", "Mountains", "Mountain", "Peninsula", "Island",
+	"Islands", "Bay", "Gulf", "Strait", "Valley", "Desert", "Region", "Province", "Oblast", "County",
+	"District", "Square", "Street", "Avenue", "Bridge", "Canal", "Coast", "Plain", "Basin", "Delta",
+	"Krai", "Governorate", "Prefecture", "Territory", "Territories", "Heights", "Peak", "Falls")
+
+// lowerPlaceHeads follow a place name in lower case: "Kherson region".
+var lowerPlaceHeads = set("region", "province", "oblast", "city", "river", "peninsula", "district",
+	"county", "state", "town", "village", "valley", "island", "sea", "krai", "governorate", "prefecture")
+
+// regionWords make a place a region distinct from the city of that name.
+var regionWords = set("region", "province", "oblast", "district", "county", "krai", "governorate",
+	"prefecture", "Region", "Province", "Oblast", "District", "County", "Krai", "Governorate", "Prefecture")
+
+// titles before a name make it a person: "Defense Minister Sergei Shoigu".
+var titles = set("President", "Minister", "General", "Gen", "Chancellor", "Secretary", "Spokesman",
+	"Spokeswoman", "Spokesperson", "Commander", "Governor", "Gov", "Mayor", "Senator", "Sen", "King", "Queen",
+	"Prince", "Princess", "Pope", "Ambassador", "Chairman", "Chairwoman", "Director", "Colonel", "Col",
+	"Lieutenant", "Lt", "Captain", "Capt", "Major", "Maj", "Admiral", "Adm", "Sergeant", "Sgt", "Judge",
+	"Justice", "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sir", "Lord", "Dame", "Rev", "Sheikh", "Premier",
+	"Leader", "CEO", "Chief", "Marshal", "Rep", "Representative", "Envoy", "Vice", "Deputy", "Patriarch",
+	"Speaker", "Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal",
+	"Emir", "Crown", "Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst",
+	"Dictator", "Lawmaker", "Senior", "Foreign", "Defense", "Defence", "Prime", "Attorney", "Interior",
+	"Finance", "Health", "Economy", "Justice", "Energy", "Trade", "Transport", "Education")
+
+// titleHeads are the title words that can close a title phrase; the words
+// before them ("Defense", "Prime") only qualify.
+var titleHeads = set("President", "Minister", "General", "Gen", "Chancellor", "Secretary", "Spokesman",
+	"Spokeswoman", "Spokesperson", "Commander", "Governor", "Gov", "Mayor", "Senator", "Sen", "King", "Queen",
+	"Prince", "Princess", "Pope", "Ambassador", "Chairman", "Chairwoman", "Director", "Colonel", "Col",
+	"Lieutenant", "Lt", "Captain", "Capt", "Major", "Maj", "Admiral", "Adm", "Sergeant", "Sgt", "Judge",
+	"Justice", "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sir", "Lord", "Dame", "Rev", "Sheikh", "Premier",
+	"Leader", "CEO", "Chief", "Marshal", "Rep", "Representative", "Envoy", "Patriarch", "Speaker",
+	"Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal", "Emir",
+	"Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst", "Dictator", "Lawmaker")
+
+// personalTitles are courtesy titles: not roles.
+var personalTitles = set("Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Rev", "Prof", "Professor")
+
+// roleWords are lower-case role nouns before a name ("spokesman Dmitry
+// Peskov") or after it in apposition ("X, commander-in-chief of ...").
+var roleWords = set("spokesman", "spokeswoman", "spokesperson", "president", "minister", "commander",
+	"commander-in-chief", "chief", "head", "leader", "director", "chairman", "chairwoman", "governor",
+	"mayor", "ambassador", "envoy", "general", "secretary", "adviser", "advisor", "aide", "official",
+	"prosecutor", "lawmaker", "senator", "chancellor", "premier", "founder", "ceo", "executive",
+	"analyst", "researcher", "professor", "correspondent", "reporter", "editor", "journalist",
+	"deputy", "colonel", "captain", "lieutenant", "admiral", "officer", "representative", "negotiator",
+	"coach", "manager", "economist", "strategist", "owner", "boss", "photographer", "writer", "author",
+	"actor", "singer", "player", "striker", "chief-of-staff", "foreign minister", "defense minister")
+
+// speechVerbs introduce statements.
+var speechVerbs = set("said", "says", "say", "told", "tells", "claimed", "claims", "announced", "announces",
+	"stated", "states", "added", "adds", "warned", "warns", "insisted", "insists", "reported", "reports",
+	"declared", "declares", "confirmed", "confirms", "denied", "denies", "wrote", "writes", "noted", "argued",
+	"hailed", "urged", "accused", "alleged", "according")
+
+// actionVerbs link two entities in a sentence (label = the verb).
+var actionVerbs = set("told", "ordered", "withdrew", "withdrawn", "entered", "attacked", "met", "meets",
+	"called", "urged", "warned", "accused", "signed", "visited", "captured", "recaptured", "annexed",
+	"invaded", "condemned", "criticized", "criticised", "praised", "supported", "backed", "sanctioned",
+	"appointed", "fired", "dismissed", "replaced", "defeated", "beat", "acquired", "bought", "sold",
+	"sued", "hired", "struck", "shelled", "bombed", "liberated", "occupied", "retook", "seized",
+	"joined", "left", "leaves", "hosted", "thanked", "phoned", "asked", "invited", "pulled", "retreated")
+
+// orgNames are organizations known by a single general name in world news:
+// news and photo agencies and international bodies.
+var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Presse", "Bloomberg", "Xinhua",
+	"TASS", "Tass", "RIA Novosti", "Interfax", "Ukrinform", "Anadolu", "Anadolu Agency", "Getty Images", "Getty",
+	"NurPhoto", "EPA", "Shutterstock", "Sputnik", "Al Jazeera", "BBC", "CNN", "DW", "Deutsche Welle", "NPR",
+	"NATO", "UN", "U.N.", "United Nations", "EU", "European Union", "IMF", "World Bank", "OPEC", "WHO",
+	"Kremlin", "Pentagon", "White House", "Downing Street", "Elysee", "Congress", "Red Cross", "Amnesty International",
+	"Human Rights Watch", "Gazprom", "Rosatom", "IAEA", "OSCE", "G7", "G20", "ICC", "Interpol", "Europol",
+	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
+	"Wall Street", "Vatican", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
+
+// connectors may join capitalized words inside an organization or place name.
+var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
+
+// nonNames are capitalized words that never start or form a name by
+// themselves: weekdays, months, time and page furniture words.
+var nonNames = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+	"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+	"AM", "PM", "GMT", "UTC", "BST", "EST", "EDT", "CET", "CEST", "I", "OK", "TV", "PHOTO", "VIDEO", "READ",
+	"MORE", "NEWS", "SHARE", "UPDATE", "UPDATED", "LIVE", "WATCH", "ADVERTISEMENT", "Image", "Photo", "Caption",
+	"Getty", "Copyright", "Subscribe", "Editor", "Editors", "Skip", "Share", "Click", "Sign", "Follow")
+
+// qualifierWords precede numbers.
+var qualifierPhrases = [][]string{
+	{"more", "than"}, {"less", "than"}, {"fewer", "than"}, {"at", "least"}, {"at", "most"}, {"up", "to"},
+	{"as", "many", "as"}, {"as", "much", "as"}, {"nearly"}, {"almost"}, {"about"}, {"around"}, {"some"},
+	{"over"}, {"under"}, {"roughly"}, {"approximately"}, {"estimated"}, {"an", "estimated"}, {"just", "over"},
+	{"just", "under"}, {"close", "to"}, {"upwards", "of"}, {"only"}, {"a", "total", "of"}, {"a", "further"},
+	{"another"}, {"exactly"}, {"nearly", "all"},
+}
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
