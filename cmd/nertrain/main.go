@@ -91,6 +91,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			best, bestF1, bestEpoch = m, f1, e
 		}
 	}
+	for _, width := range []int{2, 3, 5} {
+		s := ner.Evaluate(best.WithBeam(width), dev, devGaz)
+		fmt.Fprintf(stdout, "best epoch with beam %d: dev %s\n", width, s)
+	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func wordShape(w string) (first rune, allCaps bool) {
 func lowerHash(w string) uint64 {
 	h := uint64(fnvOffset)
 	for _, r := range w {
-		h = hashRune(h, unicode.ToLower(r))
+		h = hashRune(h, unicode.ToLower(normRune(r)))
 	}
 	return h
 }

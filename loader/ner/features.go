@@ -82,6 +82,26 @@ func padAttrs(seed uint64) attrs {
 	return a
 }
 
+// normRune maps typographic variants to the ASCII forms of the training
+// text (Reuters 1996 newswire): curly quotes, dashes, and invalid UTF-8.
+func normRune(r rune) rune {
+	switch r {
+	case utf8.RuneError:
+		return '?'
+	case '\u2018', '\u2019', '\u201a', '\u201b', '\u2032', '`', '\u00b4':
+		return '\''
+	case '\u201c', '\u201d', '\u201e', '\u201f', '\u00ab', '\u00bb', '\u2033':
+		return '"'
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return '-'
+	case '\u2026':
+		return '.'
+	case '\u00a0', '\u2009', '\u202f':
+		return ' '
+	}
+	return r
+}
+
 // maxAffix is the longest prefix and suffix used.
 const maxAffix = 4
 
@@ -100,9 +120,7 @@ func tokenAttrs(word string, buf []rune) (attrs, []rune) {
 	letters, uppers, digits, runes := 0, 0, 0, 0
 	punctOnly := true
 	for i, r := range word {
-		if r == utf8.RuneError {
-			r = '?'
-		}
+		r = normRune(r)
 		runes++
 		raw = hashRune(raw, r)
 		lr := unicode.ToLower(r)
@@ -129,11 +147,11 @@ func tokenAttrs(word string, buf []rune) (attrs, []rune) {
 		default:
 			class = r
 			switch r {
-			case '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
+			case '-':
 				flags |= flHasHyphen
 			case '.':
 				flags |= flHasPeriod
-			case '\'', '\u2019':
+			case '\'':
 				flags |= flHasApos
 			}
 		}

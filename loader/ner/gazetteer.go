@@ -55,7 +55,7 @@ func (g *ListGazetteer) Len() int { return len(g.names) }
 // gazStep extends a token-sequence hash by one lower-cased token.
 func gazStep(h uint64, w string) uint64 {
 	for _, r := range w {
-		h = hashRune(h, unicode.ToLower(r))
+		h = hashRune(h, unicode.ToLower(normRune(r)))
 	}
 	return mix(h ^ 0x2f)
 }

@@ -39,7 +39,18 @@ type Model struct {
 	opts    uint32  // option bits (optDoc, ...)
 	scale   float32 // weight = w * scale; only the ranking matters for tagging
 	w       []int16 // (1<<bits) rows of nTags weights
+	beam    int     // beam width; 1 is greedy
 	scratch sync.Pool
+}
+
+// defaultBeam is the beam width of decoded models, chosen on the
+// development set.
+const defaultBeam = 1
+
+// WithBeam returns a copy of m that tags with a beam of the given width
+// (1 is greedy; wider is slower). The copy shares m's weights.
+func (m *Model) WithBeam(width int) *Model {
+	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, beam: max(width, 1)}
 }
 
 // Model options stored in the file header.
@@ -105,7 +116,7 @@ func Decode(r io.Reader) (*Model, error) {
 	case math.IsNaN(float64(hdr.Scale)) || hdr.Scale <= 0:
 		return nil, fmt.Errorf("ner: decode: scale %v: %w", hdr.Scale, ErrFormat)
 	}
-	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, w: make([]int16, (1<<hdr.Bits)*nTags)}
+	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, w: make([]int16, (1<<hdr.Bits)*nTags), beam: defaultBeam}
 	raw := make([]byte, 2*len(m.w))
 	if _, err := io.ReadFull(br, raw); err != nil {
 		return nil, fmt.Errorf("ner: decode weights: %w", err)
@@ -146,13 +157,16 @@ func (m *Model) Encode(w io.Writer) error {
 
 // tagState is per-call scratch space, pooled to keep tagging allocation-light.
 type tagState struct {
-	sent  sentence
-	feats []uint64
-	runes []rune
-	tags  []int
-	doc   []docAttrs
-	dm    docMap
-	hist  history
+	sent   sentence
+	feats  []uint64
+	runes  []rune
+	tags   []int
+	doc    []docAttrs
+	dm     docMap
+	hist   history
+	items  []beamItem // beam items of all positions, in order
+	counts []int      // counts[i] is the number of items at position i
+	cands  []beamItem
 }
 
 func (m *Model) state() *tagState {
@@ -208,13 +222,30 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 	return out
 }
 
-// tagSentence tags words greedily, left to right, never giving an I-X tag
-// that does not continue an X span. The result aliases st.tags.
+// beamItem is one partial tagging in the beam: the tag at some position,
+// its parent item at the position before, and the total score.
+type beamItem struct {
+	score  int64
+	tag    int8
+	parent int16 // index in the previous position's items, -1 at the start
+}
+
+// tagSentence tags words left to right with a beam search over the model's
+// second-order tag features, never giving an I-X tag that does not continue
+// an X span. A beam of 1 is greedy tagging. The result aliases st.tags.
 func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
 	st.runes = st.sent.prepare(words, st.runes)
 	st.tags = st.tags[:0]
+	n := len(words)
+	if n == 0 {
+		return st.tags
+	}
+	width := max(m.beam, 1)
 	shift := 64 - m.bits
-	for i := range words {
+	st.items = st.items[:0]
+	st.counts = st.counts[:0]
+	prevStart, prevCount := -1, 1 // the start is one virtual item
+	for i := range n {
 		var d *docAttrs
 		if doc != nil {
 			d = &doc[i]
@@ -223,30 +254,95 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 		if gaz != nil {
 			f = st.sent.gazetteerFeatures(f, i, gaz.Lookup(words, i))
 		}
-		t1, t2 := -1, -1
-		if i > 0 {
-			t1 = st.tags[i-1]
-		}
-		if i > 1 {
-			t2 = st.tags[i-2]
-		}
-		f = st.sent.dynamicFeatures(f, i, t1, t2)
 		f = st.sent.historyFeatures(f, i, hist.label(&st.sent, i))
 		st.feats = f
-		var score [nTags]int32
-		for _, h := range f {
-			row := m.w[(h>>shift)*nTags:][:nTags]
-			for t, v := range row {
-				score[t] += int32(v)
+		var static [nTags]int32
+		m.addRows(&static, f, shift)
+		st.cands = st.cands[:0]
+		for j := range prevCount {
+			t1, t2, base := -1, -1, int64(0)
+			if prevStart >= 0 {
+				it := st.items[prevStart+j]
+				t1, base = int(it.tag), it.score
+				if it.parent >= 0 {
+					t2 = int(st.items[prevStart-st.counts[i-2]+int(it.parent)].tag)
+				}
+			}
+			score := static
+			st.feats = st.sent.dynamicFeatures(st.feats[:0], i, t1, t2)
+			m.addRows(&score, st.feats, shift)
+			for t := range nTags {
+				if !allowed(t1, t) {
+					continue
+				}
+				c := beamItem{score: base + int64(score[t]), tag: int8(t), parent: int16(j)}
+				if prevStart < 0 {
+					c.parent = -1
+				}
+				st.cands = insertCand(st.cands, c, width, st.items, prevStart)
 			}
 		}
-		best := tagO
-		for t := 1; t < nTags; t++ {
-			if score[t] > score[best] && allowed(t1, t) {
-				best = t
-			}
+		prevStart = len(st.items)
+		prevCount = len(st.cands)
+		st.items = append(st.items, st.cands...)
+		st.counts = append(st.counts, prevCount)
+	}
+	// Follow the best final item back to the start.
+	st.tags = append(st.tags[:0], make([]int, n)...)
+	start, k := prevStart, 0 // position i's items start at start; k is the item
+	for i := n - 1; i >= 0; i-- {
+		it := st.items[start+k]
+		st.tags[i] = int(it.tag)
+		if i > 0 {
+			start -= st.counts[i-1]
+			k = int(it.parent)
 		}
-		st.tags = append(st.tags, best)
 	}
 	return st.tags
+}
+
+// addRows adds the weight rows of feature hashes f to score.
+func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
+	for _, h := range f {
+		row := m.w[(h>>shift)*nTags:][:nTags]
+		for t, v := range row {
+			score[t] += int32(v)
+		}
+	}
+}
+
+// insertCand adds c to cands, kept sorted best first and at most width
+// long. Two candidates with the same tag and the same previous tag have the
+// same future, so only the better one is kept.
+func insertCand(cands []beamItem, c beamItem, width int, items []beamItem, prevStart int) []beamItem {
+	prevTag := func(b beamItem) int8 {
+		if prevStart < 0 {
+			return -1
+		}
+		return items[prevStart+int(b.parent)].tag
+	}
+	pt := prevTag(c)
+	for k, o := range cands {
+		if o.tag == c.tag && prevTag(o) == pt {
+			if o.score >= c.score {
+				return cands
+			}
+			cands = append(cands[:k], cands[k+1:]...)
+			break
+		}
+	}
+	pos := len(cands)
+	for pos > 0 && cands[pos-1].score < c.score {
+		pos--
+	}
+	if pos >= width {
+		return cands
+	}
+	cands = append(cands, beamItem{})
+	copy(cands[pos+1:], cands[pos:])
+	cands[pos] = c
+	if len(cands) > width {
+		cands = cands[:width]
+	}
+	return cands
 }

@@ -361,3 +361,14 @@ func FuzzTag(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkTagBeam3(b *testing.B) {
+	m := loadModel(b).WithBeam(3)
+	sents, size := seedSentences(b)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.TagDocument(sents, nil)
+	}
+}

@@ -214,7 +214,7 @@ func (t *Trainer) Model() *Model {
 		maxAbs = 1
 	}
 	scale := maxAbs / math.MaxInt16
-	m := &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: make([]int16, len(avg))}
+	m := &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: make([]int16, len(avg)), beam: defaultBeam}
 	for i, a := range avg {
 		m.w[i] = int16(math.Round(a / scale))
 	}
