@@ -222,8 +222,8 @@ type predMention struct {
 }
 
 type predRelation struct {
-	Type     string `json:"type"`
-	Label    string `json:"label"`
+	Type     string              `json:"type"`
+	Label    string              `json:"label"`
 	Source   struct{ ID string } `json:"source"`
 	Target   struct{ ID string } `json:"target"`
 	Evidence []struct {
