@@ -15,6 +15,7 @@ import (
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/testutil"
 
 	"github.com/newsgraph/newsgraph/graph"
 )
@@ -442,4 +443,20 @@ func typeString(t ast.Type) string {
 		return t.Name.Value
 	}
 	return fmt.Sprintf("%T", t)
+}
+
+// TestIntrospection checks that a full introspection query (what GraphiQL
+// sends) passes the depth and complexity limits.
+func TestIntrospection(t *testing.T) {
+	s := newTestSchema(t, newFake(), nil)
+	res := s.Do(context.Background(), Request{Query: testutil.IntrospectionQuery})
+	if len(res.Errors) > 0 {
+		t.Fatalf("introspection: %v", res.Errors)
+	}
+	b, _ := json.Marshal(res.Data)
+	for _, name := range []string{`"EntityConnection"`, `"ingestArticles"`, `"RelationType"`} {
+		if !strings.Contains(string(b), name) {
+			t.Errorf("introspection lacks %s", name)
+		}
+	}
 }
