@@ -40,6 +40,5 @@ test('GraphQL over HTTP audits', async (t) => {
   if (advisories.length) {
     t.diagnostic(`${advisories.length} SHOULD/MAY audits fail:`);
     for (const a of advisories) t.diagnostic(a);
-    console.log(`graphql-http: ${advisories.length} SHOULD/MAY audits fail:\n  ${advisories.join('\n  ')}`);
   }
 });

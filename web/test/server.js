@@ -35,7 +35,7 @@ async function step(what, file, args, opts) {
  * startServer resolves to {base, stop, log}: base is the server's URL
  * without a trailing slash, stop kills it and removes its files, log()
  * returns what it printed. It builds web/dist first when it is missing, as
- * the binary embeds it.
+ * the binary embeds it. Set NEWSGRAPH_BIN to test a binary built already.
  */
 export async function startServer({ data = join(repoDir, 'data') } = {}) {
   if (!existsSync(join(repoDir, 'cmd', 'newsgraph'))) {
@@ -45,9 +45,14 @@ export async function startServer({ data = join(repoDir, 'data') } = {}) {
     await step('npm run build', 'npm', ['run', 'build'], { cwd: webDir });
   }
   const dir = mkdtempSync(join(tmpdir(), 'newsgraph-web-test-'));
-  const bin = join(dir, 'newsgraph');
   const db = join(dir, 'db');
-  await step('go build', 'go', ['build', '-o', bin, './cmd/newsgraph'], { cwd: repoDir });
+  // NEWSGRAPH_BIN names a binary built already (with the pages embedded);
+  // otherwise the test builds one from the working tree.
+  let bin = process.env.NEWSGRAPH_BIN;
+  if (!bin) {
+    bin = join(dir, 'newsgraph');
+    await step('go build', 'go', ['build', '-o', bin, './cmd/newsgraph'], { cwd: repoDir });
+  }
   await step('newsgraph load', bin, ['load', '--db', db, data], { cwd: repoDir, timeout: 300_000 });
 
   const port = await freePort();
