@@ -48,7 +48,9 @@ const (
 // application/json body {query, operationName, variables, extensions}; GET
 // with the same as URL parameters (queries only: a mutation over GET is
 // 405); responses in application/json, or application/graphql-response+json
-// when the client accepts it (then request errors are 400). Other methods
+// when the client accepts it (then GraphQL request errors are 400; with
+// application/json they are 200). A body that is not JSON, or parameters
+// of the wrong type, are 400 in both. Other methods
 // get 405, other request media types 415, unacceptable Accept headers 406,
 // bodies above the limit 413. A mutation without the write token is 401
 // (403 when the server has no token).
@@ -96,8 +98,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeErr(w, mediaJSON, http.StatusNotAcceptable, codeBadRequest, "cannot respond in any accepted media type: accept application/json or application/graphql-response+json")
 		return
 	}
-	// Request errors: 400 for application/graphql-response+json; 200 with
-	// errors for application/json, as the spec recommends for legacy clients.
+	// GraphQL request errors (the document does not parse or validate, the
+	// variables do not coerce): 400 for application/graphql-response+json;
+	// 200 with errors for application/json, as the spec says for legacy
+	// clients.
 	reqErrStatus := http.StatusOK
 	if media == mediaGraphQLResponse {
 		reqErrStatus = http.StatusBadRequest
@@ -133,7 +137,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p, msg = paramsFromURL(r)
 	}
 	if msg != "" {
-		h.writeErr(w, media, reqErrStatus, codeBadRequest, msg)
+		// Not a well-formed GraphQL-over-HTTP request: 400 whatever the
+		// media type.
+		h.writeErr(w, media, http.StatusBadRequest, codeBadRequest, msg)
 		return
 	}
 
