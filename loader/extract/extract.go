@@ -130,9 +130,9 @@ type mention struct {
 	anaphor     bool   // "the ministry": refers back
 	mods        []string
 	// relations found while typing
-	role      string // "defense minister"
-	roleOwner int    // token index of the owner's name (-1 when none)
-	roleOrg   string // owner given as words ("Russian" -> Russia)
+	role      string   // "defense minister"
+	roleOwner *mention // the owner's mention, if any
+	roleOrg   string   // owner given as words ("Russian" -> Russia)
 	// numbers and dates
 	value float64
 	unit  string

@@ -134,32 +134,32 @@ func (d *doc) protected(i, j int) bool {
 // owner returns the country or mention that token i's possessive or
 // demonym names: "Russia's", "Russian". It returns the canonical country
 // and the index of the owning mention (-1 if none).
-func (d *doc) possessor(i int) (string, int) {
+func (d *doc) possessor(i int) (string, *mention) {
 	if !d.isPossessive(i) {
-		return "", -1
+		return "", nil
 	}
 	for k := len(d.ms) - 1; k >= 0; k-- {
 		m := d.ms[k]
 		if m.last == i {
 			if m.kind == graph.KindPlace && m.canon != "" {
 				if c, ok := d.g.country(m.canon); ok {
-					return c, k
+					return c, m
 				}
 			}
-			return "", k
+			return "", m
 		}
 		if m.last < i-1 {
 			break
 		}
 	}
-	return "", -1
+	return "", nil
 }
 
 func (d *doc) classify(si, i, j int, start bool) {
 	s := d.sents[si]
 	name := text.Norm(d.tokText(i, j))
 	lastw := d.tok(j - 1)
-	m := &mention{first: i, last: j, roleOwner: -1}
+	m := &mention{first: i, last: j}
 
 	// A demonym alone is an adjective; "Russian Federation" is a country.
 	if c, ok := d.g.country(name); ok {
@@ -185,12 +185,17 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
+	if orgCues[d.lower(i-1)] && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 {
+		m.kind, m.orgHead = graph.KindOrg, d.lower(i-1)
+		d.add(m)
+		return
+	}
 	if d.titled(m) {
 		d.add(m)
 		return
 	}
 	// Organization by head word; a demonym or possessive names its country.
-	if h := d.orgHeadOf(i, j); h != "" {
+	if h := d.orgHeadOf(i, j); h != "" && !(structureNouns[d.lower(j)] && d.toks[j].Shape == text.ShapeLower) {
 		m.kind, m.orgHead = graph.KindOrg, h
 		if c, ok := demonyms[d.lower(i)]; ok {
 			m.country = c
@@ -287,16 +292,17 @@ func (d *doc) headlineCase(si int) bool {
 // orgHeadOf returns the organization head word of tokens [i, j), lower
 // case, or "".
 func (d *doc) orgHeadOf(i, j int) string {
-	for k := j - 1; k >= i; k-- {
-		w := d.tok(k)
-		if orgHeads[w] && (k == j-1 || d.lower(k+1) == "of" || d.lower(k+1) == "for") && (k > i || j-i == 1 && false) {
-			return strings.ToLower(w)
+	for k := i; k < j-1; k++ {
+		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads[d.tok(k)] {
+			return strings.ToLower(d.tok(k))
 		}
-		if orgHeads[w] && k == i && j-i >= 2 && d.lower(k+1) == "of" {
-			return strings.ToLower(w)
-		}
-		if d.toks[k].Shape == text.ShapeLower {
-			continue
+	}
+	if w := d.tok(j - 1); orgHeads[w] && j-i >= 2 {
+		return strings.ToLower(w)
+	}
+	for k := i; k < j; k++ {
+		if mediaHeads[d.tok(k)] && k > i {
+			return strings.ToLower(d.tok(k))
 		}
 	}
 	return ""
@@ -440,12 +446,9 @@ func (d *doc) titled(m *mention) bool {
 		} else {
 			m.roleOrg = text.Norm(owner)
 		}
-	} else if c, k := d.possessor(i - 1); k >= 0 {
-		m.roleOwner = k
+	} else if c, o := d.possessor(i - 1); o != nil {
+		m.roleOwner = o
 		m.roleOrg = c
-	} else if i > 0 && d.isNameTok(i-1) == false && d.toks[i-1].Shape == text.ShapeLower {
-		// "Kremlin spokesman": handled by roleAround
-		_ = c
 	}
 	return true
 }
@@ -455,7 +458,7 @@ func (d *doc) titled(m *mention) bool {
 // Surovikin", "Valerii Zaluzhnyi, commander-in-chief of the Armed Forces".
 // It returns the role label, the owner mention (index into d.ms or -1) and
 // the owner given as a country name.
-func (d *doc) roleAround(si, i, j int) (string, int, string) {
+func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 	s := d.sents[si]
 	// before: ROLE NAME or ROLE in X, NAME
 	comma := false
@@ -472,10 +475,11 @@ func (d *doc) roleAround(si, i, j int) (string, int, string) {
 			if !comma && k != i-1 {
 				break
 			}
-			owner, org := -1, ""
-			if c, o := d.possessor(k - 1); o >= 0 {
+			var owner *mention
+			org := ""
+			if c, o := d.possessor(k - 1); o != nil {
 				owner, org = o, c
-			} else if o := d.mentionEndingAt(k); o >= 0 {
+			} else if o := d.mentionEndingAt(k); o != nil {
 				owner = o
 			} else if c, ok := demonyms[d.lower(k-1)]; ok {
 				org = c
@@ -493,7 +497,7 @@ func (d *doc) roleAround(si, i, j int) (string, int, string) {
 	// after: NAME, [the] ROLE [of [the] ORG]
 	k := j
 	if d.tok(k) != "," {
-		return "", -1, ""
+		return "", nil, ""
 	}
 	k++
 	if w := d.lower(k); w == "the" || w == "a" || w == "an" || w == "its" {
@@ -502,27 +506,27 @@ func (d *doc) roleAround(si, i, j int) (string, int, string) {
 	for n := 0; n < 3 && k < s.Last; n++ {
 		w := d.lower(k)
 		if roleWords[w] {
-			return w, -1, ""
+			return w, nil, ""
 		}
 		if d.toks[k].Shape != text.ShapeLower && !d.toks[k].Capitalized() {
 			break
 		}
 		k++
 	}
-	return "", -1, ""
+	return "", nil, ""
 }
 
 // mentionEndingAt returns the index of the mention whose last token is k-1.
-func (d *doc) mentionEndingAt(k int) int {
+func (d *doc) mentionEndingAt(k int) *mention {
 	for x := len(d.ms) - 1; x >= 0; x-- {
 		if d.ms[x].last == k && d.ms[x].kind != 0 {
-			return x
+			return d.ms[x]
 		}
 		if d.ms[x].last < k-1 {
 			break
 		}
 	}
-	return -1
+	return nil
 }
 
 func isUpperRune(s string) bool {

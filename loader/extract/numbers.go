@@ -164,7 +164,7 @@ func (d *doc) findDates() {
 		case validDate(y, f.mo, f.day):
 			iso = fmt.Sprintf("%04d-%02d-%02d", y, f.mo, f.day)
 		}
-		m := &mention{first: f.i, last: f.j, kind: graph.KindDate, iso: iso, roleOwner: -1}
+		m := &mention{first: f.i, last: f.j, kind: graph.KindDate, iso: iso}
 		d.add(m)
 		for k := f.i; k < f.j; k++ {
 			d.taken[k] = true
@@ -315,7 +315,7 @@ func (d *doc) findNumbers() {
 			first = i - 1
 		}
 		qual, _ := d.qualifierBefore(first)
-		m := &mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual, roleOwner: -1}
+		m := &mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual}
 		d.add(m)
 		i = ue - 1
 	}

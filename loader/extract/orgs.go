@@ -50,7 +50,7 @@ func (d *doc) findDescriptors() {
 		if nx == "of" || nx == "'s" && false {
 			// "the ministry of ..." is left to capitalized names
 		}
-		m := &mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods, roleOwner: -1}
+		m := &mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods}
 		if len(mods) == 0 {
 			if !anaphorHeads[w] || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
 				continue
@@ -73,8 +73,10 @@ func (d *doc) findDescriptors() {
 			m.country = d.firstCountry(si, p)
 		}
 		if m.country == "" && d.lower(h+1) == "in" {
-			if c := d.countryOfPlaceAt(h + 2); c != "" {
+			if c, end := d.countryOfPlaceAt(h + 2); c != "" {
+				// "the defence ministry in Kyiv": the place is part of the name
 				m.country = c
+				m.last = end
 			}
 		}
 		if m.anaphor && m.country != "" {
@@ -100,24 +102,24 @@ func (d *doc) firstCountry(si, p int) string {
 
 // countryOfPlaceAt returns the country of the place mention starting at
 // token i (a country itself, or a city's country).
-func (d *doc) countryOfPlaceAt(i int) string {
+func (d *doc) countryOfPlaceAt(i int) (string, int) {
 	if d.lower(i) == "the" {
 		i++
 	}
 	for _, m := range d.ms {
 		if m.first == i && m.kind == graph.KindPlace {
 			if c, ok := d.g.country(m.canon); ok {
-				return c
+				return c, m.last
 			}
 			if p, ok := d.g.lookupPlace(d.tokText(m.first, m.last)); ok {
 				if p.Kind == placeCountry {
-					return p.Name
+					return p.Name, m.last
 				}
-				return p.Country
+				return p.Country, m.last
 			}
 		}
 	}
-	return ""
+	return "", 0
 }
 
 // normWord folds spelling variants that name the same thing.
@@ -244,7 +246,7 @@ func (d *doc) findTagged() {
 			if !ok || (j-i == 1 && d.g.isCommon(d.tok(i))) {
 				continue
 			}
-			m := &mention{first: i, last: j, kind: k, roleOwner: -1}
+			m := &mention{first: i, last: j, kind: k}
 			if k == graph.KindOrg {
 				m.orgHead = strings.ToLower(d.tok(j - 1))
 			}

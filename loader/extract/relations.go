@@ -7,6 +7,11 @@ import (
 	"github.com/newsgraph/newsgraph/loader/text"
 )
 
+// placeVerbs may take a place as their object.
+var placeVerbs = set("withdrew from", "entered", "attacked", "visited", "captured", "recaptured", "annexed",
+	"invaded", "struck", "shelled", "bombed", "liberated", "occupied", "retook", "seized", "left",
+	"pulled out", "retreated from", "withdrawn from")
+
 // maxCoMentioned caps the entities per sentence that get pairwise
 // CO_MENTIONED links (lists of dozens of names would be quadratic).
 const maxCoMentioned = 12
@@ -47,8 +52,8 @@ func (d *doc) relations() {
 				label = d.roleAfterLabel(m)
 			}
 			dst := -1
-			if m.roleOwner >= 0 && m.roleOwner < len(d.ms) {
-				dst = d.ms[m.roleOwner].ent
+			if m.roleOwner != nil && m.roleOwner.kind != 0 {
+				dst = m.roleOwner.ent
 			}
 			if dst < 0 && m.roleOrg != "" {
 				dst = d.roleOrgEntity(m.roleOrg, label)
@@ -60,7 +65,7 @@ func (d *doc) relations() {
 						dst = ms[k].ent
 					}
 				}
-				for k := x + 1; k < len(ms) && dst < 0; k++ {
+				for k := x + 1; k < len(ms) && dst < 0 && m.role == ""; k++ {
 					if ms[k].kind == graph.KindOrg {
 						dst = ms[k].ent
 					}
@@ -71,6 +76,9 @@ func (d *doc) relations() {
 		// LOCATED_IN: "A, in the B region", "A ... in B", "A, B"
 		for x, a := range ms {
 			if a.kind != graph.KindPlace {
+				continue
+			}
+			if _, country := d.g.country(d.tokText(a.first, a.last)); country {
 				continue
 			}
 			for y := x + 1; y < len(ms); y++ {
@@ -106,15 +114,15 @@ func (d *doc) relations() {
 					}
 				}
 			}
-			for y := x + 1; y < len(ms) && y <= x+3; y++ {
+			for y := x + 1; y < len(ms); y++ {
 				b := ms[y]
-				if !named(b) || b.kind == graph.KindPlace && a.kind == graph.KindPlace {
+				if !named(b) {
 					continue
 				}
-				if verb := d.actionBetween(a.last, b.first); verb != "" {
+				if verb := d.actionBetween(a.last, b.first); verb != "" && (b.kind != graph.KindPlace || placeVerbs[verb]) && a.kind != graph.KindPlace {
 					addRel(graph.RelAction, verb, a.ent, b.ent, si, sp)
-					break
 				}
+				break
 			}
 		}
 		// CO_MENTIONED
@@ -280,7 +288,7 @@ func (d *doc) speechAfter(a *mention) (string, bool) {
 	if w := d.lower(k + 1); (d.lower(k) == "has" || d.lower(k) == "had" || d.lower(k) == "have") && speechVerbs[w] {
 		return w, true
 	}
-	if w := d.lower(a.first - 1); speechVerbs[w] && w != "according" && d.sentOf[a.first-max(1, 0)] == a.sent && a.first > 0 {
+	if w := d.lower(a.first - 1); a.kind == graph.KindPerson && a.first > 0 && speechVerbs[w] && w != "according" {
 		return w, true
 	}
 	if d.lower(a.first-1) == "to" && d.lower(a.first-2) == "according" {

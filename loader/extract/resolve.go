@@ -19,6 +19,7 @@ type localEnt struct {
 	keys    []string
 	country string
 	words   []string // ORG: normalized words without the country
+	core    []string // ORG: the words before "of": "main intelligence directorate"
 	head    string
 	ms      []*mention
 	partOf  string // ORG: country a description attached it to
@@ -138,7 +139,7 @@ func (d *doc) resolve() {
 		}
 		e := get(graph.KindOrg, "org:"+key)
 		if e.words == nil {
-			e.words, e.country, e.head = ws, c, m.orgHead
+			e.words, e.core, e.country, e.head = ws, coreWords(ws), c, m.orgHead
 			orgs = append(orgs, e)
 		}
 		attach(e, m)
@@ -156,28 +157,61 @@ func (d *doc) resolve() {
 			e.ms = nil
 		}
 	}
-	// Descriptions and anaphors, in text order.
+	// Descriptions with a country, then without one, then anaphors.
+	var descs, anaphors []*mention
 	for _, m := range d.ms {
-		if m.kind != graph.KindOrg || !(m.descriptor || m.anaphor) {
-			continue
+		if m.kind == graph.KindOrg && m.descriptor && m.country != "" {
+			descs = append(descs, m)
 		}
-		ws, c := d.orgWords(m)
-		if m.anaphor {
+	}
+	for _, m := range d.ms {
+		if m.kind == graph.KindOrg && m.descriptor && m.country == "" {
+			descs = append(descs, m)
+		}
+		if m.kind == graph.KindOrg && m.anaphor {
+			anaphors = append(anaphors, m)
+		}
+	}
+	defer func() {
+		for _, m := range anaphors {
 			if t := d.anaphorTarget(ents, m); t != nil {
 				attach(t, m)
 			} else {
 				m.kind = 0
 			}
-			continue
 		}
+		d.emit(ents)
+	}()
+	for _, m := range descs {
+		ws, c := d.orgWords(m)
 		compatible := func(o *localEnt) bool { return c == "" || o.country == "" || o.country == c }
+		if c == "" {
+			// Unqualified: refers to the organization with these words, unless
+			// several countries' ones are named ("the defence ministry"
+			// between Russia's and Ukraine's is left out).
+			cands := func(o *localEnt) bool { return len(o.ms) > 0 && containsAll(o.core, ws) }
+			countries := map[string]bool{}
+			for _, o := range orgs {
+				if cands(o) && o.country != "" {
+					countries[o.country] = true
+				}
+			}
+			if len(countries) > 1 {
+				m.kind = 0
+				continue
+			}
+			if t := bestOrg(orgs, m.first, cands); t != nil {
+				attach(t, m)
+				continue
+			}
+		}
 		// a named organization with all these words
 		t := bestOrg(orgs, m.first, func(o *localEnt) bool {
-			return len(o.ms) > 0 && compatible(o) && containsAll(o.words, ws) && (c == "" || o.country == c)
+			return len(o.ms) > 0 && compatible(o) && containsAll(o.core, ws) && (c == "" || o.country == c)
 		})
 		if t == nil {
 			t = bestOrg(orgs, m.first, func(o *localEnt) bool {
-				return len(o.ms) > 0 && compatible(o) && containsAll(o.words, ws)
+				return len(o.ms) > 0 && compatible(o) && containsAll(o.core, ws)
 			})
 		}
 		if t == nil {
@@ -187,7 +221,7 @@ func (d *doc) resolve() {
 					return false
 				}
 				for _, w := range ws[:len(ws)-1] {
-					if !genericMods[w] && contains(o.words, w) {
+					if !genericMods[w] && contains(o.core, w) {
 						return true
 					}
 				}
@@ -197,12 +231,6 @@ func (d *doc) resolve() {
 				t.partOf, t.partLbl = c, strings.Join(ws, " ")
 			}
 		}
-		if t == nil && c == "" {
-			// an earlier description of the same kind with a country
-			t = bestOrg(orgs, m.first, func(o *localEnt) bool {
-				return len(o.ms) > 0 && o.country != "" && strings.Join(o.words, " ") == strings.Join(ws, " ")
-			})
-		}
 		if t == nil {
 			key := strings.Join(ws, " ")
 			if c != "" {
@@ -210,7 +238,7 @@ func (d *doc) resolve() {
 			}
 			t = get(graph.KindOrg, "org:"+key)
 			if t.words == nil {
-				t.words, t.country, t.head = ws, c, m.orgHead
+				t.words, t.core, t.country, t.head = ws, ws, c, m.orgHead
 				orgs = append(orgs, t)
 			}
 		}
@@ -229,7 +257,6 @@ func (d *doc) resolve() {
 			attach(get(graph.KindDate, "date:"+k), m)
 		}
 	}
-	d.emit(ents)
 }
 
 // bestOrg returns the organization that ok accepts with the most recent
@@ -260,7 +287,7 @@ func (d *doc) anaphorTarget(ents []*localEnt, m *mention) *localEnt {
 	var best *localEnt
 	pos := -1
 	for _, e := range ents {
-		if e.kind != graph.KindOrg || !contains(e.words, m.orgHead) && e.head != m.orgHead {
+		if e.kind != graph.KindOrg || !contains(e.core, m.orgHead) && e.head != m.orgHead {
 			continue
 		}
 		for _, o := range e.ms {
@@ -383,6 +410,15 @@ func (d *doc) entityName(e *localEnt) string {
 		}
 	}
 	best := ""
+	if e.kind == graph.KindOrg && e.country != "" {
+		allDesc := true
+		for _, m := range e.ms {
+			allDesc = allDesc && (m.descriptor || m.anaphor)
+		}
+		if allDesc {
+			return strings.TrimSpace(demonymOf(e.country) + " " + titleWords(strings.Join(e.words, " ")))
+		}
+	}
 	for _, m := range e.ms {
 		s := text.Norm(d.tokText(m.first, m.last))
 		if e.kind == graph.KindOrg && e.country != "" && (m.descriptor || !strings.Contains(strings.ToLower(s), strings.ToLower(e.country)) && demonymOf(e.country) != "" && !hasDemonym(s)) {
@@ -439,11 +475,8 @@ func (d *doc) entityKeys(e *localEnt, name string) []string {
 		add(strings.TrimPrefix(e.dkey, "org:"))
 		// "Main Intelligence Directorate of the Defence Ministry" is also
 		// known as "Main Intelligence Directorate".
-		for i, w := range e.words {
-			if (w == "of" || w == "for") && i > 0 {
-				add(strings.Join(e.words[:i], " "))
-				break
-			}
+		if len(e.core) >= 2 && len(e.core) < len(e.words) {
+			add(strings.Join(e.core, " "))
 		}
 		if a := acronym(e, d, name); a != "" {
 			add("acr:" + a)
@@ -463,6 +496,9 @@ func acronym(e *localEnt, d *doc, name string) string {
 		if m.last-m.first == 1 && d.toks[m.first].Shape == text.ShapeUpper {
 			return strings.ToLower(strings.ReplaceAll(d.tok(m.first), ".", ""))
 		}
+	}
+	if e.country != "" {
+		return "" // "Russian Defense Ministry" is not known as "RDM"
 	}
 	var b strings.Builder
 	n := 0
@@ -509,4 +545,16 @@ func titleWords(s string) string {
 		}
 	}
 	return strings.Join(f, " ")
+}
+
+// coreWords returns the words before an "of" or "for" that follows an
+// organization head: "main intelligence directorate" of "main intelligence
+// directorate of the defense ministry".
+func coreWords(ws []string) []string {
+	for i := 1; i < len(ws); i++ {
+		if (ws[i] == "of" || ws[i] == "for") && orgHeads[titleWords(ws[i-1])] {
+			return ws[:i]
+		}
+	}
+	return ws
 }

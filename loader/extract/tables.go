@@ -126,6 +126,18 @@ var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pr
 	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
 	"Wall Street", "Vatican", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
 
+// orgCues are lower-case nouns that introduce an organization's name:
+// "a local publication Most", "the news agency Interfax".
+var orgCues = set("publication", "newspaper", "outlet", "broadcaster", "website", "magazine", "tabloid",
+	"daily", "weekly", "channel", "firm", "company", "startup", "carrier", "airline", "manufacturer",
+	"retailer", "lender", "insurer", "automaker", "carmaker", "conglomerate", "broadcaster", "watchdog",
+	"regulator", "charity", "ngo", "think-tank", "portal", "network")
+
+// structureNouns after a name make it a modifier of a thing, not an
+// organization: "the Kherson TV tower".
+var structureNouns = set("tower", "building", "facility", "plant", "station", "headquarters", "complex",
+	"site", "compound", "studio", "studios", "transmitter", "mast")
+
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
 
@@ -134,7 +146,7 @@ var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "
 var nonNames = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
 	"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-	"AM", "PM", "GMT", "UTC", "BST", "EST", "EDT", "CET", "CEST", "I", "OK", "TV", "PHOTO", "VIDEO", "READ",
+	"AM", "PM", "GMT", "UTC", "BST", "EST", "EDT", "CET", "CEST", "I", "OK", "PHOTO", "VIDEO", "READ",
 	"MORE", "NEWS", "SHARE", "UPDATE", "UPDATED", "LIVE", "WATCH", "ADVERTISEMENT", "Image", "Photo", "Caption",
 	"Getty", "Copyright", "Subscribe", "Editor", "Editors", "Skip", "Share", "Click", "Sign", "Follow")
 
