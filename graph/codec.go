@@ -158,32 +158,94 @@ func decodeArticle(id ArticleID, b []byte, withText bool) (Article, error) {
 	return a, d.err
 }
 
-// mentionVal is the value under a 'd' key.
-type mentionVal struct {
-	End                int
+// docMention is one stored mention; the 'd' value of an article is the
+// list of them sorted by start, then entity.
+type docMention struct {
+	Start, End         int
+	Entity             EntityID
 	SentStart, SentEnd int
 	Text, Qualifier    string
 }
 
-func encodeMention(m mentionVal) []byte {
-	e := newEnc(len(m.Text) + len(m.Qualifier) + 16)
-	e.int(m.End)
-	e.int(m.SentStart)
-	e.int(m.SentEnd)
-	e.str(m.Text)
-	e.str(m.Qualifier)
+func encodeDocMentions(ms []docMention) []byte {
+	e := newEnc(4 + len(ms)*24)
+	e.uvarint(uint64(len(ms)))
+	prev := 0
+	for _, m := range ms {
+		e.int(m.Start - prev)
+		e.int(m.End - m.Start)
+		e.uvarint(uint64(m.Entity))
+		e.int(m.Start - m.SentStart)
+		e.int(m.SentEnd - m.End)
+		e.str(m.Text)
+		e.str(m.Qualifier)
+		prev = m.Start
+	}
 	return e.b
 }
 
-func decodeMention(b []byte) (mentionVal, error) {
+func decodeDocMentions(b []byte) ([]docMention, error) {
 	d := newDec(b)
-	var m mentionVal
-	m.End = d.int()
-	m.SentStart = d.int()
-	m.SentEnd = d.int()
-	m.Text = d.str()
-	m.Qualifier = d.str()
-	return m, d.err
+	n := d.count()
+	ms := make([]docMention, 0, n)
+	prev := 0
+	for i := 0; i < n && d.err == nil; i++ {
+		var m docMention
+		m.Start = prev + d.int()
+		m.End = m.Start + d.int()
+		m.Entity = EntityID(d.uvarint())
+		m.SentStart = m.Start - d.int()
+		m.SentEnd = m.End + d.int()
+		m.Text = d.str()
+		m.Qualifier = d.str()
+		prev = m.Start
+		ms = append(ms, m)
+	}
+	return ms, d.err
+}
+
+func (m docMention) mention(a ArticleID) Mention {
+	return Mention{Article: a, Entity: m.Entity, Span: Span{m.Start, m.End}, Text: m.Text,
+		Sentence: Span{m.SentStart, m.SentEnd}, Qualifier: m.Qualifier}
+}
+
+// entArticle is the 'm' value: where an entity is mentioned in one
+// article, and the merges that article's local entities made into it.
+type entArticle struct {
+	Starts []int // ascending
+	Merges []Merge
+}
+
+func encodeEntArticle(v *entArticle) []byte {
+	e := newEnc(4 + len(v.Starts)*2 + len(v.Merges)*24)
+	e.uvarint(uint64(len(v.Starts)))
+	prev := 0
+	for _, st := range v.Starts {
+		e.int(st - prev)
+		prev = st
+	}
+	e.uvarint(uint64(len(v.Merges)))
+	for _, m := range v.Merges {
+		e.str(m.Name)
+		e.str(m.Key)
+	}
+	return e.b
+}
+
+func decodeEntArticle(a ArticleID, b []byte) (*entArticle, error) {
+	d := newDec(b)
+	v := &entArticle{}
+	n := d.count()
+	prev := 0
+	for i := 0; i < n && d.err == nil; i++ {
+		prev += d.int()
+		v.Starts = append(v.Starts, prev)
+	}
+	n = d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		v.Merges = append(v.Merges, Merge{Article: a, Name: d.str(), Key: d.str()})
+	}
+	return v, d.err
 }
 
 // entRec is the stored entity: the public fields plus what the store needs
@@ -199,7 +261,6 @@ type entRec struct {
 	MentionCount int
 	ArticleCount int
 	RelCount     int // aggregated relations this entity is an end of
-	MergeSeq     int // merges recorded so far (seq for 'g' keys)
 }
 
 func encodeEntity(r *entRec) []byte {
@@ -208,7 +269,6 @@ func encodeEntity(r *entRec) []byte {
 	e.int(r.MentionCount)
 	e.int(r.ArticleCount)
 	e.int(r.RelCount)
-	e.int(r.MergeSeq)
 	e.str(r.Name)
 	if r.Value != nil {
 		e.byte(1)
@@ -236,7 +296,6 @@ func decodeEntity(b []byte) (*entRec, error) {
 	r.MentionCount = d.int()
 	r.ArticleCount = d.int()
 	r.RelCount = d.int()
-	r.MergeSeq = d.int()
 	r.Name = d.str()
 	if d.byte() == 1 {
 		v := d.float()
@@ -333,20 +392,15 @@ func decodeRel(b []byte, full bool) (r *relAgg, outlets int, err error) {
 	return r, no, d.err
 }
 
-// contrib is what one article added, kept so a replace can take it back.
+// contrib is what one article added to relation aggregates, kept so a
+// replace can take it back.
 type contrib struct {
-	Rels   []relContrib
-	Merges []mergeRef
+	Rels []relContrib
 }
 
 type relContrib struct {
 	ID        relIdent
 	Sentences int
-}
-
-type mergeRef struct {
-	Entity EntityID
-	Seq    int
 }
 
 func encodeContrib(c *contrib) []byte {
@@ -358,11 +412,6 @@ func encodeContrib(c *contrib) []byte {
 		e.uvarint(uint64(r.ID.Dst))
 		e.str(r.ID.Label)
 		e.int(r.Sentences)
-	}
-	e.uvarint(uint64(len(c.Merges)))
-	for _, m := range c.Merges {
-		e.uvarint(uint64(m.Entity))
-		e.int(m.Seq)
 	}
 	return e.b
 }
@@ -380,24 +429,7 @@ func decodeContrib(b []byte) (*contrib, error) {
 		r.Sentences = d.int()
 		c.Rels = append(c.Rels, r)
 	}
-	n = d.count()
-	for i := 0; i < n && d.err == nil; i++ {
-		c.Merges = append(c.Merges, mergeRef{Entity: EntityID(d.uvarint()), Seq: d.int()})
-	}
 	return c, d.err
-}
-
-func encodeMerge(m Merge) []byte {
-	e := newEnc(len(m.Name) + len(m.Key) + 4)
-	e.str(m.Name)
-	e.str(m.Key)
-	return e.b
-}
-
-func decodeMerge(a ArticleID, b []byte) (Merge, error) {
-	d := newDec(b)
-	m := Merge{Article: a, Name: d.str(), Key: d.str()}
-	return m, d.err
 }
 
 func encodeIDs(ids []EntityID) []byte {

@@ -11,12 +11,11 @@ package graph
 //	'a' article:8                                -> article (meta, then text)
 //	'h' sha256:32                                -> article:8   (text hash index)
 //	'x' externalID(rest)                         -> article:8   (external ID index)
-//	'p' article:8                                -> contributions (relations, merges) for replace
-//	'd' article:8 start:4 entity:8               -> mention (end, sentence, text, qualifier)
-//	'm' entity:8 article:8 start:4               -> empty       (mentions of an entity)
+//	'p' article:8                                -> relation contributions, for replace
+//	'd' article:8                                -> the article's mentions, by start then entity
+//	'm' entity:8 article:8                       -> starts of the entity's mentions there, merges
 //	'n' entity:8                                 -> entity      (counts, aliases, keys)
 //	'c' kind:1 entity:8                          -> empty       (entities by kind)
-//	'g' entity:8 article:8 seq:2                 -> merge       (name, key)
 //	'k' kind:1 key(rest)                         -> entity ids  (resolution key holders)
 //	'i' word 0x00 kind:1 entity:8                -> empty       (folded-name word index)
 //	'r' type:1 src:8 dst:8 label(rest)           -> relation aggregate (counts, outlets, evidence)
@@ -47,7 +46,6 @@ const (
 	pfxEntMent  byte = 'm'
 	pfxEntity   byte = 'n'
 	pfxKind     byte = 'c'
-	pfxMerge    byte = 'g'
 	pfxResKey   byte = 'k'
 	pfxWord     byte = 'i'
 	pfxRel      byte = 'r'
@@ -110,20 +108,16 @@ func externalKey(ext string) []byte { return append([]byte{pfxExternal}, ext...)
 
 func contribKey(id ArticleID) []byte { return u64(append(make([]byte, 0, 9), pfxContrib), uint64(id)) }
 
-func docMentionPrefix(a ArticleID) []byte {
-	return u64(append(make([]byte, 0, 21), pfxDocMent), uint64(a))
-}
-
-func docMentionKey(a ArticleID, start int, e EntityID) []byte {
-	return u64(u32(docMentionPrefix(a), uint32(start)), uint64(e))
+func docMentionsKey(a ArticleID) []byte {
+	return u64(append(make([]byte, 0, 9), pfxDocMent), uint64(a))
 }
 
 func entMentionPrefix(e EntityID) []byte {
-	return u64(append(make([]byte, 0, 21), pfxEntMent), uint64(e))
+	return u64(append(make([]byte, 0, 17), pfxEntMent), uint64(e))
 }
 
-func entMentionKey(e EntityID, a ArticleID, start int) []byte {
-	return u32(u64(entMentionPrefix(e), uint64(a)), uint32(start))
+func entMentionKey(e EntityID, a ArticleID) []byte {
+	return u64(entMentionPrefix(e), uint64(a))
 }
 
 func entityKey(id EntityID) []byte { return u64(append(make([]byte, 0, 9), pfxEntity), uint64(id)) }
@@ -132,12 +126,6 @@ func kindPrefix(k Kind) []byte { return []byte{pfxKind, byte(k)} }
 
 func kindKey(k Kind, id EntityID) []byte {
 	return u64(append(make([]byte, 0, 10), pfxKind, byte(k)), uint64(id))
-}
-
-func mergePrefix(e EntityID) []byte { return u64(append(make([]byte, 0, 19), pfxMerge), uint64(e)) }
-
-func mergeKey(e EntityID, a ArticleID, seq int) []byte {
-	return binary.BigEndian.AppendUint16(u64(mergePrefix(e), uint64(a)), uint16(seq))
 }
 
 func resKey(k Kind, key string) []byte { return append([]byte{pfxResKey, byte(k)}, key...) }
@@ -202,7 +190,6 @@ type parsedKey struct {
 	Entity  EntityID
 	Start   int
 	Kind    Kind
-	Seq     int
 	Str     string // external ID, resolution key, word, unit or sequence name
 	Rel     relIdent
 	Value   float64
@@ -225,7 +212,7 @@ func parseKey(k []byte) (parsedKey, error) {
 	}
 	be := binary.BigEndian
 	switch p.Prefix {
-	case pfxArticle, pfxContrib:
+	case pfxArticle, pfxContrib, pfxDocMent:
 		if err := need(8); err != nil {
 			return p, err
 		}
@@ -237,16 +224,11 @@ func parseKey(k []byte) (parsedKey, error) {
 		p.Hash = append([]byte(nil), b...)
 	case pfxExternal, pfxSeq:
 		p.Str = string(b)
-	case pfxDocMent:
-		if err := need(20); err != nil {
-			return p, err
-		}
-		p.Article, p.Start, p.Entity = ArticleID(be.Uint64(b)), int(be.Uint32(b[8:])), EntityID(be.Uint64(b[12:]))
 	case pfxEntMent:
-		if err := need(20); err != nil {
+		if err := need(16); err != nil {
 			return p, err
 		}
-		p.Entity, p.Article, p.Start = EntityID(be.Uint64(b)), ArticleID(be.Uint64(b[8:])), int(be.Uint32(b[16:]))
+		p.Entity, p.Article = EntityID(be.Uint64(b)), ArticleID(be.Uint64(b[8:]))
 	case pfxEntity:
 		if err := need(8); err != nil {
 			return p, err
@@ -257,11 +239,6 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, err
 		}
 		p.Kind, p.Entity = Kind(b[0]), EntityID(be.Uint64(b[1:]))
-	case pfxMerge:
-		if err := need(18); err != nil {
-			return p, err
-		}
-		p.Entity, p.Article, p.Seq = EntityID(be.Uint64(b)), ArticleID(be.Uint64(b[8:])), int(be.Uint16(b[16:]))
 	case pfxResKey:
 		if len(b) < 1 {
 			return p, fmt.Errorf("%w: resolution key without kind", errBadKey)
@@ -327,15 +304,13 @@ func buildKey(p parsedKey) []byte {
 	case pfxSeq:
 		return seqKey(p.Str)
 	case pfxDocMent:
-		return docMentionKey(p.Article, p.Start, p.Entity)
+		return docMentionsKey(p.Article)
 	case pfxEntMent:
-		return entMentionKey(p.Entity, p.Article, p.Start)
+		return entMentionKey(p.Entity, p.Article)
 	case pfxEntity:
 		return entityKey(p.Entity)
 	case pfxKind:
 		return kindKey(p.Kind, p.Entity)
-	case pfxMerge:
-		return mergeKey(p.Entity, p.Article, p.Seq)
 	case pfxResKey:
 		return resKey(p.Kind, p.Str)
 	case pfxWord:

@@ -17,11 +17,10 @@ var keyCases = []struct {
 	{"external", externalKey("wire/2024/0001")},
 	{"external empty", externalKey("")},
 	{"contrib", contribKey(7)},
-	{"doc mention", docMentionKey(3, 1200, 99)},
-	{"entity mention", entMentionKey(99, 3, 1200)},
+	{"doc mentions", docMentionsKey(3)},
+	{"entity mention", entMentionKey(99, 3)},
 	{"entity", entityKey(1 << 40)},
 	{"kind", kindKey(KindPlace, 5)},
-	{"merge", mergeKey(5, 6, 7)},
 	{"resolution key", resKey(KindPerson, "person:smith|john")},
 	{"word", wordKey("hritsenki", KindPerson, 12)},
 	{"relation", relKey(relIdent{Type: RelRole, Src: 1, Dst: 2, Label: "defense minister"})},
@@ -49,9 +48,9 @@ func TestParseKeyRoundTrip(t *testing.T) {
 }
 
 func TestParseKeyFields(t *testing.T) {
-	p, err := parseKey(docMentionKey(3, 1200, 99))
-	if err != nil || p.Article != 3 || p.Start != 1200 || p.Entity != 99 {
-		t.Errorf("doc mention parsed as %+v, %v", p, err)
+	p, err := parseKey(entMentionKey(99, 3))
+	if err != nil || p.Article != 3 || p.Entity != 99 {
+		t.Errorf("entity mention parsed as %+v, %v", p, err)
 	}
 	p, err = parseKey(unitNumKey("people", -2.5, 4, 5, 6))
 	if err != nil || p.Str != "people" || p.Value != -2.5 || p.Entity != 4 || p.Article != 5 || p.Start != 6 {
@@ -99,7 +98,7 @@ func TestKeyOrder(t *testing.T) {
 		keys [][]byte // in the order they must sort
 	}{
 		{"articles numeric", [][]byte{articleKey(1), articleKey(255), articleKey(256), articleKey(1 << 33)}},
-		{"mentions by start", [][]byte{docMentionKey(1, 0, 9), docMentionKey(1, 5, 2), docMentionKey(1, 300, 1), docMentionKey(2, 0, 1)}},
+		{"entity mentions by entity, article", [][]byte{entMentionKey(1, 9), entMentionKey(1, 300), entMentionKey(2, 1), entMentionKey(256, 0)}},
 		{"numbers by value", [][]byte{numKey(math.Inf(-1), 1, 1, 1), numKey(-1e9, 1, 1, 1), numKey(-2.5, 1, 1, 1), numKey(-1, 9, 9, 9),
 			numKey(0, 1, 1, 1), numKey(1e-9, 1, 1, 1), numKey(3, 1, 1, 1), numKey(30000, 1, 1, 1), numKey(math.Inf(1), 1, 1, 1)}},
 		{"unit numbers", [][]byte{unitNumKey("people", -5, 1, 1, 1), unitNumKey("people", 7, 1, 1, 1), unitNumKey("peoples", -5, 1, 1, 1)}},

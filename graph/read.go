@@ -288,36 +288,31 @@ func articleMatches(a *Article, f *ArticleFilter, words []string) bool {
 	return true
 }
 
-// ArticleMentions lists an article's mentions by start offset.
+// ArticleMentions lists an article's mentions by start offset (then
+// entity ID).
 func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List[Mention], error) {
 	var l List[Mention]
 	err := s.view(func(txn *badger.Txn) error {
 		if _, err := txn.Get(articleKey(id)); err != nil {
 			return translate(err)
 		}
-		prefix := docMentionPrefix(id)
-		after, err := decodeCursor(p.After, prefix)
+		start, err := decodeOffset(p.After)
 		if err != nil {
 			return err
 		}
-		o := scanOpts{prefix: prefix, after: after, values: true, first: pageSize(p), countAll: true}
-		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
-			if !page {
-				return true, nil
-			}
-			m, err := itemMention(it)
-			if err != nil {
-				return false, err
-			}
-			l.Items = append(l.Items, m)
-			return true, nil
-		})
+		ms, err := getDocMentions(txn, id)
 		if err != nil {
 			return err
 		}
-		// Total counts the whole list, not just what follows the cursor.
-		l.Total, err = countPrefix(ctx, txn, prefix)
-		return err
+		l.Total = len(ms)
+		n := pageSize(p)
+		i := start
+		for ; i < len(ms) && len(l.Items) < n; i++ {
+			l.Items = append(l.Items, ms[i].mention(id))
+			l.Cursors = append(l.Cursors, offsetCursor(i))
+		}
+		l.HasNext = i < len(ms)
+		return nil
 	})
 	if err != nil {
 		return List[Mention]{}, fmt.Errorf("graph: mentions of article %d: %w", id, err)
@@ -325,35 +320,44 @@ func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List
 	return l, nil
 }
 
-func countPrefix(ctx context.Context, txn *badger.Txn, prefix []byte) (int, error) {
-	_, _, n, err := scan(ctx, txn, scanOpts{prefix: prefix, countAll: true}, func(*badger.Item, bool) (bool, error) { return true, nil })
-	return n, err
+// getDocMentions reads an article's mention list (none if it has none).
+func getDocMentions(txn *badger.Txn, a ArticleID) ([]docMention, error) {
+	b, err := getValue(txn, docMentionsKey(a))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeDocMentions(b)
 }
 
-// itemMention decodes a 'd' item.
-func itemMention(it *badger.Item) (Mention, error) {
-	pk, err := parseKey(it.Key())
-	if err != nil {
-		return Mention{}, err
+// mentionLookup finds single mentions, decoding each article's list once.
+type mentionLookup struct {
+	txn   *badger.Txn
+	lists map[ArticleID][]docMention
+}
+
+func newMentionLookup(txn *badger.Txn) *mentionLookup {
+	return &mentionLookup{txn: txn, lists: map[ArticleID][]docMention{}}
+}
+
+func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error) {
+	ms, ok := l.lists[a]
+	if !ok {
+		var err error
+		if ms, err = getDocMentions(l.txn, a); err != nil {
+			return Mention{}, err
+		}
+		l.lists[a] = ms
 	}
-	var mv mentionVal
-	err = it.Value(func(v []byte) error {
-		mv, err = decodeMention(v)
-		return err
+	i := sort.Search(len(ms), func(i int) bool {
+		return ms[i].Start > start || ms[i].Start == start && ms[i].Entity >= e
 	})
-	if err != nil {
-		return Mention{}, err
+	if i == len(ms) || ms[i].Start != start || ms[i].Entity != e {
+		return Mention{}, fmt.Errorf("mention %d/%d/%d: %w", a, start, e, ErrNotFound)
 	}
-	return Mention{Article: pk.Article, Entity: pk.Entity, Span: Span{pk.Start, mv.End}, Text: mv.Text,
-		Sentence: Span{mv.SentStart, mv.SentEnd}, Qualifier: mv.Qualifier}, nil
-}
-
-func getMention(txn *badger.Txn, a ArticleID, start int, e EntityID) (Mention, error) {
-	it, err := txn.Get(docMentionKey(a, start, e))
-	if err != nil {
-		return Mention{}, translate(err)
-	}
-	return itemMention(it)
+	return ms[i].mention(a), nil
 }
 
 // Entity returns one entity with up to maxMerges merges.
@@ -365,22 +369,26 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 			return err
 		}
 		e = r.entity(id)
-		prefix := mergePrefix(id)
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, values: true, first: maxMerges}, func(it *badger.Item, page bool) (bool, error) {
+		prefix := entMentionPrefix(id)
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
 				return false, err
 			}
-			var m Merge
+			var ea *entArticle
 			err = it.Value(func(v []byte) error {
-				m, err = decodeMerge(pk.Article, v)
+				ea, err = decodeEntArticle(pk.Article, v)
 				return err
 			})
 			if err != nil {
 				return false, err
 			}
-			e.Merges = append(e.Merges, m)
-			return true, nil
+			e.Merges = append(e.Merges, ea.Merges...)
+			if len(e.Merges) >= maxMerges {
+				e.Merges = e.Merges[:maxMerges]
+				return false, errStop
+			}
+			return false, nil
 		})
 		return err
 	})
@@ -459,25 +467,47 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 		}
 		l.Total = r.MentionCount
 		prefix := entMentionPrefix(id)
-		after, err := decodeCursor(p.After, prefix)
-		if err != nil {
-			return err
-		}
-		o := scanOpts{prefix: prefix, after: after, first: pageSize(p)}
-		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
-			if !page {
-				return true, nil
+		// The cursor is the 'm' key of the mention's article plus its start.
+		var after []byte
+		afterStart := -1
+		if p.After != "" {
+			c, err := decodeCursor(p.After, prefix)
+			if err != nil || len(c) != len(prefix)+12 {
+				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
 			}
+			after, afterStart = c[:len(prefix)+8], int(binary.BigEndian.Uint32(c[len(prefix)+8:]))
+		}
+		n := pageSize(p)
+		look := newMentionLookup(txn)
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, start: after, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
 				return false, err
 			}
-			m, err := getMention(txn, pk.Article, pk.Start, id)
+			var ea *entArticle
+			err = it.Value(func(v []byte) error {
+				ea, err = decodeEntArticle(pk.Article, v)
+				return err
+			})
 			if err != nil {
-				return false, fmt.Errorf("mention %d/%d: %w", pk.Article, pk.Start, err)
+				return false, err
 			}
-			l.Items = append(l.Items, m)
-			return true, nil
+			for _, st := range ea.Starts {
+				if after != nil && bytes.Equal(it.Key(), after) && st <= afterStart {
+					continue
+				}
+				if len(l.Items) == n {
+					l.HasNext = true
+					return false, errStop
+				}
+				m, err := look.get(pk.Article, st, id)
+				if err != nil {
+					return false, err
+				}
+				l.Items = append(l.Items, m)
+				l.Cursors = append(l.Cursors, keyCursor(u32(entMentionKey(id, pk.Article), uint32(st))))
+			}
+			return false, nil
 		})
 		return err
 	})
@@ -501,43 +531,23 @@ func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[A
 		if err != nil {
 			return err
 		}
-		var start []byte
-		if after != nil {
-			pk, err := parseKey(after)
-			if err != nil || pk.Prefix != pfxEntMent {
-				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
+		o := scanOpts{prefix: prefix, after: after, first: pageSize(p)}
+		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
+			if !page {
+				return true, nil
 			}
-			start = entMentionKey(id, pk.Article+1, 0)
-		}
-		n := pageSize(p)
-		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues, opts.Prefix = false, prefix
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		if start == nil {
-			start = prefix
-		}
-		for it.Seek(start); it.ValidForPrefix(prefix); {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			pk, err := parseKey(it.Item().Key())
+			pk, err := parseKey(it.Key())
 			if err != nil {
-				return err
-			}
-			if len(l.Items) == n {
-				l.HasNext = true
-				break
+				return false, err
 			}
 			a, err := getArticle(txn, pk.Article, true)
 			if err != nil {
-				return fmt.Errorf("article %d: %w", pk.Article, err)
+				return false, fmt.Errorf("article %d: %w", pk.Article, err)
 			}
 			l.Items = append(l.Items, a)
-			l.Cursors = append(l.Cursors, keyCursor(entMentionKey(id, pk.Article, 0)))
-			it.Seek(entMentionKey(id, pk.Article+1, 0))
-		}
-		return nil
+			return true, nil
+		})
+		return err
 	})
 	if err != nil {
 		return List[Article]{}, fmt.Errorf("graph: articles of entity %d: %w", id, err)
@@ -778,6 +788,7 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 			return err
 		}
 		o := scanOpts{prefix: prefix, start: start, after: after, first: pageSize(p), countAll: true}
+		look := newMentionLookup(txn)
 		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
@@ -787,9 +798,9 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 				return false, errStop // keys are in value order: nothing further matches
 			}
 			if page {
-				m, err := getMention(txn, pk.Article, pk.Start, pk.Entity)
+				m, err := look.get(pk.Article, pk.Start, pk.Entity)
 				if err != nil {
-					return false, fmt.Errorf("mention %d/%d: %w", pk.Article, pk.Start, err)
+					return false, err
 				}
 				l.Items = append(l.Items, m)
 			}
@@ -826,24 +837,19 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span) ([]EntityID, error) {
 	var out []EntityID
 	err := s.view(func(txn *badger.Txn) error {
-		prefix := docMentionPrefix(a)
-		start := u32(append([]byte(nil), prefix...), uint32(max(sentence.Start, 0)))
+		ms, err := getDocMentions(txn, a)
+		if err != nil {
+			return err
+		}
+		i := sort.Search(len(ms), func(i int) bool { return ms[i].Start >= sentence.Start })
 		seen := map[EntityID]bool{}
-		_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, start: start, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			m, err := itemMention(it)
-			if err != nil {
-				return false, err
-			}
-			if m.Span.Start >= sentence.End {
-				return false, errStop
-			}
-			if m.Span.End <= sentence.End && !seen[m.Entity] {
+		for ; i < len(ms) && ms[i].Start < sentence.End; i++ {
+			if m := ms[i]; m.End <= sentence.End && !seen[m.Entity] {
 				seen[m.Entity] = true
 				out = append(out, m.Entity)
 			}
-			return false, nil
-		})
-		return err
+		}
+		return ctx.Err()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph: sentence entities of article %d: %w", a, err)

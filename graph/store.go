@@ -26,6 +26,7 @@ type Store struct {
 	seqMu      sync.Mutex
 	articleSeq *badger.Sequence // lazily made by the first write
 	entitySeq  *badger.Sequence
+	cache      *writeCache // see writeCache; guarded by wmu
 }
 
 // seqBandwidth is how many IDs a Sequence leases at a time.

@@ -386,19 +386,38 @@ func TestAddDocAtomic(t *testing.T) {
 }
 
 func TestAddDocTooBig(t *testing.T) {
-	s := openStore(t)
-	d := newDoc("huge")
-	si := d.sentence(strings.Repeat("ab ", 150000))
-	e := d.entity(graph.KindOrg, "Ab", "org:ab")
-	for i := 0; i < 150000; i++ {
-		d.d.Mentions = append(d.d.Mentions, graph.LocalMention{Entity: e, Span: graph.Span{Start: 3 * i, End: 3*i + 2}, Text: "ab", Sentence: si})
+	cases := []struct {
+		name     string
+		entities int // distinct entities, one mention each
+		mentions int // mentions of one more entity
+	}{
+		{"too many keys for one transaction", 40000, 0},
+		{"mention list over the value limit", 0, 150000},
 	}
-	_, err := s.AddDoc(context.Background(), d.d)
-	if err == nil || !strings.Contains(err.Error(), "too big") {
-		t.Fatalf("AddDoc error = %v, want too big", err)
-	}
-	if st := stats(t, s); st != (graph.Stats{}) {
-		t.Errorf("stats after too-big doc = %+v, want zero", st)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := openStore(t)
+			d := newDoc("huge")
+			si := d.sentence(strings.Repeat("ab ", c.entities+c.mentions))
+			for i := 0; i < c.entities; i++ {
+				e := d.entity(graph.KindOrg, fmt.Sprintf("Ab %d", i), fmt.Sprintf("org:ab %d", i))
+				d.d.Mentions = append(d.d.Mentions, graph.LocalMention{Entity: e, Span: graph.Span{Start: 3 * i, End: 3*i + 2}, Text: "ab", Sentence: si})
+			}
+			e := d.entity(graph.KindOrg, "Ab", "org:ab")
+			for i := c.entities; i < c.entities+c.mentions; i++ {
+				d.d.Mentions = append(d.d.Mentions, graph.LocalMention{Entity: e, Span: graph.Span{Start: 3 * i, End: 3*i + 2}, Text: "ab", Sentence: si})
+			}
+			_, err := s.AddDoc(context.Background(), d.d)
+			if err == nil || !strings.Contains(err.Error(), "too big") || len(err.Error()) > 300 {
+				t.Fatalf("AddDoc error = %.300v, want a short 'too big'", err)
+			}
+			if st := stats(t, s); st != (graph.Stats{}) {
+				t.Errorf("stats after too-big doc = %+v, want zero", st)
+			}
+			if l, err := s.Entities(context.Background(), graph.EntityFilter{Search: "ab"}, graph.Page{}); err != nil || l.Total != 0 {
+				t.Errorf("search after too-big doc: %d found, %v", l.Total, err)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +18,11 @@ import (
 
 // maxAliases caps the surface forms kept per entity (first seen win).
 const maxAliases = 64
+
+// maxValueSize bounds one stored value (an article, or its mention list):
+// Badger refuses values over 1 MiB in memory, and an article that large
+// is not news.
+const maxValueSize = 1<<20 - 4096
 
 // addAttempts bounds the retries of AddDoc on badger.ErrConflict.
 const addAttempts = 3
@@ -66,14 +73,21 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 	if err != nil {
 		return fail(err)
 	}
+	if s.cache == nil {
+		s.cache = newWriteCache()
+	}
 	var res AddResult
 	for attempt := 0; attempt < addAttempts; attempt++ {
+		var w *writer
 		err = s.db.Update(func(txn *badger.Txn) error {
-			w := &writer{ctx: ctx, txn: txn, entSeq: entSeq}
+			w = &writer{ctx: ctx, txn: txn, entSeq: entSeq, cache: s.cache}
 			var err error
 			res, err = w.addDoc(&d, sum, artSeq)
 			return err
 		})
+		if err == nil {
+			s.cache.commit(w)
+		}
 		if !errors.Is(err, badger.ErrConflict) {
 			break
 		}
@@ -163,7 +177,48 @@ type writer struct {
 	hDirty   map[string]bool
 	rels     map[relIdent]*relState
 	relOrder []relIdent
+	counters map[byte]int // deltas
+
+	cache       *writeCache // committed state; read-only until commit
+	newCounters map[byte]int
+}
+
+// writeCache keeps committed entity records, resolution-key holders and
+// counters in memory so that AddDoc need not read them back from Badger.
+// Only the writer (under Store.wmu) touches it, and only after a commit
+// succeeded; the Badger directory lock guarantees no other process writes.
+type writeCache struct {
+	ents     map[EntityID]*entRec
+	holders  map[string][]EntityID
 	counters map[byte]int
+}
+
+// maxCached bounds the cached entities and holder lists; past it the
+// cache starts over.
+const maxCached = 1 << 20
+
+func newWriteCache() *writeCache {
+	return &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{}, counters: map[byte]int{}}
+}
+
+// commit folds a committed writer's state into the cache.
+func (c *writeCache) commit(w *writer) {
+	if len(c.ents)+len(w.ents) > maxCached || len(c.holders)+len(w.holders) > maxCached {
+		c.ents, c.holders = map[EntityID]*entRec{}, map[string][]EntityID{}
+	}
+	for id, r := range w.ents {
+		if r == nil {
+			delete(c.ents, id)
+		} else {
+			c.ents[id] = r
+		}
+	}
+	for hk, ids := range w.holders {
+		c.holders[hk] = ids
+	}
+	for k, v := range w.newCounters {
+		c.counters[k] = v
+	}
 }
 
 func (w *writer) init() {
@@ -174,6 +229,7 @@ func (w *writer) init() {
 	w.hDirty = map[string]bool{}
 	w.rels = map[relIdent]*relState{}
 	w.counters = map[byte]int{}
+	w.newCounters = map[byte]int{}
 }
 
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
@@ -218,6 +274,16 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 	if r, ok := w.ents[id]; ok {
 		return r, nil
 	}
+	if r, ok := w.cache.ents[id]; ok {
+		c := *r
+		c.Aliases, c.Keys = slices.Clip(c.Aliases), slices.Clip(c.Keys)
+		if r.Value != nil {
+			v := *r.Value
+			c.Value = &v
+		}
+		w.ents[id] = &c
+		return &c, nil
+	}
 	b, err := getValue(w.txn, entityKey(id))
 	if err != nil {
 		return nil, fmt.Errorf("entity %d: %w", id, err)
@@ -233,6 +299,11 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
 	hk := string(resKey(k, key))
 	if ids, ok := w.holders[hk]; ok {
+		return ids, nil
+	}
+	if ids, ok := w.cache.holders[hk]; ok {
+		ids = slices.Clip(ids)
+		w.holders[hk] = ids
 		return ids, nil
 	}
 	b, err := getValue(w.txn, []byte(hk))
@@ -300,58 +371,49 @@ func (w *writer) removeArticle(id ArticleID) error {
 	w.counters[ctrArticles]--
 
 	// Mentions.
-	type dm struct {
-		start int
-		ent   EntityID
+	mb, err := getValue(w.txn, docMentionsKey(id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
 	}
-	var ms []dm
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	prefix := docMentionPrefix(id)
-	opts.Prefix = prefix
-	it := w.txn.NewIterator(opts)
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		if err := w.ctx.Err(); err != nil {
-			it.Close()
-			return err
-		}
-		p, err := parseKey(it.Item().Key())
-		if err != nil {
-			it.Close()
-			return err
-		}
-		ms = append(ms, dm{p.Start, p.Entity})
-	}
-	it.Close()
-	seen := map[EntityID]bool{}
-	for _, m := range ms {
-		r, err := w.entity(m.ent)
+	if mb != nil {
+		ms, err := decodeDocMentions(mb)
 		if err != nil {
 			return err
 		}
-		for _, k := range [][]byte{docMentionKey(id, m.start, m.ent), entMentionKey(m.ent, id, m.start)} {
-			if err := w.txn.Delete(k); err != nil {
+		if err := w.txn.Delete(docMentionsKey(id)); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			r, err := w.entity(m.Entity)
+			if err != nil {
+				return err
+			}
+			if r.Kind == KindNumber && r.Value != nil {
+				if err := w.txn.Delete(numKey(*r.Value, m.Entity, id, m.Start)); err != nil {
+					return err
+				}
+				if err := w.txn.Delete(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start)); err != nil {
+					return err
+				}
+			}
+			r.MentionCount--
+			w.counters[ctrMentions]--
+		}
+		seen := map[EntityID]bool{}
+		for _, m := range ms {
+			if seen[m.Entity] {
+				continue
+			}
+			seen[m.Entity] = true
+			w.ents[m.Entity].ArticleCount--
+			w.entDirty[m.Entity], w.removed[m.Entity] = true, true
+			if err := w.txn.Delete(entMentionKey(m.Entity, id)); err != nil {
 				return err
 			}
 		}
-		if r.Kind == KindNumber && r.Value != nil {
-			if err := w.txn.Delete(numKey(*r.Value, m.ent, id, m.start)); err != nil {
-				return err
-			}
-			if err := w.txn.Delete(unitNumKey(normUnit(r.Unit), *r.Value, m.ent, id, m.start)); err != nil {
-				return err
-			}
-		}
-		r.MentionCount--
-		if !seen[m.ent] {
-			seen[m.ent] = true
-			r.ArticleCount--
-		}
-		w.entDirty[m.ent], w.removed[m.ent] = true, true
-		w.counters[ctrMentions]--
 	}
 
-	// Relations and merges.
+	// Relations.
 	if cb == nil {
 		return nil
 	}
@@ -385,11 +447,6 @@ func (w *writer) removeArticle(id ArticleID) error {
 		a.Evidence = ev
 		w.removed[rc.ID.Src], w.removed[rc.ID.Dst] = true, true
 	}
-	for _, m := range c.Merges {
-		if err := w.txn.Delete(mergeKey(m.Entity, id, m.Seq)); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -400,7 +457,11 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	if a.Loaded.IsZero() {
 		a.Loaded = time.Now().UTC()
 	}
-	if err := w.txn.Set(articleKey(id), encodeArticle(a)); err != nil {
+	av := encodeArticle(a)
+	if len(av) > maxValueSize {
+		return fmt.Errorf("article too big: %d bytes, limit %d", len(av), maxValueSize)
+	}
+	if err := w.txn.Set(articleKey(id), av); err != nil {
 		return err
 	}
 	if err := w.txn.Set(hashKey(sum), encodeU64(uint64(id))); err != nil {
@@ -415,53 +476,74 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	c := &contrib{}
 
 	nodes := make([]EntityID, len(d.Entities))
+	merges := map[EntityID][]Merge{}
 	for i := range d.Entities {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
-		node, err := w.resolve(id, &d.Entities[i], c)
+		node, merge, err := w.resolve(&d.Entities[i])
 		if err != nil {
 			return err
 		}
 		nodes[i] = node
+		if merge.Key != "" {
+			merge.Article = id
+			merges[node] = append(merges[node], merge)
+		}
 	}
 
-	type mk struct {
-		start int
-		ent   EntityID
-	}
-	seenM := make(map[mk]bool, len(d.Mentions))
-	seenE := map[EntityID]bool{}
+	ms := make([]docMention, 0, len(d.Mentions))
 	for _, m := range d.Mentions {
-		node := nodes[m.Entity]
-		if seenM[mk{m.Span.Start, node}] {
-			continue
-		}
-		seenM[mk{m.Span.Start, node}] = true
-		r := w.ents[node]
 		sent := d.Sentences[m.Sentence]
-		v := encodeMention(mentionVal{End: m.Span.End, SentStart: sent.Start, SentEnd: sent.End, Text: m.Text, Qualifier: m.Qualifier})
-		if err := w.txn.Set(docMentionKey(id, m.Span.Start, node), v); err != nil {
+		ms = append(ms, docMention{Start: m.Span.Start, End: m.Span.End, Entity: nodes[m.Entity],
+			SentStart: sent.Start, SentEnd: sent.End, Text: m.Text, Qualifier: m.Qualifier})
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].Start != ms[j].Start {
+			return ms[i].Start < ms[j].Start
+		}
+		return ms[i].Entity < ms[j].Entity
+	})
+	// One mention per (start, entity): two local entities merged into one
+	// node may both claim a span.
+	ms = slices.CompactFunc(ms, func(a, b docMention) bool { return a.Start == b.Start && a.Entity == b.Entity })
+	if len(ms) > 0 {
+		v := encodeDocMentions(ms)
+		if len(v) > maxValueSize {
+			return fmt.Errorf("article too big: %d mentions take %d bytes, limit %d", len(ms), len(v), maxValueSize)
+		}
+		if err := w.txn.Set(docMentionsKey(id), v); err != nil {
 			return err
 		}
-		if err := w.txn.Set(entMentionKey(node, id, m.Span.Start), nil); err != nil {
-			return err
-		}
+	}
+	perEnt := map[EntityID]*entArticle{}
+	var entOrder []EntityID
+	for _, m := range ms {
+		r := w.ents[m.Entity]
 		if r.Kind == KindNumber && r.Value != nil {
-			if err := w.txn.Set(numKey(*r.Value, node, id, m.Span.Start), nil); err != nil {
+			if err := w.txn.Set(numKey(*r.Value, m.Entity, id, m.Start), nil); err != nil {
 				return err
 			}
-			if err := w.txn.Set(unitNumKey(normUnit(r.Unit), *r.Value, node, id, m.Span.Start), nil); err != nil {
+			if err := w.txn.Set(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start), nil); err != nil {
 				return err
 			}
 		}
 		r.MentionCount++
-		if !seenE[node] {
-			seenE[node] = true
-			r.ArticleCount++
-		}
-		w.entDirty[node] = true
 		w.counters[ctrMentions]++
+		ea := perEnt[m.Entity]
+		if ea == nil {
+			ea = &entArticle{Merges: merges[m.Entity]}
+			perEnt[m.Entity] = ea
+			entOrder = append(entOrder, m.Entity)
+			r.ArticleCount++
+			w.entDirty[m.Entity] = true
+		}
+		ea.Starts = append(ea.Starts, m.Start)
+	}
+	for _, e := range entOrder {
+		if err := w.txn.Set(entMentionKey(e, id), encodeEntArticle(perEnt[e])); err != nil {
+			return err
+		}
 	}
 
 	// Relations: group this article's sentences per aggregated relation.
@@ -525,9 +607,9 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 
 // resolve finds or makes the node of a local entity and folds the local
 // entity's names, keys and values into it.
-func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, error) {
+func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	var node EntityID
-	var mergeKeyUsed string
+	var merge Merge
 	keys := make([]string, 0, len(le.Keys))
 	for _, k := range le.Keys {
 		if k = keyString(k); k != "" {
@@ -537,10 +619,10 @@ func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, 
 	for _, k := range keys {
 		ids, err := w.holdersOf(le.Kind, k)
 		if err != nil {
-			return 0, err
+			return 0, merge, err
 		}
 		if len(ids) == 1 {
-			node, mergeKeyUsed = ids[0], k
+			node, merge = ids[0], Merge{Name: le.Name, Key: k}
 			break
 		}
 	}
@@ -548,7 +630,7 @@ func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, 
 	if node == 0 {
 		id, err := nextID(w.entSeq)
 		if err != nil {
-			return 0, err
+			return 0, merge, err
 		}
 		node = EntityID(id)
 		r = &entRec{Kind: le.Kind, Name: le.Name}
@@ -556,26 +638,20 @@ func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, 
 		w.counters[ctrEntities]++
 		w.counters[ctrKindBase+byte(le.Kind)]++
 		if err := w.txn.Set(kindKey(le.Kind, node), nil); err != nil {
-			return 0, err
+			return 0, merge, err
 		}
 	} else {
 		var err error
 		if r, err = w.entity(node); err != nil {
-			return 0, err
+			return 0, merge, err
 		}
-		seq := r.MergeSeq
-		r.MergeSeq++
-		if err := w.txn.Set(mergeKey(node, art, seq), encodeMerge(Merge{Article: art, Name: le.Name, Key: mergeKeyUsed})); err != nil {
-			return 0, err
-		}
-		c.Merges = append(c.Merges, mergeRef{Entity: node, Seq: seq})
 	}
 	w.entDirty[node] = true
 
 	for _, k := range keys {
 		ids, err := w.holdersOf(le.Kind, k)
 		if err != nil {
-			return 0, err
+			return 0, merge, err
 		}
 		if !containsID(ids, node) {
 			hk := string(resKey(le.Kind, k))
@@ -602,7 +678,7 @@ func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, 
 		r.Aliases = append(r.Aliases, al)
 		for _, word := range nameWords(al) {
 			if err := w.txn.Set(wordKey(word, r.Kind, node), nil); err != nil {
-				return 0, err
+				return 0, merge, err
 			}
 		}
 	}
@@ -616,7 +692,7 @@ func (w *writer) resolve(art ArticleID, le *LocalEntity, c *contrib) (EntityID, 
 	if r.ISO == "" {
 		r.ISO = le.ISO
 	}
-	return node, nil
+	return node, merge, nil
 }
 
 // flush writes the pending aggregates, deletes what became empty and
@@ -689,13 +765,18 @@ func (w *writer) flush() error {
 		if delta == 0 {
 			continue
 		}
-		v, err := getCounter(w.txn, c)
-		if err != nil {
+		v, ok := w.cache.counters[c]
+		if !ok {
+			var err error
+			if v, err = getCounter(w.txn, c); err != nil {
+				return err
+			}
+		}
+		v = max(v+delta, 0)
+		if err := w.txn.Set(counterKey(c), encodeU64(uint64(v))); err != nil {
 			return err
 		}
-		if err := w.txn.Set(counterKey(c), encodeU64(uint64(max(v+delta, 0)))); err != nil {
-			return err
-		}
+		w.newCounters[c] = v
 	}
 	return nil
 }
@@ -724,14 +805,6 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 			dels = append(dels, wordKey(word, r.Kind, id))
 		}
 	}
-	prefix := mergePrefix(id)
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues, opts.Prefix = false, prefix
-	it := w.txn.NewIterator(opts)
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		dels = append(dels, it.Item().KeyCopy(nil))
-	}
-	it.Close()
 	for _, k := range dels {
 		if err := w.txn.Delete(k); err != nil {
 			return err
