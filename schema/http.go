@@ -30,8 +30,13 @@ type HandlerConfig struct {
 	Token string
 	// MaxBodyBytes bounds a POST body (default 1 MiB); larger: 413.
 	MaxBodyBytes int64
+	// MaxWriteBodyBytes bounds the body of a request that carries the
+	// write token (default 64 MiB): ingestArticles batches are large.
+	MaxWriteBodyBytes int64
 	// Timeout bounds one request's execution (default 10s).
 	Timeout time.Duration
+	// WriteTimeout bounds the execution of a mutation (default 2 min).
+	WriteTimeout time.Duration
 	// Playground, when set, answers a browser's GET (Accept: text/html,
 	// no query parameter) instead of the API.
 	Playground http.Handler
@@ -39,8 +44,10 @@ type HandlerConfig struct {
 
 // Default handler limits.
 const (
-	DefaultMaxBodyBytes = 1 << 20
-	DefaultTimeout      = 10 * time.Second
+	DefaultMaxBodyBytes      = 1 << 20
+	DefaultMaxWriteBodyBytes = 64 << 20
+	DefaultTimeout           = 10 * time.Second
+	DefaultWriteTimeout      = 2 * time.Minute
 )
 
 // Handler serves GraphQL over HTTP as the GraphQL-over-HTTP spec says
@@ -58,8 +65,14 @@ func (s *Schema) Handler(cfg HandlerConfig) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxWriteBodyBytes <= 0 {
+		cfg.MaxWriteBodyBytes = DefaultMaxWriteBodyBytes
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
 	}
 	h := &handler{s: s, cfg: cfg}
 	if cfg.Token != "" {
@@ -122,10 +135,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.writeErr(w, media, http.StatusUnsupportedMediaType, codeUnsupportedCT, "only the utf-8 charset is supported")
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+		limit := h.cfg.MaxBodyBytes
+		if h.authorized(r) {
+			limit = max(limit, h.cfg.MaxWriteBodyBytes)
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			h.writeErr(w, media, http.StatusRequestEntityTooLarge, codeBadRequest, "request body is larger than "+strconv.FormatInt(h.cfg.MaxBodyBytes, 10)+" bytes")
+			h.writeErr(w, media, http.StatusRequestEntityTooLarge, codeBadRequest, "request body is larger than "+strconv.FormatInt(limit, 10)+" bytes")
 			return
 		}
 		if err != nil {
@@ -164,7 +181,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
+	timeout := h.cfg.Timeout
+	if prep.op.Operation == "mutation" {
+		timeout = h.cfg.WriteTimeout
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	res := h.s.execute(ctx, prep, Request{
 		Query: p.query, OperationName: p.operationName, Variables: p.variables,

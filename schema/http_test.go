@@ -88,6 +88,7 @@ func TestHandler(t *testing.T) {
 		{name: "mutation wrong token", method: "POST", body: mut, contentType: json1, auth: "Bearer nope", wantStatus: 401, wantErr: "write token"},
 		{name: "mutation basic auth", method: "POST", body: mut, contentType: json1, auth: "Basic c2VjcmV0", wantStatus: 401, wantErr: "write token"},
 		{name: "mutation with token", method: "POST", body: mut, contentType: json1, auth: "Bearer s3cret", wantStatus: 200, wantData: true},
+		{name: "large body with token", method: "POST", body: big, contentType: json1, auth: "Bearer s3cret", wantStatus: 200, wantData: true},
 	}
 	srv := newTestServer(t, HandlerConfig{Token: "s3cret"}, newFake())
 	for _, tc := range tests {

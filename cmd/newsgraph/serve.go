@@ -37,6 +37,7 @@ Flags:
 type serveConfig struct {
 	db, addr, token   string
 	timeout, shutdown time.Duration
+	writeTimeout      time.Duration
 	maxBody           int64
 	seeds, tagger     bool
 	logLevel          string
@@ -54,8 +55,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
 	fl.StringVar(&c.token, "token", os.Getenv("NEWSGRAPH_TOKEN"), "write token for the ingestArticles mutation (default $NEWSGRAPH_TOKEN; empty: read-only)")
 	fl.DurationVar(&c.timeout, "timeout", schema.DefaultTimeout, "time limit of one GraphQL request")
+	fl.DurationVar(&c.writeTimeout, "write-timeout", schema.DefaultWriteTimeout, "time limit of one ingestArticles request")
 	fl.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for running requests on shutdown")
-	fl.Int64Var(&c.maxBody, "max-body", schema.DefaultMaxBodyBytes, "largest request body in bytes (larger: 413)")
+	fl.Int64Var(&c.maxBody, "max-body", schema.DefaultMaxBodyBytes, "largest request body in bytes without the write token (larger: 413); with it, 64 MiB")
 	fl.BoolVar(&c.seeds, "seeds", true, "load the built-in seed articles when the database is empty")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger for seeds and ingested articles")
 	fl.StringVar(&c.logLevel, "log", "info", "log level: debug, info, warn or error")
@@ -66,8 +68,8 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 		fl.Usage()
 		return nil, fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, fl.Args())
 	}
-	if c.timeout <= 0 || c.shutdown <= 0 || c.maxBody <= 0 {
-		return nil, fmt.Errorf("%w: --timeout, --shutdown-timeout and --max-body must be positive", errUsage)
+	if c.timeout <= 0 || c.writeTimeout <= 0 || c.shutdown <= 0 || c.maxBody <= 0 {
+		return nil, fmt.Errorf("%w: --timeout, --write-timeout, --shutdown-timeout and --max-body must be positive", errUsage)
 	}
 	return c, nil
 }
@@ -130,7 +132,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pages := web.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", sch.Handler(schema.HandlerConfig{
-		Token: c.token, Timeout: c.timeout, MaxBodyBytes: c.maxBody, Playground: pages,
+		Token: c.token, Timeout: c.timeout, WriteTimeout: c.writeTimeout,
+		MaxBodyBytes: c.maxBody, Playground: pages,
 	}))
 	mux.Handle("/", pages)
 
@@ -141,8 +144,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      c.timeout + 10*time.Second,
+		ReadTimeout:       time.Minute, // ingest batches of up to 64 MiB
+		WriteTimeout:      max(c.timeout, c.writeTimeout) + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
