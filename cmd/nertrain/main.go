@@ -40,6 +40,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	doc := fs.Bool("doc", true, "use document-level features")
 	hist := fs.Bool("hist", true, "use prediction-history features")
 	gazFolds := fs.Int("gaz", 0, "train with a jackknifed gazetteer of training names in this many folds (0: none)")
+	lexPath := fs.String("lexicon", "", "KIND<TAB>surface lines (loader/extract/gazetteer/gazetteer.tsv) to build into the model")
 	seed := fs.Uint64("seed", 1, "shuffling seed")
 	procs := fs.Int("procs", 1, "GOMAXPROCS (the machine is shared)")
 	if err := fs.Parse(args); err != nil {
@@ -58,6 +59,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	opts := ner.TrainOptions{Bits: *bits, Doc: *doc, History: *hist}
+	if *lexPath != "" {
+		if opts.Lexicon, err = readLexiconFile(*lexPath); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "lexicon: %d entries\n", opts.Lexicon.Len())
+	}
 	var devGaz ner.Gazetteer
 	if *gazFolds > 1 {
 		opts.Gazetteer, devGaz = jackknife(train, *gazFolds)

@@ -49,15 +49,6 @@ func wordShape(w string) (first rune, allCaps bool) {
 	return first, letters > 1 && uppers == letters
 }
 
-// lowerHash is an FNV-1a hash of the lower-cased word.
-func lowerHash(w string) uint64 {
-	h := uint64(fnvOffset)
-	for _, r := range w {
-		h = hashRune(h, unicode.ToLower(normRune(r)))
-	}
-	return h
-}
-
 // build counts the words of a document's sentences.
 func (d *docMap) build(sents [][]string) {
 	if d.counts == nil {

@@ -261,6 +261,12 @@ const (
 	fHist
 	fHistShort
 	fHistFirst
+	// Features of the built-in lexicon.
+	fLex
+	fLexShort
+	fLexM1
+	fLexP1
+	fLexFirst
 )
 
 // docAttrs are per-token document-level facts, computed by TagDocument.
@@ -275,12 +281,13 @@ type docAttrs struct {
 type sentence struct {
 	a        []attrs // len(words)+4; a[i+2] is token i
 	headline bool    // every cased token is all caps
+	lex      []uint8 // lexicon bits of each token
 }
 
 func (s *sentence) at(i int) *attrs { return &s.a[i+2] }
 
-// prepare fills s from words, reusing its storage.
-func (s *sentence) prepare(words []string, buf []rune) []rune {
+// prepare fills s from words, reusing its storage. lex may be nil.
+func (s *sentence) prepare(words []string, buf []rune, lex *Lexicon) []rune {
 	s.a = s.a[:0]
 	s.a = append(s.a, bosAttrs, bosAttrs)
 	cased, caps := 0, 0
@@ -297,6 +304,10 @@ func (s *sentence) prepare(words []string, buf []rune) []rune {
 	}
 	s.a = append(s.a, eosAttrs, eosAttrs)
 	s.headline = cased >= 3 && caps*10 >= cased*9
+	s.lex = s.lex[:0]
+	if lex != nil {
+		s.lex = lex.bits(s.lex, s, len(words))
+	}
 	return buf
 }
 
@@ -340,6 +351,21 @@ func (s *sentence) staticFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
 	)
 	if i == 0 {
 		dst = append(dst, combine(fFirstLower, c.lower), combine(fFirstShape, c.shape))
+	}
+	if len(s.lex) > 0 {
+		b := uint64(s.lex[i])
+		if b != 0 {
+			dst = append(dst, combine(fLex, b), combine(combine(fLexShort, b), c.short))
+			if i == 0 {
+				dst = append(dst, combine(combine(fLexFirst, b), c.short))
+			}
+		}
+		if i > 0 && s.lex[i-1] != 0 {
+			dst = append(dst, combine(combine(fLexM1, uint64(s.lex[i-1])), c.short))
+		}
+		if i+1 < len(s.lex) && s.lex[i+1] != 0 {
+			dst = append(dst, combine(combine(fLexP1, uint64(s.lex[i+1])), c.short))
+		}
 	}
 	if s.headline {
 		dst = append(dst, combine(fHeadlineLower, c.lower), combine(fHeadlineShort, c.short))

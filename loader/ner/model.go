@@ -35,11 +35,12 @@ type Gazetteer interface {
 // Model is a trained tagger. It is immutable after Decode or Load and safe
 // for concurrent use.
 type Model struct {
-	bits    uint    // log2 of the number of weight rows
-	opts    uint32  // option bits (optDoc, ...)
-	scale   float32 // weight = w * scale; only the ranking matters for tagging
-	w       []int16 // (1<<bits) rows of nTags weights
-	beam    int     // beam width; 1 is greedy
+	bits    uint     // log2 of the number of weight rows
+	opts    uint32   // option bits (optDoc, ...)
+	scale   float32  // weight = w * scale; only the ranking matters for tagging
+	w       weights  // (1<<bits) rows of nTags weights
+	lex     *Lexicon // built-in lexicon, or nil
+	beam    int      // beam width; 1 is greedy
 	scratch sync.Pool
 }
 
@@ -50,20 +51,22 @@ const defaultBeam = 1
 // WithBeam returns a copy of m that tags with a beam of the given width
 // (1 is greedy; wider is slower). The copy shares m's weights.
 func (m *Model) WithBeam(width int) *Model {
-	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, beam: max(width, 1)}
+	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1)}
 }
 
 // Model options stored in the file header.
 const (
 	optDoc  = 1 << iota // trained with document-level features
 	optHist             // trained with prediction-history features
+	optLex              // has a built-in lexicon, stored after the weights
 )
 
 // File format: magic, then little-endian uint32 version, bits, nTags, opts,
-// float32 scale, then the int16 weights; the whole stream may be gzipped.
+// float32 scale, then the weights (see weights.encode), then (with optLex) the lexicon;
+// the whole stream may be gzipped.
 const (
 	magic         = "NERP"
-	formatVersion = 1
+	formatVersion = 3
 	maxBits       = 24
 )
 
@@ -116,13 +119,18 @@ func Decode(r io.Reader) (*Model, error) {
 	case math.IsNaN(float64(hdr.Scale)) || hdr.Scale <= 0:
 		return nil, fmt.Errorf("ner: decode: scale %v: %w", hdr.Scale, ErrFormat)
 	}
-	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, w: make([]int16, (1<<hdr.Bits)*nTags), beam: defaultBeam}
-	raw := make([]byte, 2*len(m.w))
-	if _, err := io.ReadFull(br, raw); err != nil {
+	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, beam: defaultBeam}
+	w, err := decodeWeights(br, m.bits)
+	if err != nil {
 		return nil, fmt.Errorf("ner: decode weights: %w", err)
 	}
-	for i := range m.w {
-		m.w[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	m.w = w
+	if m.opts&optLex != 0 {
+		lex, err := decodeLexicon(br)
+		if err != nil {
+			return nil, fmt.Errorf("ner: decode lexicon: %w", err)
+		}
+		m.lex = lex
 	}
 	return m, nil
 }
@@ -142,12 +150,13 @@ func (m *Model) Encode(w io.Writer) error {
 	if err := binary.Write(zw, binary.LittleEndian, &hdr); err != nil {
 		return fmt.Errorf("ner: encode: %w", err)
 	}
-	raw := make([]byte, 2*len(m.w))
-	for i, v := range m.w {
-		binary.LittleEndian.PutUint16(raw[2*i:], uint16(v))
-	}
-	if _, err := zw.Write(raw); err != nil {
+	if _, err := zw.Write(m.w.encode(nil)); err != nil {
 		return fmt.Errorf("ner: encode: %w", err)
+	}
+	if m.opts&optLex != 0 {
+		if err := m.lex.encode(zw); err != nil {
+			return fmt.Errorf("ner: encode lexicon: %w", err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("ner: encode: %w", err)
@@ -234,7 +243,7 @@ type beamItem struct {
 // second-order tag features, never giving an I-X tag that does not continue
 // an X span. A beam of 1 is greedy tagging. The result aliases st.tags.
 func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
-	st.runes = st.sent.prepare(words, st.runes)
+	st.runes = st.sent.prepare(words, st.runes, m.lex)
 	st.tags = st.tags[:0]
 	n := len(words)
 	if n == 0 {
@@ -304,7 +313,7 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 // addRows adds the weight rows of feature hashes f to score.
 func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
 	for _, h := range f {
-		row := m.w[(h>>shift)*nTags:][:nTags]
+		row := m.w.row(h >> shift)
 		for t, v := range row {
 			score[t] += int32(v)
 		}

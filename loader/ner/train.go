@@ -22,6 +22,8 @@ type TrainOptions struct {
 	Bits uint
 	// Doc enables document-level features.
 	Doc bool
+	// Lexicon, if set, is built into the model.
+	Lexicon *Lexicon
 	// History enables prediction-history features (see history).
 	History bool
 	// Gazetteer, if set, returns the gazetteer to use for document d of the
@@ -44,6 +46,7 @@ type Trainer struct {
 	w     []int32 // current weights
 	u     []int64 // sum of c*update, for averaging
 	c     int64   // updates clock
+	lex   *Lexicon
 	sents []trainSent
 	docs  []int // docs[d] is the index of document d's first sentence
 	feats []uint64
@@ -54,12 +57,15 @@ func NewTrainer(docs []Document, o TrainOptions) (*Trainer, error) {
 	if o.Bits == 0 || o.Bits > maxBits {
 		return nil, fmt.Errorf("ner: train: bits %d out of range 1..%d", o.Bits, maxBits)
 	}
-	t := &Trainer{bits: o.Bits, c: 1}
+	t := &Trainer{bits: o.Bits, c: 1, lex: o.Lexicon}
 	if o.Doc {
 		t.opts |= optDoc
 	}
 	if o.History {
 		t.opts |= optHist
+	}
+	if o.Lexicon != nil {
+		t.opts |= optLex
 	}
 	n := (1 << o.Bits) * nTags
 	t.w, t.u = make([]int32, n), make([]int64, n)
@@ -92,7 +98,7 @@ func NewTrainer(docs []Document, o TrainOptions) (*Trainer, error) {
 					return nil, fmt.Errorf("ner: train: document %d sentence %d: unknown tag %q", di, si, tag)
 				}
 			}
-			runes = ts.sent.prepare(s.Words, runes)
+			runes = ts.sent.prepare(s.Words, runes, o.Lexicon)
 			if o.Doc {
 				da = dm.attrsFor(da[:0], si, s.Words)
 			}
@@ -214,9 +220,9 @@ func (t *Trainer) Model() *Model {
 		maxAbs = 1
 	}
 	scale := maxAbs / math.MaxInt16
-	m := &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: make([]int16, len(avg)), beam: defaultBeam}
+	full := make([]int16, len(avg))
 	for i, a := range avg {
-		m.w[i] = int16(math.Round(a / scale))
+		full[i] = int16(math.Round(a / scale))
 	}
-	return m
+	return &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: newWeights(t.bits, full), beam: defaultBeam, lex: t.lex}
 }
