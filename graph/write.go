@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"slices"
 	"sort"
@@ -74,7 +75,9 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 		return fail(err)
 	}
 	if s.cache == nil {
-		s.cache = newWriteCache()
+		if s.cache, err = newWriteCache(ctx, s.db); err != nil {
+			return fail(err)
+		}
 	}
 	var res AddResult
 	for attempt := 0; attempt < addAttempts; attempt++ {
@@ -184,27 +187,75 @@ type writer struct {
 }
 
 // writeCache keeps committed entity records, resolution-key holders and
-// counters in memory so that AddDoc need not read them back from Badger.
-// Only the writer (under Store.wmu) touches it, and only after a commit
-// succeeded; the Badger directory lock guarantees no other process writes.
+// counters in memory so that AddDoc need not read them back from Badger,
+// and a set of the hashes of every stored relation key so that a new
+// relation costs no failed lookup. Only the writer (under Store.wmu)
+// touches it, and only after a commit succeeded; the Badger directory lock
+// guarantees that no other process writes.
 type writeCache struct {
 	ents     map[EntityID]*entRec
 	holders  map[string][]EntityID
+	complete bool // holders has every stored resolution key
 	counters map[byte]int
+	seed     maphash.Seed
+	rels     map[uint64]struct{} // hashes of relation keys that may exist
 }
 
 // maxCached bounds the cached entities and holder lists; past it the
-// cache starts over.
-const maxCached = 1 << 20
+// cache starts over (and holders stops being complete).
+const maxCached = 1 << 21
 
-func newWriteCache() *writeCache {
-	return &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{}, counters: map[byte]int{}}
+// newWriteCache loads every resolution key and relation key hash.
+func newWriteCache(ctx context.Context, db *badger.DB) (*writeCache, error) {
+	c := &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{}, counters: map[byte]int{},
+		seed: maphash.MakeSeed(), rels: map[uint64]struct{}{}, complete: true}
+	err := db.View(func(txn *badger.Txn) error {
+		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxResKey}, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+			var ids []EntityID
+			err := it.Value(func(v []byte) error {
+				var err error
+				ids, err = decodeIDs(v)
+				return err
+			})
+			if err != nil {
+				return false, err
+			}
+			if len(c.holders) >= maxCached {
+				c.complete = false
+				return false, errStop
+			}
+			c.holders[string(it.Key())] = ids
+			return false, nil
+		})
+		if err != nil {
+			return err
+		}
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxRel}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+			c.rels[maphash.Bytes(c.seed, it.Key())] = struct{}{}
+			return false, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load write cache: %w", err)
+	}
+	return c, nil
+}
+
+// maybeRelation reports whether the relation key may be stored; false
+// means it certainly is not.
+func (c *writeCache) maybeRelation(k []byte) bool {
+	_, ok := c.rels[maphash.Bytes(c.seed, k)]
+	return ok
 }
 
 // commit folds a committed writer's state into the cache.
 func (c *writeCache) commit(w *writer) {
-	if len(c.ents)+len(w.ents) > maxCached || len(c.holders)+len(w.holders) > maxCached {
-		c.ents, c.holders = map[EntityID]*entRec{}, map[string][]EntityID{}
+	if len(c.ents)+len(w.ents) > maxCached {
+		c.ents = map[EntityID]*entRec{}
+	}
+	if len(c.holders)+len(w.holders) > maxCached {
+		c.holders, c.complete = map[string][]EntityID{}, false
 	}
 	for id, r := range w.ents {
 		if r == nil {
@@ -218,6 +269,13 @@ func (c *writeCache) commit(w *writer) {
 	}
 	for k, v := range w.newCounters {
 		c.counters[k] = v
+	}
+	// Deleted relations stay in the set: a hash may be shared, and a
+	// false "may exist" only costs a lookup.
+	for ri, st := range w.rels {
+		if st.agg.Articles > 0 {
+			c.rels[maphash.Bytes(c.seed, relKey(ri))] = struct{}{}
+		}
 	}
 }
 
@@ -301,7 +359,7 @@ func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
 	if ids, ok := w.holders[hk]; ok {
 		return ids, nil
 	}
-	if ids, ok := w.cache.holders[hk]; ok {
+	if ids, ok := w.cache.holders[hk]; ok || w.cache.complete {
 		ids = slices.Clip(ids)
 		w.holders[hk] = ids
 		return ids, nil
@@ -324,8 +382,15 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 	if r, ok := w.rels[id]; ok {
 		return r, nil
 	}
-	b, err := getValue(w.txn, relKey(id))
 	st := &relState{}
+	k := relKey(id)
+	if !w.cache.maybeRelation(k) {
+		st.agg = &relAgg{}
+		w.rels[id] = st
+		w.relOrder = append(w.relOrder, id)
+		return st, nil
+	}
+	b, err := getValue(w.txn, k)
 	switch {
 	case err == nil:
 		if st.agg, _, err = decodeRel(b, true); err != nil {
