@@ -204,3 +204,38 @@ func TestHandlerPlayground(t *testing.T) {
 	// With a query the browser gets the API.
 	runHTTPCase(t, srv.URL, httpCase{method: "GET", query: "query=" + url.QueryEscape("{ __typename }"), accept: "text/html,*/*", wantStatus: 200, wantData: true})
 }
+
+// FuzzParamsFromJSON checks that no POST body panics the parameter
+// parsing, and that accepted bodies have a query.
+func FuzzParamsFromJSON(f *testing.F) {
+	for _, s := range []string{`{"query":"{ a }"}`, `{"query":0}`, `{`, `null`, `[]`, `{"query":"q","variables":{"a":[1,{}]},"extensions":{}}`, `{"query":"q","operationName":null}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, msg := paramsFromJSON(body)
+		if msg == "" && !json.Valid(body) {
+			t.Errorf("accepted invalid JSON %q as %+v", body, p)
+		}
+	})
+}
+
+// BenchmarkHandler measures one typical query through the whole HTTP
+// handler (parse, limits, validation, execution, encoding).
+func BenchmarkHandler(b *testing.B) {
+	s, err := New(Config{Store: newFake()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler(HandlerConfig{})
+	body := `{"query":"{ entities(search: \"acme\") { edges { node { name type mentions(first: 5) { edges { node { text start end sentence article { externalId title } } } } } } } }"}`
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}

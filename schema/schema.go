@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -80,6 +81,7 @@ type Schema struct {
 	ingest IngestFunc
 	log    *slog.Logger
 	limits Limits
+	docs   docCache
 }
 
 // Page sizes.
@@ -143,11 +145,17 @@ type prepared struct {
 }
 
 // prepare parses the document, picks the operation, checks the limits and
-// validates it: everything that happens before execution.
+// validates it: everything that happens before execution. Validated
+// documents are cached by their text (validation is most of graphql-go's
+// cost for a typical query); the limits, which depend on the variables,
+// are checked every time.
 func (s *Schema) prepare(query, opName string, vars map[string]any) (*prepared, []gqlerrors.FormattedError) {
-	doc, err := parse(query)
-	if err != nil {
-		return nil, gqlerrors.FormatErrors(err)
+	doc, cached := s.docs.get(query)
+	if !cached {
+		var err error
+		if doc, err = parse(query); err != nil {
+			return nil, gqlerrors.FormatErrors(err)
+		}
 	}
 	op, err := operation(doc, opName)
 	if err != nil {
@@ -160,10 +168,46 @@ func (s *Schema) prepare(query, opName string, vars map[string]any) (*prepared, 
 		}
 		return nil, gqlerrors.FormatErrors(err)
 	}
-	if vr := graphql.ValidateDocument(&s.gql, doc, nil); !vr.IsValid {
-		return nil, vr.Errors
+	if !cached {
+		if vr := graphql.ValidateDocument(&s.gql, doc, nil); !vr.IsValid {
+			return nil, vr.Errors
+		}
+		s.docs.put(query, doc)
 	}
 	return &prepared{doc: doc, op: op}, nil
+}
+
+// docCache keeps validated documents by query text. Executing a document
+// only reads it, so one document serves concurrent requests.
+type docCache struct {
+	mu sync.Mutex
+	m  map[string]*ast.Document
+}
+
+// Cache bounds: queries longer than maxCachedQuery bytes are not kept, and
+// the cache is emptied when it holds maxCachedDocs documents.
+const (
+	maxCachedDocs  = 512
+	maxCachedQuery = 16 << 10
+)
+
+func (c *docCache) get(q string) (*ast.Document, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.m[q]
+	return d, ok
+}
+
+func (c *docCache) put(q string, d *ast.Document) {
+	if len(q) > maxCachedQuery {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedDocs {
+		c.m = make(map[string]*ast.Document, maxCachedDocs)
+	}
+	c.m[q] = d
 }
 
 func (s *Schema) execute(ctx context.Context, p *prepared, r Request) *graphql.Result {

@@ -460,3 +460,25 @@ func TestIntrospection(t *testing.T) {
 		}
 	}
 }
+
+// TestCachedDocumentLimits checks that a cached document is still held to
+// the limits with each request's variables.
+func TestCachedDocumentLimits(t *testing.T) {
+	s := newTestSchema(t, newFake(), nil)
+	q := `query($n: Int) { entities(first: $n) { edges { node { mentions(first: 100) { edges { node { article { mentions(first: 100) { edges { node { text } } } } } } } } } } }`
+	for _, tc := range []struct {
+		n       float64
+		wantErr bool
+	}{{1, false}, {100, true}, {1, false}} {
+		res := s.Do(context.Background(), Request{Query: q, Variables: map[string]any{"n": tc.n}})
+		if got := len(res.Errors) > 0; got != tc.wantErr {
+			t.Errorf("n=%v: errors %v, want error %v", tc.n, res.Errors, tc.wantErr)
+		}
+	}
+	if _, ok := s.docs.get(q); !ok {
+		t.Error("the valid document was not cached")
+	}
+	if _, ok := s.docs.get("{ nosuch }"); ok {
+		t.Error("an invalid document was cached")
+	}
+}
