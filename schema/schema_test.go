@@ -478,6 +478,7 @@ func TestCachedDocumentLimits(t *testing.T) {
 	if _, ok := s.docs.get(q); !ok {
 		t.Error("the valid document was not cached")
 	}
+	s.Do(context.Background(), Request{Query: "{ nosuch }"})
 	if _, ok := s.docs.get("{ nosuch }"); ok {
 		t.Error("an invalid document was cached")
 	}
