@@ -142,7 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           accessLog(log, mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       time.Minute, // ingest batches of up to 64 MiB
 		WriteTimeout:      max(c.timeout, c.writeTimeout) + 10*time.Second,
@@ -259,3 +259,39 @@ func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 		return out, nil
 	}
 }
+
+// accessLog logs every request at debug level (serve --log debug).
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !log.Enabled(r.Context(), slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "bytes", sw.n, "duration", time.Since(start))
+	})
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.n += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
