@@ -139,7 +139,9 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 		return fmt.Errorf("bench-load: %w", err)
 	}
 	l = &loader.Loader{Sink: store, Extractor: x, Workers: c.workers}
+	sampler := startRSSSampler(200 * time.Millisecond)
 	es, err := l.Load(ctx, src, corpus)
+	anon, file := sampler.stop()
 	if cerr := store.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -150,7 +152,8 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 	dbSize := dirSize(db)
 	fmt.Fprintf(w, "end to end:      %8.0f articles/s %6.2f MB/s (%s; %d created, %d rejected)\n",
 		es.ArticlesPerSecond(), es.MBPerSecond(), es.Elapsed.Round(time.Millisecond), es.Created, es.Rejected)
-	fmt.Fprintf(w, "peak RSS:        %8.0f MiB (%s)\n", float64(peak)/(1<<20), peakNote)
+	fmt.Fprintf(w, "peak RSS:        %8.0f MiB (%s); sampled peaks: %.0f MiB anonymous, %.0f MiB file-backed (Badger's mmaps)\n",
+		float64(peak)/(1<<20), peakNote, float64(anon)/(1<<20), float64(file)/(1<<20))
 	fmt.Fprintf(w, "db size:         %8.0f bytes/article, %.2fx the raw text (%.1f MB)\n",
 		float64(dbSize)/float64(n), float64(dbSize)/float64(textBytes), float64(dbSize)/1e6)
 
@@ -310,24 +313,65 @@ func rawBadgerWrite(from, to string) (time.Duration, int64, error) {
 	return elapsed, total, err
 }
 
-// peakRSS returns the process's peak resident set size (VmHWM) in bytes,
-// or 0 when /proc is not there.
-func peakRSS() int64 {
+// rssSampler records the largest RssAnon and RssFile seen.
+type rssSampler struct {
+	done       chan struct{}
+	finished   chan struct{}
+	anon, file int64
+}
+
+func startRSSSampler(every time.Duration) *rssSampler {
+	s := &rssSampler{done: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(s.finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			s.sample()
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) sample() {
+	s.anon = max(s.anon, statusKB("RssAnon:")<<10)
+	s.file = max(s.file, statusKB("RssFile:")<<10)
+}
+
+// stop ends the sampling and returns the peaks in bytes.
+func (s *rssSampler) stop() (anon, file int64) {
+	close(s.done)
+	<-s.finished
+	s.sample()
+	return s.anon, s.file
+}
+
+// statusKB returns a "Name:  123 kB" field of /proc/self/status, or 0.
+func statusKB(name string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, name); ok {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
 				kb, _ := strconv.ParseInt(f[0], 10, 64)
-				return kb << 10
+				return kb
 			}
 		}
 	}
 	return 0
 }
+
+// peakRSS returns the process's peak resident set size (VmHWM) in bytes,
+// or 0 when /proc is not there.
+func peakRSS() int64 { return statusKB("VmHWM:") << 10 }
 
 // resetPeakRSS resets VmHWM to the current RSS (Linux clear_refs "5"), so
 // that each measurement sees only its own peak.

@@ -75,7 +75,25 @@ func (g *newsGen) date() string {
 	return fmt.Sprintf("%s %d, %d", g.pick(genMonth), 1+g.r.IntN(28), 2015+g.r.IntN(10))
 }
 
+// filler returns a sentence that names nothing: real news has many, and
+// without them the entity density would be twice that of real articles.
+func (g *newsGen) filler() string {
+	return fmt.Sprintf("%s %s %s %s.", g.pick(genFillA), g.pick(genFillB), g.pick(genFillC), g.pick(genFillD))
+}
+
+var (
+	genFillA = []string{"The decision", "The announcement", "The proposal", "The report", "The move", "The agreement"}
+	genFillB = []string{"is expected to", "could", "was meant to", "is likely to", "did not"}
+	genFillC = []string{"change the way", "shape how", "affect whether", "reduce how much", "determine when"}
+	genFillD = []string{"local authorities plan their spending", "families heat their homes in winter",
+		"small businesses hire new staff", "the government raises money", "prices develop over the coming months",
+		"officials respond to similar crises in the future"}
+)
+
 func (g *newsGen) sentence(p1, p2, place string) string {
+	if g.r.IntN(2) == 0 {
+		return g.filler()
+	}
 	switch g.r.IntN(8) {
 	case 0:
 		return fmt.Sprintf("%s, the %s of %s, said on %s that %s %s had been %s in %s.",
