@@ -389,11 +389,17 @@ func (s *Schema) entityFields(t *types) {
 				"first": {Type: graphql.Int, DefaultValue: 25},
 			},
 			Resolve: func(p graphql.ResolveParams) (any, error) {
-				depth, _ := p.Args["depth"].(int)
+				depth, ok := p.Args["depth"].(int)
+				if !ok { // explicitly null
+					depth = 1
+				}
 				if depth < 1 || depth > maxNeighborDepth {
 					return nil, badInput("depth must be between 1 and %d, got %d", maxNeighborDepth, depth)
 				}
-				first, _ := p.Args["first"].(int)
+				first, ok := p.Args["first"].(int)
+				if !ok {
+					first = 25
+				}
 				if first < 0 || first > maxFirst {
 					return nil, badInput("first must be between 0 and %d, got %d", maxFirst, first)
 				}
