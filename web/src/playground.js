@@ -55,6 +55,18 @@ function firstVisit() {
   }
 }
 
+// Restore examples: forget GraphiQL's saved tabs and editors, then reload.
+document.getElementById('reset-tabs')?.addEventListener('click', () => {
+  try {
+    for (const key of Object.keys(window.localStorage)) {
+      if (key.startsWith('graphiql:') && key !== 'graphiql:theme') window.localStorage.removeItem(key);
+    }
+  } catch (err) {
+    console.warn('newsgraph: cannot reset the saved tabs:', err);
+  }
+  window.location.reload();
+});
+
 const container = document.getElementById('graphiql');
 startTabs().then((defaultTabs) => {
   container.textContent = '';

@@ -54,6 +54,17 @@ test('the playground runs the example query', async () => {
   for (const name of ['EntityWithSources', 'Neighbourhood', 'PathBetween', 'Numbers']) {
     assert.ok(tabs.some((t) => t.includes(name)), `no tab ${name} in ${JSON.stringify(tabs)}`);
   }
+
+  // GraphiQL saves its tabs under the key the page checks for a first
+  // visit; "Restore examples" clears them and reopens the examples.
+  const saved = await page.evaluate(() => Object.keys(window.localStorage));
+  assert.ok(saved.includes('graphiql:tabState'), `saved keys: ${saved}`);
+  await page.click('.graphiql-tab-add');
+  await page.waitForFunction((n) => document.querySelectorAll('.graphiql-tab').length === n + 1, tabs.length);
+  await Promise.all([page.waitForEvent('load'), page.click('#reset-tabs')]);
+  await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+  const restored = await page.$$eval('.graphiql-tab', (els) => els.length);
+  assert.equal(restored, tabs.length, 'Restore examples did not reopen exactly the example tabs');
   assert.deepEqual(errors, [], 'the playground logged errors');
   await page.close();
 });
