@@ -17,7 +17,6 @@ import (
 	"github.com/newsgraph/newsgraph/graph"
 	"github.com/newsgraph/newsgraph/loader"
 	"github.com/newsgraph/newsgraph/loader/extract"
-	"github.com/newsgraph/newsgraph/loader/ner"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -162,18 +161,14 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// buildExtractor returns the extractor the load uses: the rules and
-// gazetteers, plus the NER model when tagger is set.
+// buildExtractor returns the extractor that load, serve and eval use:
+// the rules and gazetteers, plus package ner's statistical tagger when
+// tagger is set.
 func buildExtractor(tagger bool) (*extract.Extractor, error) {
-	var opts []extract.Option
 	if tagger {
-		m, err := ner.Load()
-		if err != nil {
-			return nil, fmt.Errorf("ner model: %w", err)
-		}
-		opts = append(opts, extract.WithTagger(m))
+		return extract.New()
 	}
-	return extract.New(opts...)
+	return extract.New(extract.WithTagger(nil))
 }
 
 // inputSize sums the sizes of the files the paths name, for the ETA. It
