@@ -13,18 +13,26 @@ package extract
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/loader/ner"
 	"github.com/newsgraph/newsgraph/loader/text"
 )
 
-// Tagger is a statistical named-entity tagger: for the words of one
-// sentence it returns one BIO tag per word (B-PER, I-PER, B-ORG, I-ORG,
-// B-LOC, I-LOC, B-MISC, I-MISC, O). It must be safe for concurrent use.
+// Tagger is a statistical named-entity tagger: for the words of each
+// sentence of one document it returns one BIO tag per word (B-PER, I-PER,
+// B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC, O). It must be safe for
+// concurrent use.
 type Tagger interface {
-	Tag(words []string) []string
+	TagSentences(sents [][]string) [][]string
 }
+
+// nerTagger adapts the CoNLL-trained model of package ner.
+type nerTagger struct{ m *ner.Model }
+
+func (t nerTagger) TagSentences(sents [][]string) [][]string { return t.m.TagDocument(sents, nil) }
 
 // Extractor extracts entities, mentions and relations from articles. It is
 // read-only after New and safe for concurrent use by many goroutines.
@@ -36,17 +44,21 @@ type Extractor struct {
 // Option configures an Extractor.
 type Option func(*Extractor)
 
-// WithTagger adds a statistical tagger as one more source of candidate
-// names. Rules and gazetteers still decide types and boundaries.
+// WithTagger replaces the statistical tagger (package ner's model by
+// default); nil turns it off, leaving rules and gazetteers alone.
 func WithTagger(t Tagger) Option { return func(x *Extractor) { x.tagger = t } }
 
-// New loads the embedded gazetteers and returns an Extractor.
+// New loads the embedded gazetteers and NER model and returns an Extractor.
 func New(opts ...Option) (*Extractor, error) {
 	g, err := loadGazetteer()
 	if err != nil {
 		return nil, err
 	}
-	x := &Extractor{gaz: g}
+	m, err := ner.Load()
+	if err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	x := &Extractor{gaz: g, tagger: nerTagger{m}}
 	for _, o := range opts {
 		o(x)
 	}
@@ -78,7 +90,12 @@ type doc struct {
 	taken  []bool // tokens inside a name mention
 	year   int    // year dates without one default to
 	ents   []*localEnt
-	out    graph.Doc
+	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
+	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
+	tagged  map[[2]int]graph.Kind
+	tagKind []graph.Kind
+	tagSp   [][2]int
+	out     graph.Doc
 }
 
 func newDoc(x *Extractor, a graph.Article) *doc {
@@ -104,12 +121,13 @@ func (d *doc) run() {
 	if len(d.toks) == 0 {
 		return
 	}
+	d.tagAll()
 	d.findDates()
 	for si := range d.sents {
 		d.findNames(si)
 	}
-	d.findTagged()
 	d.typeUnknown()
+	d.findTagged()
 	d.findDescriptors()
 	d.findNumbers()
 	d.resolve()

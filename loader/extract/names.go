@@ -38,6 +38,10 @@ func (d *doc) isPossessive(i int) bool {
 // findNames finds capitalized names in sentence si.
 func (d *doc) findNames(si int) {
 	s := d.sents[si]
+	if d.headlineCase(si) {
+		d.findHeadlineNames(si)
+		return
+	}
 	for i := s.First; i < s.Last; {
 		if !d.isNameTok(i) {
 			i++
@@ -50,6 +54,14 @@ func (d *doc) findNames(si int) {
 			}
 			if d.isNameTok(j) {
 				j++
+				continue
+			}
+			if d.tok(j) == "." && j+1 < s.Last && !d.toks[j].SpaceBefore && utf8.RuneCountInString(d.tok(j-1)) == 1 && d.isNameTok(j+1) {
+				j += 2 // an initial: "J. Smith"
+				continue
+			}
+			if d.tok(j) == "&" && j+1 < s.Last && d.isNameTok(j+1) {
+				j += 2 // "Standard & Poor", "Bear Stearns & Co"
 				continue
 			}
 			if d.toks[j].Shape == text.ShapeLower && connectors[d.tok(j)] && d.joinsOf(j-1) {
@@ -69,10 +81,57 @@ func (d *doc) findNames(si int) {
 	}
 }
 
+// findHeadlineNames finds names in an all-capitals line, where
+// capitalization says nothing: only gazetteer names are taken here; the
+// statistical tagger may add others.
+func (d *doc) findHeadlineNames(si int) {
+	s := d.sents[si]
+	for i := s.First; i < s.Last; i++ {
+		if !d.isNameTok(i) {
+			continue
+		}
+		for n := 3; n >= 1; n-- {
+			j := i + n
+			if j > s.Last {
+				continue
+			}
+			ok := true
+			for k := i; k < j; k++ {
+				ok = ok && d.isNameTok(k)
+			}
+			if !ok {
+				continue
+			}
+			name := text.Norm(d.tokText(i, j))
+			m := &mention{first: i, last: j}
+			if c, ok := d.g.country(name); ok {
+				if _, adj := demonyms[strings.ToLower(name)]; adj {
+					continue
+				}
+				m.kind, m.canon = graph.KindPlace, c
+			} else if p, ok := d.g.lookupPlace(name); ok && p.Pop >= 100000 && !d.g.isCommon(name) {
+				m.kind, m.canon = graph.KindPlace, p.Name
+				m.region = p.Kind == placeRegion
+			} else {
+				continue
+			}
+			if k := d.tagSays(i, j); k == graph.KindOrg && !(j < s.Last && d.taken[j]) {
+				m.kind, m.canon = k, "" // a team named after its city (not a dateline)
+			}
+			d.add(m)
+			i = j - 1
+			break
+		}
+	}
+}
+
 // joinsOf reports whether the name ending with token i may continue with
 // "of": "Institute of", "Armed Forces of", "Gulf of", "Republic of".
 func (d *doc) joinsOf(i int) bool {
 	w := d.tok(i)
+	if corpSuffixes[w] {
+		return false // "Kia Motor Corp of South Korea": "of" starts a description
+	}
 	return orgHeads[w] || placeHeads[w] || w == "Republic" || w == "Kingdom" || w == "States" ||
 		w == "Emirates" || w == "Islands" || w == "Minister" || w == "Secretary"
 }
@@ -90,7 +149,10 @@ func (d *doc) atSentenceStart(si, i int) bool {
 
 func (d *doc) nameChunk(si, i, j int) {
 	start := d.atSentenceStart(si, i) || d.toks[i].NewlineBefore
-	headed := orgHeads[d.tok(j-1)] || placeHeads[d.tok(j-1)]
+	headed := false
+	for k := i; k < j; k++ {
+		headed = headed || orgHeads[d.tok(k)] || placeHeads[d.tok(k)]
+	}
 	for i < j {
 		w := d.lower(i)
 		switch {
@@ -195,7 +257,15 @@ func (d *doc) classify(si, i, j int, start bool) {
 		return
 	}
 	// Organization by head word; a demonym or possessive names its country.
-	if h := d.orgHeadOf(i, j); h != "" && !(structureNouns[d.lower(j)] && d.toks[j].Shape == text.ShapeLower) {
+	if compass[d.tok(i)] && j-i == 2 && (lastw == "Bank" || lastw == "Coast") {
+		m.kind, m.placeHead = graph.KindPlace, true // West Bank, Gold Coast
+		d.add(m)
+		return
+	}
+	if structureNouns[d.lower(j)] && d.toks[j].Shape == text.ShapeLower && d.orgHeadOf(i, j) != "" {
+		return // "the Kherson TV tower" names a thing
+	}
+	if h := d.orgHeadOf(i, j); h != "" {
 		m.kind, m.orgHead = graph.KindOrg, h
 		if c, ok := demonyms[d.lower(i)]; ok {
 			m.country = c
@@ -229,6 +299,10 @@ func (d *doc) classify(si, i, j int, start bool) {
 		if !(j-i == 1 && d.g.isCommon(name) && p.Pop < 1000000) && !(j-i == 1 && d.g.given[strings.ToLower(name)] && p.Pop < 1000000) {
 			m.kind, m.canon = graph.KindPlace, p.Name
 			m.region = p.Kind == placeRegion
+			if k := d.tagSays(i, j); k == graph.KindOrg && p.Pop < 1000000 || k == graph.KindPerson && p.Pop < 100000 {
+				// a team or company named after a town: trust the tagger
+				m.kind, m.canon, m.region = k, "", false
+			}
 			d.extendPlace(m)
 			d.add(m)
 			return
@@ -236,23 +310,27 @@ func (d *doc) classify(si, i, j int, start bool) {
 	}
 	if j-i <= 3 && d.placeCue(i) && d.unknownWords(i, j) {
 		m.kind = graph.KindPlace
+		if k := d.tagSays(i, j); k != 0 {
+			m.kind = k
+		}
 		d.extendPlace(m)
 		d.add(m)
 		return
 	}
-	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && !start {
+	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && (!start || !d.g.isCommon(d.tok(i))) {
 		m.kind = graph.KindPerson
-		d.add(m)
-		return
-	}
-	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && !d.g.isCommon(d.tok(i)) {
-		m.kind = graph.KindPerson
+		if k := d.tagSays(i, j); k != 0 {
+			m.kind = k
+		}
 		d.add(m)
 		return
 	}
 	if j-i == 1 && d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(name) <= 5 &&
-		!d.g.isCommon(name) && d.headlineCase(si) == false {
+		!d.g.isCommon(name) && !d.headlineCase(si) {
 		m.kind = graph.KindOrg
+		if k := d.tagSays(i, j); k != 0 {
+			m.kind = k
+		}
 		d.add(m)
 		return
 	}
@@ -533,3 +611,7 @@ func isUpperRune(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r)
 }
+
+// tagSays returns the kind the statistical tagger gives exactly the span
+// [i, j), or 0.
+func (d *doc) tagSays(i, j int) graph.Kind { return d.tagged[[2]int{i, j}] }

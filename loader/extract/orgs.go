@@ -195,25 +195,44 @@ func (d *doc) listedWithPlace(m *mention) bool {
 	return false
 }
 
-// findTagged adds the statistical tagger's names that the rules missed and
-// types the rules' unknown names with its labels.
-func (d *doc) findTagged() {
+// menuLine reports whether sentence si looks like navigation or footer
+// furniture: three or more words, all capitalized, no digits, no
+// punctuation ("Press TV News Roku").
+func (d *doc) menuLine(si int) bool {
+	s := d.sents[si]
+	words := 0
+	for k := s.First; k < s.Last; k++ {
+		t := d.toks[k]
+		if !t.Capitalized() {
+			return false
+		}
+		words++
+	}
+	return words >= 3 && !d.headlineCase(si)
+}
+
+// tagAll runs the statistical tagger over the document.
+func (d *doc) tagAll() {
+	d.tagKind = make([]graph.Kind, len(d.toks))
+	d.tagged = map[[2]int]graph.Kind{}
 	if d.x.tagger == nil {
 		return
 	}
-	unknown := map[[2]int]*mention{}
-	for _, m := range d.ms {
-		if m.kind == 0 {
-			unknown[[2]int{m.first, m.last}] = m
-		}
-	}
-	for _, s := range d.sents {
+	sents := make([][]string, len(d.sents))
+	for si, s := range d.sents {
 		words := make([]string, 0, s.Last-s.First)
 		for i := s.First; i < s.Last; i++ {
 			words = append(words, d.toks[i].Text)
 		}
-		tags := d.x.tagger.Tag(words)
-		if len(tags) != len(words) {
+		sents[si] = words
+	}
+	all := d.x.tagger.TagSentences(sents)
+	if len(all) != len(sents) {
+		return
+	}
+	for si, s := range d.sents {
+		tags := all[si]
+		if len(tags) != len(sents[si]) {
 			continue
 		}
 		for _, sp := range bioSpans(tags) {
@@ -227,6 +246,31 @@ func (d *doc) findTagged() {
 			case "LOC":
 				k = graph.KindPlace
 			default:
+				continue
+			}
+			d.tagged[[2]int{i, j}] = k
+			d.tagSp = append(d.tagSp, [2]int{i, j})
+			for t := i; t < j; t++ {
+				d.tagKind[t] = k
+			}
+		}
+	}
+}
+
+// findTagged adds the statistical tagger's names that the rules missed and
+// types the rules' unknown names with its labels.
+func (d *doc) findTagged() {
+	unknown := map[[2]int]*mention{}
+	for _, m := range d.ms {
+		if m.kind == 0 {
+			unknown[[2]int{m.first, m.last}] = m
+		}
+	}
+	{
+		for _, sp := range d.tagSp {
+			i, j := sp[0], sp[1]
+			k := d.tagged[sp]
+			if d.menuLine(d.sentOf[i]) {
 				continue
 			}
 			if u := unknown[[2]int{i, j}]; u != nil {

@@ -70,7 +70,7 @@ var titles = set("President", "Minister", "General", "Gen", "Chancellor", "Secre
 	"Prince", "Princess", "Pope", "Ambassador", "Chairman", "Chairwoman", "Director", "Colonel", "Col",
 	"Lieutenant", "Lt", "Captain", "Capt", "Major", "Maj", "Admiral", "Adm", "Sergeant", "Sgt", "Judge",
 	"Justice", "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sir", "Lord", "Dame", "Rev", "Sheikh", "Premier",
-	"Leader", "CEO", "Chief", "Marshal", "Rep", "Representative", "Envoy", "Vice", "Deputy", "Patriarch",
+	"Leader", "CEO", "Chief", "Marshal", "Democrat", "Republican", "Rep", "Representative", "Envoy", "Vice", "Deputy", "Patriarch",
 	"Speaker", "Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal",
 	"Emir", "Crown", "Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst",
 	"Dictator", "Lawmaker", "Senior", "Foreign", "Defense", "Defence", "Prime", "Attorney", "Interior",
@@ -85,7 +85,8 @@ var titleHeads = set("President", "Minister", "General", "Gen", "Chancellor", "S
 	"Justice", "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sir", "Lord", "Dame", "Rev", "Sheikh", "Premier",
 	"Leader", "CEO", "Chief", "Marshal", "Rep", "Representative", "Envoy", "Patriarch", "Speaker",
 	"Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal", "Emir",
-	"Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst", "Dictator", "Lawmaker")
+	"Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst", "Dictator", "Lawmaker",
+	"Democrat", "Republican")
 
 // personalTitles are courtesy titles: not roles.
 var personalTitles = set("Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Rev", "Prof", "Professor")
@@ -124,7 +125,7 @@ var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pr
 	"Kremlin", "Pentagon", "White House", "Downing Street", "Elysee", "Congress", "Red Cross", "Amnesty International",
 	"Human Rights Watch", "Gazprom", "Rosatom", "IAEA", "OSCE", "G7", "G20", "ICC", "Interpol", "Europol",
 	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
-	"Wall Street", "Vatican", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
+	"Vatican", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
 
 // orgCues are lower-case nouns that introduce an organization's name:
 // "a local publication Most", "the news agency Interfax".
@@ -137,6 +138,13 @@ var orgCues = set("publication", "newspaper", "outlet", "broadcaster", "website"
 // organization: "the Kherson TV tower".
 var structureNouns = set("tower", "building", "facility", "plant", "station", "headquarters", "complex",
 	"site", "compound", "studio", "studios", "transmitter", "mast")
+
+// compass words start region names: "West Bank", "Far East".
+var compass = set("North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Far",
+	"Middle", "Central", "Upper", "Lower", "Gold", "Ivory")
+
+// corpSuffixes end company names and never take an "of" phrase.
+var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB")
 
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")

@@ -128,6 +128,11 @@ func scanWord(s string, i, cp int) (int, int) {
 				i += w
 				cp++
 				continue
+			case IsApostrophe(r) && unicode.IsUpper(next) && unicode.IsUpper(prev) && isSingleLetterBefore(s, i):
+				// O'Brien, D'Alema
+				i += w
+				cp++
+				continue
 			case (r == ',' || r == '.') && unicode.IsDigit(prev) && unicode.IsDigit(next):
 				i += w
 				cp++

@@ -17,6 +17,7 @@ func TestTokenize(t *testing.T) {
 		{"the U.S. and commander-in-chief", []string{"the", "U.S.", "and", "commander-in-chief"}},
 		{"a 2S7 Pion at 12:08 PM", []string{"a", "2S7", "Pion", "at", "12", ":", "08", "PM"}},
 		{"KYIV: Zürich", []string{"KYIV", ":", "Zürich"}},
+		{"Keith O'Brien's", []string{"Keith", "O'Brien", "'s"}},
 		{"", nil},
 	}
 	for _, tt := range tests {
