@@ -71,6 +71,26 @@ func takeSnapshot(t *testing.T, dir string) snapshot {
 	return s
 }
 
+// storedArticles opens the database like the next load would (replaying
+// what the killed process left) and counts its articles; 0 when the killed
+// process had not created it yet.
+func storedArticles(t *testing.T, dir string) int {
+	t.Helper()
+	if _, err := os.Stat(dir); err != nil {
+		return 0
+	}
+	st, err := graph.Open(dir, graph.Options{})
+	if err != nil {
+		t.Fatalf("open %s after a kill: %v", dir, err)
+	}
+	defer st.Close()
+	stats, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stats.Articles
+}
+
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "newsgraph")
@@ -137,22 +157,29 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 
 	killedDB := filepath.Join(dir, "killed.db")
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	kills := 0
+	kills, midLoad := 0, 0
+	var progress []int
 	for i := 0; kills < 10 && i < 40; i++ {
 		cmd := load(killedDB)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Anywhere from start-up to a third of a whole load.
-		time.Sleep(time.Duration(r.Int64N(int64(cleanTime)/3 + 1)))
+		// Anywhere from start-up to a quarter of a whole load.
+		time.Sleep(time.Duration(r.Int64N(int64(cleanTime)/4 + 1)))
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
 			kills++
+			n := storedArticles(t, killedDB)
+			if n < want.stats.Articles {
+				midLoad++
+			}
+			progress = append(progress, n)
 		}
 	}
-	if kills < 10 {
-		t.Fatalf("only %d loads were killed before finishing", kills)
+	t.Logf("articles stored after each kill: %v", progress)
+	if kills < 10 || midLoad < 5 {
+		t.Fatalf("%d loads killed, %d of them before the load was complete; want at least 10 and 5", kills, midLoad)
 	}
 	out = runToEnd(killedDB)
 	got := takeSnapshot(t, killedDB)
