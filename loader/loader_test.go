@@ -480,3 +480,22 @@ func fillerLines(n int) string {
 	}
 	return b.String()
 }
+
+func TestSourceStdinAndOGURL(t *testing.T) {
+	page := `<html><head><meta property="og:url" content="https://example.org/story"><title>Story</title></head>
+<body><article><p>` + strings.Repeat("The committee met again on Tuesday to review the figures it had received. ", 8) + `</p></article></body></html>`
+	src := &Source{
+		FS:    fstest.MapFS{"story.htm": {Data: []byte(page)}, "relative.html": {Data: []byte(strings.Replace(page, "https://example.org/story", "/story", 1))}},
+		Stdin: strings.NewReader(`{"id":"s1","text":"From standard input."}` + "\n" + `[1,2]` + "\n"),
+	}
+	arts, rejected := readAllRecords(t, src, "-", "story.htm", "relative.html")
+	if arts["-:1"].ExternalID != "s1" || len(rejected) != 1 || rejected[0] != "-:2: "+ErrMalformed.Error() {
+		t.Errorf("stdin: articles %v, rejected %v", arts, rejected)
+	}
+	if got := arts["story.htm"].URL; got != "https://example.org/story" {
+		t.Errorf("og:url: URL %q", got)
+	}
+	if got := arts["relative.html"].URL; got != "" {
+		t.Errorf("relative og:url: URL %q, want none", got)
+	}
+}
