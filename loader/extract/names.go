@@ -263,6 +263,9 @@ func (d *doc) classify(si, i, j int, start bool) {
 		return
 	}
 	if structureNouns[d.lower(j)] && d.toks[j].Shape == text.ShapeLower && d.orgHeadOf(i, j) != "" {
+		for k := i; k < j; k++ {
+			d.taken[k] = true // nor may the tagger name it
+		}
 		return // "the Kherson TV tower" names a thing
 	}
 	if h := d.orgHeadOf(i, j); h != "" {
@@ -326,7 +329,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		return
 	}
 	if j-i == 1 && d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(name) <= 5 &&
-		!d.g.isCommon(name) && !d.headlineCase(si) {
+		!d.g.isCommon(name) && !d.headlineCase(si) && !nonOrgAcronyms[name] {
 		m.kind = graph.KindOrg
 		if k := d.tagSays(i, j); k != 0 {
 			m.kind = k

@@ -83,7 +83,15 @@ func (d *doc) findDates() {
 			j++
 		}
 		day, y := 0, 0
-		if v, ok := d.intAt(j); ok && v >= 1 && v <= 31 && len(d.tok(j)) <= 2 {
+		if v, ok := d.intAt(i - 1); ok && v >= 1 && v <= 31 && len(d.tok(i-1)) <= 2 && !d.taken[i-1] {
+			// 5 November [2022]
+			day = v
+			i--
+			if v, ok := d.intAt(j); ok && v >= 1800 && v <= 2200 {
+				y = v
+				j++
+			}
+		} else if v, ok := d.intAt(j); ok && v >= 1 && v <= 31 && len(d.tok(j)) <= 2 {
 			day = v
 			j++
 			if d.tok(j) == "," {
@@ -257,6 +265,19 @@ func (d *doc) numberAt(i int) (float64, int, bool) {
 	return v, j, true
 }
 
+// pluralNoun guesses that w is a plural noun: "troops", "kilometers".
+func pluralNoun(w string) bool {
+	if len(w) < 4 || !strings.HasSuffix(w, "s") {
+		return false
+	}
+	for _, suf := range []string{"ss", "us", "is", "ous"} {
+		if strings.HasSuffix(w, suf) {
+			return false
+		}
+	}
+	return true
+}
+
 func validGrouping(s string) bool {
 	parts := strings.Split(strings.SplitN(s, ".", 2)[0], ",")
 	if len(parts[0]) == 0 || len(parts[0]) > 3 {
@@ -385,11 +406,14 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if t.Shape != text.ShapeLower {
 			break
 		}
-		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && strings.HasSuffix(w, "ing") {
+		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) {
 			break
 		}
 		ws = append(ws, w)
 		k++
+		if pluralNoun(w) {
+			break // "regions joined": the counted thing ends at its plural head
+		}
 	}
 	if len(ws) > 0 && measureHeads[ws[len(ws)-1]] && d.lower(k) == "of" && k+1 < len(d.toks) &&
 		d.toks[k+1].Shape == text.ShapeLower && !unitStop[d.lower(k+1)] && d.sentOf[k+1] == si {

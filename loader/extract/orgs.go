@@ -287,7 +287,7 @@ func (d *doc) findTagged() {
 					break
 				}
 			}
-			if !ok || (j-i == 1 && d.g.isCommon(d.tok(i))) {
+			if !ok || (j-i == 1 && (d.g.isCommon(d.tok(i)) || nonOrgAcronyms[d.tok(i)])) {
 				continue
 			}
 			m := &mention{first: i, last: j, kind: k}

@@ -198,6 +198,14 @@ func (d *doc) roleOrgEntity(owner, label string) int {
 			return i
 		}
 	}
+	if _, ok := d.g.countries[text.Fold(owner)]; ok {
+		// "Russian Defense Minister X" in an article that never names
+		// Russia: the country is a relation end without a mention.
+		d.out.Entities = append(d.out.Entities, graph.LocalEntity{
+			Kind: graph.KindPlace, Name: owner, Keys: []string{text.Fold(owner)},
+		})
+		return len(d.out.Entities) - 1
+	}
 	return -1
 }
 

@@ -146,6 +146,12 @@ var compass = set("North", "South", "East", "West", "Northern", "Southern", "Eas
 // corpSuffixes end company names and never take an "of" phrase.
 var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB")
 
+// nonOrgAcronyms are capitalized abbreviations of things, not names.
+var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DNA", "HIV", "AIDS", "COVID",
+	"ID", "PC", "IT", "VAT", "CCTV", "SUV", "PR", "HR", "IPO", "OK", "FAQ", "PDF", "URL", "USB", "LED", "GPS",
+	"MP", "MPs", "VIP", "RSS", "APP", "APPS", "AD", "BC", "CO2", "LNG", "EV", "EVs", "UAV", "UAVs", "IED", "POW",
+	"POWs", "MRI", "ICU", "ATM", "PIN", "SMS", "WiFi", "HQ", "Q1", "Q2", "Q3", "Q4", "YoY", "FY", "EPS", "ETF")
+
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
 

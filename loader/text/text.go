@@ -113,8 +113,12 @@ func Tokenize(s string) []Token {
 // scanWord scans letters and digits from s[i:], with inner hyphens,
 // apostrophe-free dotted abbreviations and digit group separators.
 func scanWord(s string, i, cp int) (int, int) {
+	start := i
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsUpper(r) && i > start && gluedAt(s, start, i) {
+			break // "regionImage", "ConflictsUkraine": words glued by scraping
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			i += w
 			cp++
@@ -151,6 +155,34 @@ func scanWord(s string, i, cp int) (int, int) {
 		break
 	}
 	return i, cp
+}
+
+// gluedAt reports whether an upper-case letter at s[i] starts a second word
+// glued to the word s[start:i]: the word so far is one lower-case run of at
+// least five letters after its first, and a capitalized run of at least
+// five letters follows. "NurPhoto", "McDonald" and "BlackRock" stay whole.
+func gluedAt(s string, start, i int) bool {
+	n := 0
+	for k, r := range s[start:i] {
+		if k == 0 {
+			continue
+		}
+		if !unicode.IsLower(r) {
+			return false
+		}
+		n++
+	}
+	if n < 5 {
+		return false
+	}
+	m := 0
+	for k, r := range s[i:] {
+		if k > 0 && !unicode.IsLower(r) {
+			break
+		}
+		m++
+	}
+	return m >= 5
 }
 
 // isSingleLetterBefore reports whether the word ending at s[:i] has its last

@@ -18,6 +18,7 @@ func TestTokenize(t *testing.T) {
 		{"a 2S7 Pion at 12:08 PM", []string{"a", "2S7", "Pion", "at", "12", ":", "08", "PM"}},
 		{"KYIV: Zürich", []string{"KYIV", ":", "Zürich"}},
 		{"Keith O'Brien's", []string{"Keith", "O'Brien", "'s"}},
+		{"in the Kherson regionImage: NurPhoto ConflictsUkraine BlackRock", []string{"in", "the", "Kherson", "region", "Image", ":", "NurPhoto", "Conflicts", "Ukraine", "BlackRock"}},
 		{"", nil},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,395 @@
+package extract
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/newsgraph/newsgraph/graph"
+)
+
+func seedTexts(tb testing.TB) []string {
+	tb.Helper()
+	files, _ := filepath.Glob("../../data/*.txt")
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	if len(out) == 0 {
+		tb.Skip("no seed articles")
+	}
+	return out
+}
+
+// checkDoc checks the invariants every Doc must keep.
+func checkDoc(t *testing.T, src string, d graph.Doc) {
+	t.Helper()
+	if d.Article.Text != src {
+		t.Fatal("article text changed")
+	}
+	runes := []rune(src)
+	for _, s := range d.Sentences {
+		if s.Start < 0 || s.End > len(runes) || s.Start > s.End {
+			t.Fatalf("sentence %+v out of range", s)
+		}
+	}
+	for _, m := range d.Mentions {
+		if m.Entity < 0 || m.Entity >= len(d.Entities) {
+			t.Fatalf("mention %+v: bad entity", m)
+		}
+		if m.Span.Start < 0 || m.Span.End > len(runes) || m.Span.Start >= m.Span.End {
+			t.Fatalf("mention %+v out of range", m)
+		}
+		if got := string(runes[m.Span.Start:m.Span.End]); got != m.Text {
+			t.Fatalf("mention text %q != code-point slice %q", m.Text, got)
+		}
+		if m.Sentence < 0 || m.Sentence >= len(d.Sentences) {
+			t.Fatalf("mention %+v: bad sentence", m)
+		}
+		if s := d.Sentences[m.Sentence]; m.Span.Start < s.Start || m.Span.End > s.End {
+			t.Fatalf("mention %+v outside its sentence %+v", m, s)
+		}
+	}
+	for _, e := range d.Entities {
+		if !e.Kind.Valid() || len(e.Keys) == 0 || e.Name == "" {
+			t.Fatalf("bad entity %+v", e)
+		}
+		if e.Kind == graph.KindNumber && (e.Value == nil || e.Unit == "") {
+			t.Fatalf("number without value or unit: %+v", e)
+		}
+	}
+	for _, r := range d.Relations {
+		if !r.Type.Valid() || r.Source < 0 || r.Source >= len(d.Entities) || r.Target < 0 || r.Target >= len(d.Entities) || r.Source == r.Target {
+			t.Fatalf("bad relation %+v", r)
+		}
+		if r.Span.Start < 0 || r.Span.End > len(runes) || r.Span.Start > r.Span.End {
+			t.Fatalf("relation span %+v out of range", r.Span)
+		}
+	}
+}
+
+func TestExtractInvariants(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, src := range append(seedTexts(t), "", " ", "\n\n", "A", "Mr. X said.", "\xff\xfe", "‘’“”") {
+		d := x.Extract(graph.Article{Text: src})
+		checkDoc(t, src, d)
+		if len(d.Article.Hash) != 64 {
+			t.Fatalf("hash %q not filled", d.Article.Hash)
+		}
+	}
+	d := x.Extract(graph.Article{Text: "x", Hash: "given"})
+	if d.Article.Hash != "given" {
+		t.Error("a given hash was replaced")
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		in        string
+		value     float64
+		unit      string
+		qualifier string
+	}{
+		{"Officials said 115,000 people were moved.", 115000, "people", ""},
+		{"They took about 5,000 pieces of hardware and equipment.", 5000, "pieces of hardware", "about"},
+		{"Troops retook more than 200 square kilometers from them.", 200, "square kilometers", "more than"},
+		{"Kiev says it recaptured a dozen villages in the region.", 12, "villages", ""},
+		{"After nine months of fighting it ended.", 9, "months", ""},
+		{"Three other regions joined.", 3, "regions", ""},
+		{"Sales rose 2% last year.", 2, "percent", ""},
+		{"It cost $1.5 million to build.", 1.5e6, "dollars", ""},
+		{"Some twenty-five soldiers died.", 25, "soldiers", "some"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d := x.Extract(graph.Article{Text: tt.in})
+			found := false
+			for _, m := range d.Mentions {
+				e := d.Entities[m.Entity]
+				if e.Kind != graph.KindNumber {
+					continue
+				}
+				found = true
+				if *e.Value != tt.value || e.Unit != tt.unit || m.Qualifier != tt.qualifier {
+					t.Errorf("got %g %q qualifier %q, want %g %q %q", *e.Value, e.Unit, m.Qualifier, tt.value, tt.unit, tt.qualifier)
+				}
+			}
+			if !found {
+				t.Errorf("no number in %q", tt.in)
+			}
+		})
+	}
+}
+
+func TestNotNumbers(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, in := range []string{
+		"Page 1 of 3", "29 minutes ago", "1 min read", "Updated 12:08 PM", "at 1:39 PM today",
+		"In 2022 things changed.", "date 2022-11-11", "On November 5, 2022, it rained.", "Nov. 9",
+		"a 2S7 Pion gun", "1. Skip to content",
+	} {
+		d := x.Extract(graph.Article{Text: in})
+		for _, m := range d.Mentions {
+			if d.Entities[m.Entity].Kind == graph.KindNumber {
+				t.Errorf("%q: spurious number %q", in, m.Text)
+			}
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct{ in, iso string }{
+		{"It happened on November 5, 2022.", "2022-11-05"},
+		{"By Nov. 9, 2022 it was over.", "2022-11-09"},
+		{"In 2022 it began; on Nov. 9 it ended.", "2022-11-09"},
+		{"The date 2022-11-11 was set.", "2022-11-11"},
+		{"Elections in September 2021 were held.", "2021-09"},
+		{"He arrived on 5 March 2020.", "2020-03-05"},
+	}
+	for _, tt := range tests {
+		d := x.Extract(graph.Article{Text: tt.in})
+		var got []string
+		for _, e := range d.Entities {
+			if e.Kind == graph.KindDate {
+				got = append(got, e.ISO)
+			}
+		}
+		if !strings.Contains(strings.Join(got, " "), tt.iso) {
+			t.Errorf("%q: dates %q, want %s", tt.in, got, tt.iso)
+		}
+	}
+}
+
+func entityByName(d graph.Doc, name string) (graph.LocalEntity, bool) {
+	for _, e := range d.Entities {
+		if e.Name == name {
+			return e, true
+		}
+		for _, a := range e.Aliases {
+			if a == name {
+				return e, true
+			}
+		}
+	}
+	return graph.LocalEntity{}, false
+}
+
+func TestTypes(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		in, name string
+		kind     graph.Kind
+	}{
+		{"Defense Minister Oleg Petrenko visited troops.", "Oleg Petrenko", graph.KindPerson},
+		{"The talks, said spokesman Ivan Dorov, failed.", "Ivan Dorov", graph.KindPerson},
+		{"The Institute of Applied Studies said so.", "Institute of Applied Studies", graph.KindOrg},
+		{"They crossed the Sava River at dawn.", "Sava River", graph.KindPlace},
+		{"Fighting in the village of Zorivka continued.", "Zorivka", graph.KindPlace},
+		{"(Photo by Anna Berg/Foto Agency via Getty Images)", "Anna Berg", graph.KindPerson},
+		{"Officials in Paris and Berlin agreed.", "Paris", graph.KindPlace},
+		{"The Russian Federation objected.", "Russian Federation", graph.KindPlace},
+		{"KYIV: Units entered the city.", "KYIV", graph.KindPlace},
+	}
+	for _, tt := range tests {
+		d := x.Extract(graph.Article{Text: tt.in})
+		e, ok := entityByName(d, tt.name)
+		if !ok || e.Kind != tt.kind {
+			t.Errorf("%q: %q is %v (found %v), want %v; entities %+v", tt.in, tt.name, e.Kind, ok, tt.kind, d.Entities)
+		}
+	}
+}
+
+func TestResolutionKeys(t *testing.T) {
+	x := newTestExtractor(t)
+	key := func(text, name string) []string {
+		t.Helper()
+		d := x.Extract(graph.Article{Text: text})
+		e, ok := entityByName(d, name)
+		if !ok {
+			t.Fatalf("%q: no entity %q in %+v", text, name, d.Entities)
+		}
+		return e.Keys
+	}
+	same := [][2][2]string{
+		{{"General Valeriy Zaluzhny spoke.", "Valeriy Zaluzhny"}, {"General Valerii Zaluzhnyi spoke.", "Valerii Zaluzhnyi"}},
+		{{"Russia's Defense Ministry said it.", "Defense Ministry"}, {"The Russian defence ministry said it.", "Russian defence ministry"}},
+		{{"The Russian Defense Ministry said it.", "Russian Defense Ministry"}, {"The Russian defence ministry said it.", "Russian defence ministry"}},
+		{{"Troops in Kiev rested.", "Kiev"}, {"Troops in Kyiv rested.", "Kyiv"}},
+		{{"He went to the Russian Federation.", "Russian Federation"}, {"He went to Russia.", "Russia"}},
+		{{"Talks with the U.S. ended.", "U.S."}, {"Talks with the United States ended.", "United States"}},
+		{{"Fighting in the Kherson region went on.", "Kherson region"}, {"Fighting in Kherson province went on.", "Kherson province"}},
+		{{"Fighting in Kherson city went on.", "Kherson city"}, {"Fighting in Kherson went on.", "Kherson"}},
+	}
+	for _, p := range same {
+		a, b := key(p[0][0], p[0][1]), key(p[1][0], p[1][1])
+		if a[0] != b[0] {
+			t.Errorf("%q keys %q, %q keys %q: want the same first key", p[0][1], a, p[1][1], b)
+		}
+	}
+	differ := [][2][2]string{
+		{{"Fighting in the Kherson region went on.", "Kherson region"}, {"Fighting in Kherson went on.", "Kherson"}},
+		{{"The defence ministry in Kyiv said it.", "defence ministry in Kyiv"}, {"The Russian defence ministry said it.", "Russian defence ministry"}},
+	}
+	for _, p := range differ {
+		a, b := key(p[0][0], p[0][1]), key(p[1][0], p[1][1])
+		for _, k := range a {
+			for _, l := range b {
+				if k == l {
+					t.Errorf("%q and %q share key %q", p[0][1], p[1][1], k)
+				}
+			}
+		}
+	}
+	if k := key("Sergei Shoigu spoke.", "Sergei Shoigu"); len(k) < 2 || !strings.HasPrefix(k[len(k)-1], "sur:") {
+		t.Errorf("person keys %q lack a surname key", k)
+	}
+}
+
+func TestCoreference(t *testing.T) {
+	x := newTestExtractor(t)
+	src := "Defense Minister Sergei Shoigu ordered a retreat. Later Shoigu said the Russian Defense Ministry agreed. The ministry said nothing more."
+	d := x.Extract(graph.Article{Text: src})
+	count := map[int]int{}
+	for _, m := range d.Mentions {
+		count[m.Entity]++
+	}
+	for i, e := range d.Entities {
+		switch e.Name {
+		case "Sergei Shoigu":
+			if count[i] != 2 {
+				t.Errorf("Shoigu has %d mentions, want 2", count[i])
+			}
+		case "Russian Defense Ministry":
+			if count[i] != 2 {
+				t.Errorf("ministry has %d mentions, want 2 (with \"ministry\")", count[i])
+			}
+		}
+	}
+}
+
+func TestRelations(t *testing.T) {
+	x := newTestExtractor(t)
+	tests := []struct {
+		in       string
+		typ      graph.RelType
+		src, dst string
+		label    string
+	}{
+		{"Russian Defense Minister Sergei Shoigu ordered the withdrawal.", graph.RelRole, "Sergei Shoigu", "Russia", "defense minister"},
+		{"Russia's commander in Ukraine, Sergei Surovikin, told Defense Minister Sergei Shoigu that it was done.", graph.RelAction, "Sergei Surovikin", "Sergei Shoigu", "told"},
+		{"Russia's commander in Ukraine, Sergei Surovikin, spoke.", graph.RelRole, "Sergei Surovikin", "Russia", "commander"},
+		{"A school in the village of Novooleksandrivka, in the Kherson region, was hit.", graph.RelLocatedIn, "Novooleksandrivka", "Kherson region", "located in"},
+	}
+	for _, tt := range tests {
+		d := x.Extract(graph.Article{Text: tt.in})
+		ok := false
+		for _, r := range d.Relations {
+			if r.Type == tt.typ && d.Entities[r.Source].Name == tt.src && d.Entities[r.Target].Name == tt.dst && strings.Contains(r.Label, tt.label) {
+				ok = true
+			}
+		}
+		if !ok {
+			var got []string
+			for _, r := range d.Relations {
+				got = append(got, r.Type.String()+" "+r.Label+": "+d.Entities[r.Source].Name+" -> "+d.Entities[r.Target].Name)
+			}
+			t.Errorf("%q: no %v %s -> %s %q; have %q", tt.in, tt.typ, tt.src, tt.dst, tt.label, got)
+		}
+	}
+}
+
+func FuzzNumbers(f *testing.F) {
+	for _, s := range []string{"more than 30,000 troops", "a dozen villages", "$5bn", "12:08 PM", "1,2,3 x", "9.", "twenty-"} {
+		f.Add(s)
+	}
+	x, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\ufffd")
+		}
+		d := x.Extract(graph.Article{Text: s})
+		checkDoc(t, s, d)
+	})
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range seedTexts(f) {
+		if len(s) > 600 {
+			s = s[:600]
+		}
+		f.Add(s)
+	}
+	f.Add("Mr. O'Brien's U.S. firm & Co. of the West Bank, in the Kherson region, said \"no.\"")
+	x, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d := x.Extract(graph.Article{Text: s})
+		if utf8.ValidString(s) {
+			checkDoc(t, s, d)
+		}
+	})
+}
+
+// BenchmarkExtract extracts from >= 5 MB of news text (the seeds repeated)
+// per iteration pass; throughput is reported as MB/s.
+func BenchmarkExtract(b *testing.B) {
+	texts := seedTexts(b)
+	x, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	var docs []string
+	for total < 5<<20 {
+		for _, t := range texts {
+			docs = append(docs, t)
+			total += len(t)
+		}
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range docs {
+			x.Extract(graph.Article{Text: t})
+		}
+	}
+}
+
+// BenchmarkExtractRules is BenchmarkExtract without the statistical tagger.
+func BenchmarkExtractRules(b *testing.B) {
+	texts := seedTexts(b)
+	x, err := New(WithTagger(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	var docs []string
+	for total < 5<<20 {
+		for _, t := range texts {
+			docs = append(docs, t)
+			total += len(t)
+		}
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range docs {
+			x.Extract(graph.Article{Text: t})
+		}
+	}
+}
