@@ -11,7 +11,6 @@ import (
 	"github.com/newsgraph/newsgraph/internal/evaluate"
 	"github.com/newsgraph/newsgraph/loader"
 	"github.com/newsgraph/newsgraph/loader/extract"
-	"github.com/newsgraph/newsgraph/loader/ner"
 	"github.com/newsgraph/newsgraph/schema"
 )
 
@@ -77,11 +76,7 @@ func TestSeedQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	m, err := ner.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := extract.New(extract.WithTagger(m))
+	x, err := extract.New() // rules, gazetteers and the default NER tagger, as load and serve use
 	if err != nil {
 		t.Fatal(err)
 	}
