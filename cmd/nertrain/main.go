@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	hist := fs.Bool("hist", true, "use prediction-history features")
 	gazFolds := fs.Int("gaz", 0, "train with a jackknifed gazetteer of training names in this many folds (0: none)")
 	lexPath := fs.String("lexicon", "", "KIND<TAB>surface lines (loader/extract/gazetteer/gazetteer.tsv) to build into the model")
+	beam := fs.Int("beam", 1, "train (and decode) with a beam of this width; 1 is greedy")
 	seed := fs.Uint64("seed", 1, "shuffling seed")
 	procs := fs.Int("procs", 1, "GOMAXPROCS (the machine is shared)")
 	if err := fs.Parse(args); err != nil {
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := ner.TrainOptions{Bits: *bits, Doc: *doc, History: *hist}
+	opts := ner.TrainOptions{Bits: *bits, Doc: *doc, History: *hist, Beam: *beam}
 	if *lexPath != "" {
 		if opts.Lexicon, err = readLexiconFile(*lexPath); err != nil {
 			return err

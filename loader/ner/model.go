@@ -59,6 +59,9 @@ const (
 	optDoc  = 1 << iota // trained with document-level features
 	optHist             // trained with prediction-history features
 	optLex              // has a built-in lexicon, stored after the weights
+
+	beamShift = 8    // opts bits 8..15: the beam width the model was trained with
+	maxBeam   = 0xff // the widest beam
 )
 
 // File format: magic, then little-endian uint32 version, bits, nTags, opts,
@@ -119,7 +122,7 @@ func Decode(r io.Reader) (*Model, error) {
 	case math.IsNaN(float64(hdr.Scale)) || hdr.Scale <= 0:
 		return nil, fmt.Errorf("ner: decode: scale %v: %w", hdr.Scale, ErrFormat)
 	}
-	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, beam: defaultBeam}
+	m := &Model{bits: uint(hdr.Bits), opts: hdr.Opts, scale: hdr.Scale, beam: max(int(hdr.Opts>>beamShift&maxBeam), defaultBeam)}
 	w, err := decodeWeights(br, m.bits)
 	if err != nil {
 		return nil, fmt.Errorf("ner: decode weights: %w", err)

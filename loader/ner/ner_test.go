@@ -3,6 +3,7 @@ package ner_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -362,13 +363,38 @@ func FuzzTag(f *testing.F) {
 	})
 }
 
-func BenchmarkTagBeam3(b *testing.B) {
-	m := loadModel(b).WithBeam(3)
+func BenchmarkTagBeam(b *testing.B) {
 	sents, size := seedSentences(b)
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		m.TagDocument(sents, nil)
+	for _, width := range []int{1, 2, 4} {
+		m := loadModel(b).WithBeam(width)
+		b.Run(fmt.Sprint(width), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				m.TagDocument(sents, nil)
+			}
+		})
+	}
+}
+
+// TestConcurrent tags from several goroutines; run with -race.
+func TestConcurrent(t *testing.T) {
+	m := loadModel(t)
+	words := strings.Fields("John Smith met officials of Acme Corp in Paris .")
+	want := m.TagDocument([][]string{words, words}, nil)[1]
+	done := make(chan []string)
+	for range 4 {
+		go func() {
+			var last []string
+			for range 50 {
+				last = m.TagDocument([][]string{words, words}, nil)[1]
+			}
+			done <- last
+		}()
+	}
+	for range 4 {
+		if got := <-done; !reflect.DeepEqual(got, want) {
+			t.Errorf("concurrent tags %v, want %v", got, want)
+		}
 	}
 }

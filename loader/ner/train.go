@@ -24,6 +24,9 @@ type TrainOptions struct {
 	Doc bool
 	// Lexicon, if set, is built into the model.
 	Lexicon *Lexicon
+	// Beam, if above 1, trains a structured perceptron with a beam of that
+	// width and early updates, and makes the model decode with it.
+	Beam int
 	// History enables prediction-history features (see history).
 	History bool
 	// Gazetteer, if set, returns the gazetteer to use for document d of the
@@ -47,9 +50,15 @@ type Trainer struct {
 	u     []int64 // sum of c*update, for averaging
 	c     int64   // updates clock
 	lex   *Lexicon
+	beam  int // 0 or 1: greedy
 	sents []trainSent
 	docs  []int // docs[d] is the index of document d's first sentence
 	feats []uint64
+	// Scratch space of learnBeam.
+	fixed  [][]uint32
+	dyn    []uint32
+	items  []beamItem
+	counts []int
 }
 
 // NewTrainer precomputes the features of docs.
@@ -66,6 +75,13 @@ func NewTrainer(docs []Document, o TrainOptions) (*Trainer, error) {
 	}
 	if o.Lexicon != nil {
 		t.opts |= optLex
+	}
+	if o.Beam > 1 {
+		if o.Beam > maxBeam {
+			return nil, fmt.Errorf("ner: train: beam %d above %d", o.Beam, maxBeam)
+		}
+		t.beam = o.Beam
+		t.opts |= uint32(o.Beam) << beamShift
 	}
 	n := (1 << o.Bits) * nTags
 	t.w, t.u = make([]int32, n), make([]int64, n)
@@ -141,12 +157,17 @@ func (t *Trainer) Epoch(rng *rand.Rand) int {
 		clear(hist)
 		for si := t.docs[d]; si < end; si++ {
 			s := &t.sents[si]
-			pred = t.learn(s, hist, pred[:0])
+			if t.beam > 1 {
+				pred = t.learnBeam(s, hist, pred[:0])
+			} else {
+				pred = t.learn(s, hist, pred[:0])
+			}
 			for i, p := range pred {
 				if p != s.gold[i] {
 					errs++
 				}
 			}
+			errs += len(s.gold) - len(pred) // not reached after an early update
 			if hist != nil {
 				hist.record(&s.sent, pred)
 			}
@@ -224,5 +245,141 @@ func (t *Trainer) Model() *Model {
 	for i, a := range avg {
 		full[i] = int16(math.Round(a / scale))
 	}
-	return &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: newWeights(t.bits, full), beam: defaultBeam, lex: t.lex}
+	return &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: newWeights(t.bits, full), beam: max(t.beam, defaultBeam), lex: t.lex}
+}
+
+// learnBeam tags s with a beam search over the current weights. When the
+// gold tags fall out of the beam (or lose at the end) it updates the weights
+// towards the gold prefix and away from the best prefix in the beam (early
+// update, Collins and Roark 2004). It returns the predicted prefix.
+func (t *Trainer) learnBeam(s *trainSent, hist history, pred []int) []int {
+	n := len(s.gold)
+	shift := 64 - t.bits
+	// Rows of the features that do not depend on earlier tags in the sentence.
+	t.fixed = t.fixed[:0]
+	for i := range n {
+		rows := append([]uint32(nil), s.static[i]...)
+		t.feats = s.sent.historyFeatures(t.feats[:0], i, hist.label(&s.sent, i))
+		for _, h := range t.feats {
+			rows = append(rows, uint32(h>>shift))
+		}
+		t.fixed = append(t.fixed, rows)
+	}
+	items, counts := t.items[:0], t.counts[:0]
+	prevStart, prevCount := -1, 1
+	goldIdx := 0 // index among the previous position's items of the gold prefix
+	upto := n    // positions covered by the update
+	var cands []beamItem
+	for i := range n {
+		static := t.scoreRows(t.fixed[i])
+		cands = cands[:0]
+		for j := range prevCount {
+			t1, t2, base := -1, -1, int64(0)
+			if prevStart >= 0 {
+				it := items[prevStart+j]
+				t1, base = int(it.tag), it.score
+				if it.parent >= 0 {
+					t2 = int(items[prevStart-counts[i-2]+int(it.parent)].tag)
+				}
+			}
+			dyn := t.scoreRows(t.dynRows(s, i, t1, t2))
+			for tg := range nTags {
+				if !allowed(t1, tg) {
+					continue
+				}
+				c := beamItem{score: base + static[tg] + dyn[tg], tag: int8(tg), parent: int16(j)}
+				if prevStart < 0 {
+					c.parent = -1
+				}
+				cands = insertCand(cands, c, t.beam, items, prevStart)
+			}
+		}
+		prevStart, prevCount = len(items), len(cands)
+		items = append(items, cands...)
+		counts = append(counts, len(cands))
+		found := -1
+		for k, c := range cands {
+			if int(c.tag) == s.gold[i] && (i == 0 || int(c.parent) == goldIdx) {
+				found = k
+				break
+			}
+		}
+		if found < 0 {
+			upto = i + 1
+			break
+		}
+		goldIdx = found
+	}
+	t.items, t.counts = items, counts
+	// The best item at the last position reached, followed back.
+	pred = append(pred, make([]int, upto)...)
+	start, k := prevStart, 0
+	for i := upto - 1; i >= 0; i-- {
+		it := items[start+k]
+		pred[i] = int(it.tag)
+		if i > 0 {
+			start -= counts[i-1]
+			k = int(it.parent)
+		}
+	}
+	if upto < n || !slicesEqual(pred, s.gold[:upto]) {
+		t.update(s, s.gold[:upto], 1)
+		t.update(s, pred, -1)
+	}
+	t.c += int64(upto)
+	return pred
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// dynRows returns the rows of the tag-dependent features of token i.
+func (t *Trainer) dynRows(s *trainSent, i, t1, t2 int) []uint32 {
+	shift := 64 - t.bits
+	t.feats = s.sent.dynamicFeatures(t.feats[:0], i, t1, t2)
+	t.dyn = t.dyn[:0]
+	for _, h := range t.feats {
+		t.dyn = append(t.dyn, uint32(h>>shift))
+	}
+	return t.dyn
+}
+
+// scoreRows sums the current weights of rows.
+func (t *Trainer) scoreRows(rows []uint32) [nTags]int64 {
+	var score [nTags]int64
+	for _, r := range rows {
+		for k, v := range t.w[int(r)*nTags:][:nTags] {
+			score[k] += int64(v)
+		}
+	}
+	return score
+}
+
+// update adds delta times the features of the tag path (a prefix of s).
+func (t *Trainer) update(s *trainSent, path []int, delta int32) {
+	for i, tg := range path {
+		t1, t2 := -1, -1
+		if i > 0 {
+			t1 = path[i-1]
+		}
+		if i > 1 {
+			t2 = path[i-2]
+		}
+		for _, rows := range [2][]uint32{t.fixed[i], t.dynRows(s, i, t1, t2)} {
+			for _, r := range rows {
+				k := int(r)*nTags + tg
+				t.w[k] += delta
+				t.u[k] += t.c * int64(delta)
+			}
+		}
+	}
 }
