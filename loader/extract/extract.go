@@ -90,6 +90,10 @@ type doc struct {
 	taken  []bool // tokens inside a name mention
 	year   int    // year dates without one default to
 	ents   []*localEnt
+	norm   []string // text.Norm of each token
+	low    []string // and in lower case
+	heads  []int8   // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
+	folds  map[string]string
 	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
 	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
 	tagged  map[[2]int]graph.Kind
@@ -103,6 +107,12 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 	d.out.Article = a
 	d.toks = text.Tokenize(a.Text)
 	d.sents = text.Sentences(d.toks)
+	d.norm = make([]string, len(d.toks))
+	d.low = make([]string, len(d.toks))
+	for i, t := range d.toks {
+		d.norm[i] = text.Norm(t.Text)
+		d.low[i] = strings.ToLower(d.norm[i])
+	}
 	d.sentOf = make([]int, len(d.toks))
 	d.taken = make([]bool, len(d.toks))
 	for si, s := range d.sents {
@@ -181,17 +191,45 @@ func (d *doc) lower(i int) string {
 	if i < 0 || i >= len(d.toks) {
 		return ""
 	}
-	return strings.ToLower(text.Norm(d.toks[i].Text))
+	return d.low[i]
 }
 
 func (d *doc) tok(i int) string {
 	if i < 0 || i >= len(d.toks) {
 		return ""
 	}
-	return text.Norm(d.toks[i].Text)
+	return d.norm[i]
 }
 
 // inSent reports whether token i is inside sentence si.
 func (d *doc) inSent(i, si int) bool {
 	return i >= d.sents[si].First && i < d.sents[si].Last
+}
+
+// fold is text.Fold, remembered for the document.
+func (d *doc) fold(s string) string {
+	if f, ok := d.folds[s]; ok {
+		return f
+	}
+	if d.folds == nil {
+		d.folds = make(map[string]string, 64)
+	}
+	f := text.Fold(s)
+	d.folds[s] = f
+	return f
+}
+
+// country is gazetteer.country with the document's fold cache.
+func (d *doc) country(name string) (string, bool) {
+	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
+		return c, true
+	}
+	c, ok := d.g.countries[d.fold(name)]
+	return c, ok
+}
+
+// lookupPlace is gazetteer.lookupPlace with the document's fold cache.
+func (d *doc) lookupPlace(name string) (place, bool) {
+	p, ok := d.g.places[d.fold(name)]
+	return p, ok
 }

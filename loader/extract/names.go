@@ -104,12 +104,12 @@ func (d *doc) findHeadlineNames(si int) {
 			}
 			name := text.Norm(d.tokText(i, j))
 			m := &mention{first: i, last: j}
-			if c, ok := d.g.country(name); ok {
+			if c, ok := d.country(name); ok {
 				if _, adj := demonyms[strings.ToLower(name)]; adj {
 					continue
 				}
 				m.kind, m.canon = graph.KindPlace, c
-			} else if p, ok := d.g.lookupPlace(name); ok && p.Pop >= 100000 && !d.g.isCommon(name) {
+			} else if p, ok := d.lookupPlace(name); ok && p.Pop >= 100000 && !d.g.isCommon(name) {
 				m.kind, m.canon = graph.KindPlace, p.Name
 				m.region = p.Kind == placeRegion
 			} else {
@@ -178,7 +178,7 @@ func (d *doc) nameChunk(si, i, j int) {
 // name even though it is a common word.
 func (d *doc) protected(i, j int) bool {
 	w := d.tok(i)
-	if _, ok := d.g.country(w); ok {
+	if _, ok := d.country(w); ok {
 		return true
 	}
 	if d.g.given[strings.ToLower(w)] && j-i >= 2 {
@@ -187,7 +187,7 @@ func (d *doc) protected(i, j int) bool {
 	if titles[w] || orgNames[w] {
 		return true
 	}
-	if p, ok := d.g.lookupPlace(d.tokText(i, j)); ok && p.Pop >= 100000 {
+	if p, ok := d.lookupPlace(d.tokText(i, j)); ok && p.Pop >= 100000 {
 		return true
 	}
 	return false
@@ -204,7 +204,7 @@ func (d *doc) possessor(i int) (string, *mention) {
 		m := d.ms[k]
 		if m.last == i {
 			if m.kind == graph.KindPlace && m.canon != "" {
-				if c, ok := d.g.country(m.canon); ok {
+				if c, ok := d.country(m.canon); ok {
 					return c, m
 				}
 			}
@@ -224,7 +224,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 	m := &mention{first: i, last: j}
 
 	// A demonym alone is an adjective; "Russian Federation" is a country.
-	if c, ok := d.g.country(name); ok {
+	if c, ok := d.country(name); ok {
 		if _, adj := demonyms[strings.ToLower(name)]; adj {
 			return
 		}
@@ -274,7 +274,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 			m.country = c
 		} else if c, _ := d.possessor(i - 1); c != "" {
 			m.country = c
-		} else if c, ok := d.g.country(d.tok(i)); ok && j-i >= 2 && !orgHeads[d.tok(i)] {
+		} else if c, ok := d.country(d.tok(i)); ok && j-i >= 2 && !orgHeads[d.tok(i)] {
 			m.country = c
 		}
 		d.add(m)
@@ -298,7 +298,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 			return
 		}
 	}
-	if p, ok := d.g.lookupPlace(name); ok && p.Kind != placeCountry {
+	if p, ok := d.lookupPlace(name); ok && p.Kind != placeCountry {
 		if !(j-i == 1 && d.g.isCommon(name) && p.Pop < 1000000) && !(j-i == 1 && d.g.given[strings.ToLower(name)] && p.Pop < 1000000) {
 			m.kind, m.canon = graph.KindPlace, p.Name
 			m.region = p.Kind == placeRegion
@@ -357,6 +357,19 @@ func (d *doc) classify(si, i, j int, start bool) {
 // headlineCase reports whether most words of sentence si are upper case
 // (all-caps furniture such as "SHARE THIS ARTICLE").
 func (d *doc) headlineCase(si int) bool {
+	if d.heads == nil {
+		d.heads = make([]int8, len(d.sents))
+	}
+	if d.heads[si] == 0 {
+		d.heads[si] = 1
+		if d.headlineCaseNow(si) {
+			d.heads[si] = 2
+		}
+	}
+	return d.heads[si] == 2
+}
+
+func (d *doc) headlineCaseNow(si int) bool {
 	s := d.sents[si]
 	up, words := 0, 0
 	for k := s.First; k < s.Last; k++ {
@@ -403,7 +416,7 @@ func (d *doc) personLike(i, j int) bool {
 		if orgHeads[w] || placeHeads[w] || nonNames[w] || titles[w] || orgNames[w] {
 			return false
 		}
-		if _, ok := d.g.country(w); ok {
+		if _, ok := d.country(w); ok {
 			return false
 		}
 	}
@@ -449,7 +462,7 @@ func (d *doc) extendPlace(m *mention) {
 	if m.placeHead || !d.lowerHeadAfter(m.last) {
 		return
 	}
-	if c, ok := d.g.country(d.tokText(m.first, m.last)); ok && c == m.canon && d.tok(m.last) != "region" {
+	if c, ok := d.country(d.tokText(m.first, m.last)); ok && c == m.canon && d.tok(m.last) != "region" {
 		return // "Ukraine state" is not a name
 	}
 	h := d.tok(m.last)
@@ -522,7 +535,7 @@ func (d *doc) titled(m *mention) bool {
 	// The owner: a demonym or country before the title, or a possessive.
 	if rs > i {
 		owner := d.tokText(i, rs)
-		if c, ok := d.g.country(owner); ok {
+		if c, ok := d.country(owner); ok {
 			m.roleOrg = c
 		} else {
 			m.roleOrg = text.Norm(owner)

@@ -92,7 +92,7 @@ func (d *doc) findDescriptors() {
 func (d *doc) firstCountry(si, p int) string {
 	for _, m := range d.ms {
 		if m.sent == si && m.first < p && m.kind == graph.KindPlace && m.canon != "" {
-			if c, ok := d.g.country(m.canon); ok {
+			if c, ok := d.country(m.canon); ok {
 				return c
 			}
 		}
@@ -108,10 +108,10 @@ func (d *doc) countryOfPlaceAt(i int) (string, int) {
 	}
 	for _, m := range d.ms {
 		if m.first == i && m.kind == graph.KindPlace {
-			if c, ok := d.g.country(m.canon); ok {
+			if c, ok := d.country(m.canon); ok {
 				return c, m.last
 			}
-			if p, ok := d.g.lookupPlace(d.tokText(m.first, m.last)); ok {
+			if p, ok := d.lookupPlace(d.tokText(m.first, m.last)); ok {
 				if p.Kind == placeCountry {
 					return p.Name, m.last
 				}
@@ -147,16 +147,16 @@ func (d *doc) typeUnknown() {
 		if m.kind == 0 {
 			continue
 		}
-		known[text.Fold(d.tokText(m.first, m.last))] = m
+		known[d.fold(d.tokText(m.first, m.last))] = m
 		if m.kind == graph.KindPerson && m.last-m.first >= 2 {
-			surnames[text.Fold(d.tok(m.last-1))] = true
+			surnames[d.fold(d.tok(m.last-1))] = true
 		}
 	}
 	for _, m := range d.ms {
 		if m.kind != 0 {
 			continue
 		}
-		key := text.Fold(d.tokText(m.first, m.last))
+		key := d.fold(d.tokText(m.first, m.last))
 		switch {
 		case m.last-m.first == 1 && surnames[key]:
 			m.kind = graph.KindPerson

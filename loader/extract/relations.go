@@ -78,7 +78,7 @@ func (d *doc) relations() {
 			if a.kind != graph.KindPlace {
 				continue
 			}
-			if _, country := d.g.country(d.tokText(a.first, a.last)); country {
+			if _, country := d.country(d.tokText(a.first, a.last)); country {
 				continue
 			}
 			for y := x + 1; y < len(ms); y++ {
@@ -198,11 +198,11 @@ func (d *doc) roleOrgEntity(owner, label string) int {
 			return i
 		}
 	}
-	if _, ok := d.g.countries[text.Fold(owner)]; ok {
+	if _, ok := d.g.countries[d.fold(owner)]; ok {
 		// "Russian Defense Minister X" in an article that never names
 		// Russia: the country is a relation end without a mention.
 		d.out.Entities = append(d.out.Entities, graph.LocalEntity{
-			Kind: graph.KindPlace, Name: owner, Keys: []string{text.Fold(owner)},
+			Kind: graph.KindPlace, Name: owner, Keys: []string{d.fold(owner)},
 		})
 		return len(d.out.Entities) - 1
 	}
@@ -253,7 +253,7 @@ func (d *doc) biggerPlace(m *mention) bool {
 	if m.region {
 		return true
 	}
-	if _, ok := d.g.country(d.tokText(m.first, m.last)); ok {
+	if _, ok := d.country(d.tokText(m.first, m.last)); ok {
 		return true
 	}
 	return false

@@ -45,7 +45,7 @@ func (d *doc) orgWords(m *mention) ([]string, string) {
 			country = c
 			continue
 		}
-		if c, ok := d.g.country(d.tok(k)); ok && k == m.first && m.last-m.first >= 2 && !orgHeads[d.tok(k)] {
+		if c, ok := d.country(d.tok(k)); ok && k == m.first && m.last-m.first >= 2 && !orgHeads[d.tok(k)] {
 			country = c
 			continue
 		}
@@ -100,14 +100,14 @@ func (d *doc) resolve() {
 	surname := map[string]*localEnt{}
 	for _, m := range d.ms {
 		if m.kind == graph.KindPerson && m.last-m.first >= 2 {
-			e := get(graph.KindPerson, "per:"+text.Fold(d.tokText(m.first, m.last)))
+			e := get(graph.KindPerson, "per:"+d.fold(d.tokText(m.first, m.last)))
 			attach(e, m)
-			surname[text.Fold(d.tok(m.last-1))] = e
+			surname[d.fold(d.tok(m.last-1))] = e
 		}
 	}
 	for _, m := range d.ms {
 		if m.kind == graph.KindPerson && m.last-m.first == 1 {
-			f := text.Fold(d.tok(m.first))
+			f := d.fold(d.tok(m.first))
 			if e := surname[f]; e != nil {
 				attach(e, m)
 			} else {
@@ -320,8 +320,8 @@ func containsAll(have, want []string) bool {
 // placeKey returns the in-document key of a place: the country, or the
 // folded name without "city"/"river", with " region" for regions.
 func (d *doc) placeKey(m *mention) string {
-	if c, ok := d.g.country(d.tokText(m.first, m.last)); ok {
-		return text.Fold(c)
+	if c, ok := d.country(d.tokText(m.first, m.last)); ok {
+		return d.fold(c)
 	}
 	var ws []string
 	for k := m.first; k < m.last; k++ {
@@ -333,10 +333,10 @@ func (d *doc) placeKey(m *mention) string {
 		ws = append(ws, w)
 	}
 	base := strings.Join(ws, " ")
-	if p, ok := d.g.lookupPlace(base); ok && p.Kind != placeCountry {
+	if p, ok := d.lookupPlace(base); ok && p.Kind != placeCountry {
 		base = p.Name
 	}
-	key := text.Fold(base)
+	key := d.fold(base)
 	if m.region {
 		key += " region"
 	}
@@ -401,7 +401,7 @@ func (d *doc) entityName(e *localEnt) string {
 	first := e.ms[0]
 	switch e.kind {
 	case graph.KindPlace:
-		if c, ok := d.g.country(d.tokText(first.first, first.last)); ok {
+		if c, ok := d.country(d.tokText(first.first, first.last)); ok {
 			return c
 		}
 	case graph.KindDate:
@@ -463,11 +463,11 @@ func (d *doc) entityKeys(e *localEnt, name string) []string {
 			}
 		}
 		if full != "" {
-			add(text.Fold(full))
-			f := strings.Fields(text.Fold(full))
+			add(d.fold(full))
+			f := strings.Fields(d.fold(full))
 			add("sur:" + f[len(f)-1])
 		} else {
-			add("sur:" + text.Fold(name))
+			add("sur:" + d.fold(name))
 		}
 	case graph.KindPlace:
 		add(strings.TrimPrefix(e.dkey, "pl:"))

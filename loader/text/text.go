@@ -337,6 +337,17 @@ func NormRune(r rune) rune {
 
 // Norm returns s with NormRune applied and runs of space collapsed.
 func Norm(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') || c < ' ' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	sp := false
@@ -359,6 +370,21 @@ func Norm(s string) string {
 // "zurich").
 func Lower(s string) string {
 	s = Norm(s)
+	ascii := true
+	upper := false
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+		upper = upper || s[i] >= 'A' && s[i] <= 'Z'
+	}
+	if ascii {
+		if !upper {
+			return s
+		}
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
