@@ -288,13 +288,23 @@ func (s *sentence) at(i int) *attrs { return &s.a[i+2] }
 
 // prepare fills s from words, reusing its storage. lex may be nil.
 func (s *sentence) prepare(words []string, buf []rune, lex *Lexicon) []rune {
-	s.a = s.a[:0]
-	s.a = append(s.a, bosAttrs, bosAttrs)
-	cased, caps := 0, 0
+	s.begin()
 	for _, w := range words {
 		var a attrs
 		a, buf = tokenAttrs(w, buf)
 		s.a = append(s.a, a)
+	}
+	s.end(lex)
+	return buf
+}
+
+// begin starts filling s; append the tokens' attrs to s.a, then call end.
+func (s *sentence) begin() { s.a = append(s.a[:0], bosAttrs, bosAttrs) }
+
+// end finishes what begin started.
+func (s *sentence) end(lex *Lexicon) {
+	cased, caps := 0, 0
+	for _, a := range s.a[2:] {
 		if a.capitalized {
 			cased++
 		}
@@ -302,20 +312,19 @@ func (s *sentence) prepare(words []string, buf []rune, lex *Lexicon) []rune {
 			caps++
 		}
 	}
+	n := len(s.a) - 2
 	s.a = append(s.a, eosAttrs, eosAttrs)
 	s.headline = cased >= 3 && caps*10 >= cased*9
 	s.lex = s.lex[:0]
 	if lex != nil {
-		s.lex = lex.bits(s.lex, s, len(words))
+		s.lex = lex.bits(s.lex, s, n)
 	}
-	return buf
 }
 
-// staticFeatures appends the feature hashes of token i that do not depend on
-// the tags before it.
-func (s *sentence) staticFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
-	c, m1, m2, p1, p2 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1), s.at(i+2)
-	dst = append(dst,
+// wordFeatures appends the feature hashes that depend on the token alone,
+// so a tagger can cache their summed weights per word.
+func wordFeatures(dst []uint64, c *attrs) []uint64 {
+	return append(dst,
 		mix(fBias),
 		combine(fLower, c.lower),
 		combine(fRaw, c.raw),
@@ -331,6 +340,20 @@ func (s *sentence) staticFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
 		combine(fSuf2, c.suf[1]),
 		combine(fSuf3, c.suf[2]),
 		combine(fSuf4, c.suf[3]),
+	)
+}
+
+// staticFeatures appends the feature hashes of token i that do not depend on
+// the tags before it: wordFeatures and contextFeatures.
+func (s *sentence) staticFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
+	return s.contextFeatures(wordFeatures(dst, s.at(i)), i, doc)
+}
+
+// contextFeatures appends the feature hashes of token i that depend on its
+// neighbours, position, document and lexicon, but not on earlier tags.
+func (s *sentence) contextFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
+	c, m1, m2, p1, p2 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1), s.at(i+2)
+	dst = append(dst,
 		combine(fLowerM1, m1.lower),
 		combine(fLowerP1, p1.lower),
 		combine(fLowerM2, m2.lower),

@@ -179,6 +179,8 @@ type tagState struct {
 	items  []beamItem // beam items of all positions, in order
 	counts []int      // counts[i] is the number of items at position i
 	cands  []beamItem
+	cache  map[uint64]wordEntry // hashString(word) -> entry
+	wscore [][nTags]int32       // wordFeatures scores of the sentence's tokens
 }
 
 func (m *Model) state() *tagState {
@@ -246,14 +248,14 @@ type beamItem struct {
 // second-order tag features, never giving an I-X tag that does not continue
 // an X span. A beam of 1 is greedy tagging. The result aliases st.tags.
 func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
-	st.runes = st.sent.prepare(words, st.runes, m.lex)
+	shift := 64 - m.bits
+	m.prepare(st, words, shift)
 	st.tags = st.tags[:0]
 	n := len(words)
 	if n == 0 {
 		return st.tags
 	}
 	width := max(m.beam, 1)
-	shift := 64 - m.bits
 	st.items = st.items[:0]
 	st.counts = st.counts[:0]
 	prevStart, prevCount := -1, 1 // the start is one virtual item
@@ -262,13 +264,13 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 		if doc != nil {
 			d = &doc[i]
 		}
-		f := st.sent.staticFeatures(st.feats[:0], i, d)
+		f := st.sent.contextFeatures(st.feats[:0], i, d)
 		if gaz != nil {
 			f = st.sent.gazetteerFeatures(f, i, gaz.Lookup(words, i))
 		}
 		f = st.sent.historyFeatures(f, i, hist.label(&st.sent, i))
 		st.feats = f
-		var static [nTags]int32
+		static := st.wscore[i]
 		m.addRows(&static, f, shift)
 		st.cands = st.cands[:0]
 		for j := range prevCount {
@@ -311,6 +313,42 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 		}
 	}
 	return st.tags
+}
+
+// prepare fills st.sent and st.wscore for words. The attributes and the
+// summed wordFeatures weights of each distinct word are cached in st, which
+// belongs to this model's pool, so frequent words cost one map lookup.
+func (m *Model) prepare(st *tagState, words []string, shift uint) {
+	if st.cache == nil {
+		st.cache = make(map[uint64]wordEntry)
+	}
+	st.sent.begin()
+	st.wscore = st.wscore[:0]
+	for _, w := range words {
+		k := hashString(w)
+		e, ok := st.cache[k]
+		if !ok {
+			e.a, st.runes = tokenAttrs(w, st.runes)
+			st.feats = wordFeatures(st.feats[:0], &e.a)
+			m.addRows(&e.score, st.feats, shift)
+			if len(st.cache) >= maxCache {
+				clear(st.cache)
+			}
+			st.cache[k] = e
+		}
+		st.sent.a = append(st.sent.a, e.a)
+		st.wscore = append(st.wscore, e.score)
+	}
+	st.sent.end(m.lex)
+}
+
+// maxCache bounds the words cached per tagState.
+const maxCache = 1 << 14
+
+// wordEntry is a cached word: its attributes and wordFeatures scores.
+type wordEntry struct {
+	a     attrs
+	score [nTags]int32
 }
 
 // addRows adds the weight rows of feature hashes f to score.
