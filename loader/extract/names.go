@@ -286,6 +286,16 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
+	if label, owner, org := d.roleAround(si, i, j); label != "" && d.personLike(i, j) {
+		m.kind, m.role, m.roleOwner, m.roleOrg = graph.KindPerson, label, owner, org
+		d.add(m)
+		return
+	}
+	// Weak evidence only from here on: the statistical tagger's spans
+	// inside the chunk decide, where it has any.
+	if d.addTaggedIn(i, j) {
+		return
+	}
 	if d.personLike(i, j) {
 		if label, owner, org := d.roleAround(si, i, j); label != "" {
 			m.kind, m.role, m.roleOwner, m.roleOrg = graph.KindPerson, label, owner, org
@@ -626,6 +636,61 @@ func (d *doc) mentionEndingAt(k int) *mention {
 func isUpperRune(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r)
+}
+
+// addTaggedIn adds the tagger's spans that lie inside tokens [i, j) and
+// reports whether there were any.
+func (d *doc) addTaggedIn(i, j int) bool {
+	any := false
+	for _, sp := range d.tagSp {
+		if sp[0] < i || sp[1] > j {
+			continue
+		}
+		ok := true
+		for t := sp[0]; t < sp[1]; t++ {
+			ok = ok && !d.taken[t]
+		}
+		if !ok {
+			continue
+		}
+		m := &mention{first: sp[0], last: sp[1], kind: d.tagged[sp]}
+		name := text.Norm(d.tokText(sp[0], sp[1]))
+		if !d.tagOK(m) {
+			continue
+		}
+		switch m.kind {
+		case graph.KindPlace:
+			if c, ok := d.country(name); ok {
+				m.canon = c
+			} else if p, ok := d.lookupPlace(name); ok {
+				m.canon, m.region = p.Name, p.Kind == placeRegion
+			}
+			d.extendPlace(m)
+		case graph.KindOrg:
+			m.orgHead = strings.ToLower(d.tok(sp[1] - 1))
+		}
+		d.add(m)
+		any = true
+	}
+	return any
+}
+
+// tagOK vets a tagger span: not in menu lines, not a lone abbreviation of
+// a thing, and a lone big city's name tagged as a person is a place.
+func (d *doc) tagOK(m *mention) bool {
+	if d.menuLine(d.sentOf[m.first]) {
+		return false
+	}
+	if m.last-m.first == 1 {
+		w := d.tok(m.first)
+		if nonOrgAcronyms[w] {
+			return false
+		}
+		if p, ok := d.lookupPlace(w); ok && m.kind == graph.KindPerson && p.Pop >= 100000 && !d.g.given[strings.ToLower(w)] {
+			m.kind = graph.KindPlace
+		}
+	}
+	return true
 }
 
 // tagSays returns the kind the statistical tagger gives exactly the span

@@ -275,6 +275,10 @@ func (d *doc) findTagged() {
 			}
 			if u := unknown[[2]int{i, j}]; u != nil {
 				u.kind = k
+				if !d.tagOK(u) {
+					u.kind = 0
+					continue
+				}
 				for t := i; t < j; t++ {
 					d.taken[t] = true
 				}
@@ -291,6 +295,9 @@ func (d *doc) findTagged() {
 				continue
 			}
 			m := &mention{first: i, last: j, kind: k}
+			if !d.tagOK(m) {
+				continue
+			}
 			if k == graph.KindOrg {
 				m.orgHead = strings.ToLower(d.tok(j - 1))
 			}
