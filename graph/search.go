@@ -3,8 +3,8 @@ package graph
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,9 +19,11 @@ import (
 // Entity search.
 //
 // Every word of every alias is folded (foldWord) and indexed under 'i' with
-// the entity's kind and ID. A query is folded the same way; each query word
-// scans the index range of its first two letters (the whole word when it is
-// shorter than four letters) and scores every indexed word:
+// the entity's kind and ID. A query is folded the same way. Each query word
+// first scans the index range of words it prefixes (a one-letter word only
+// matches exactly); when that finds few entities, the word has four letters
+// or more and no digit, it also scans the range of its first two letters for
+// misspellings. Indexed words score:
 //
 //	exact folded word          scoreExact
 //	query is a word prefix     scorePrefix
@@ -38,19 +40,21 @@ const (
 	scoreFuzzy2 = 2
 	scoreWhole  = 5
 
-	// maxWordKeys bounds the index keys one query word scans, and
-	// maxCandidates the entities ranked, so short queries stay fast.
-	maxWordKeys   = 20000
-	maxCandidates = 2000
+	// fuzzyBelow: misspellings are looked for only when exact and prefix
+	// matches of a query word find fewer entities than this.
+	fuzzyBelow = 10
 )
 
 // foldText lower-cases s, strips diacritics, drops apostrophes and turns
 // other punctuation into spaces.
 func foldText(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	out := s
+	if !isASCII(s) {
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		var err error
+		if out, _, err = transform.String(t, s); err != nil {
+			out = s
+		}
 	}
 	var b strings.Builder
 	b.Grow(len(out))
@@ -64,6 +68,15 @@ func foldText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // translit folds common transliteration variants of one lower-case word:
@@ -152,140 +165,45 @@ func wordScore(q, w string, qlen int) int {
 }
 
 type candidate struct {
-	id    EntityID
-	score int
-	rec   *entRec
+	id       EntityID
+	score    int
+	mentions int
 }
 
 // search ranks the entities matching f.Search; cursors are offsets into
 // the ranked list.
 func (s *Store) search(ctx context.Context, f EntityFilter, p Page) (List[Entity], error) {
-	var l List[Entity]
-	qwords := nameWords(f.Search)
+	l := List[Entity]{Items: []Entity{}}
 	start, err := decodeOffset(p.After)
 	if err != nil {
 		return l, err
 	}
+	qwords := nameWords(f.Search)
 	if len(qwords) == 0 {
-		return List[Entity]{Items: []Entity{}}, nil
+		return l, nil
 	}
-	whole := strings.Join(qwords, " ")
+	x, err := s.searchIdx(ctx)
+	if err != nil {
+		return l, err
+	}
+	n := pageSize(p)
+	cands, total := x.rank(qwords, f.Kind, start+n+1)
 	err = s.view(func(txn *badger.Txn) error {
-		var total map[EntityID]int
-		for qi, q := range qwords {
-			best, err := scanWord(ctx, txn, q, f.Kind)
-			if err != nil {
-				return err
-			}
-			if qi == 0 {
-				total = best
-				continue
-			}
-			for id, sc := range total {
-				if b, ok := best[id]; ok {
-					total[id] = sc + b
-				} else {
-					delete(total, id)
-				}
-			}
-		}
-		cands := make([]candidate, 0, len(total))
-		for id, sc := range total {
-			cands = append(cands, candidate{id: id, score: sc})
-		}
-		sort.Slice(cands, func(i, j int) bool {
-			if cands[i].score != cands[j].score {
-				return cands[i].score > cands[j].score
-			}
-			return cands[i].id < cands[j].id
-		})
-		if len(cands) > maxCandidates {
-			cands = cands[:maxCandidates]
-		}
-		for i := range cands {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		l.Total = total
+		i := start
+		for ; i < len(cands) && len(l.Items) < n; i++ {
 			r, err := getEntity(txn, cands[i].id)
+			if errors.Is(err, ErrNotFound) {
+				continue // deleted since the index was read
+			}
 			if err != nil {
 				return fmt.Errorf("entity %d: %w", cands[i].id, err)
 			}
-			cands[i].rec = r
-			for _, al := range r.Aliases {
-				if foldPhrase(al) == whole {
-					cands[i].score += scoreWhole
-					break
-				}
-			}
-		}
-		sort.Slice(cands, func(i, j int) bool {
-			a, b := cands[i], cands[j]
-			if a.score != b.score {
-				return a.score > b.score
-			}
-			if a.rec.MentionCount != b.rec.MentionCount {
-				return a.rec.MentionCount > b.rec.MentionCount
-			}
-			return a.id < b.id
-		})
-		l.Total = len(cands)
-		n := pageSize(p)
-		i := start
-		for ; i < len(cands) && len(l.Items) < n; i++ {
-			l.Items = append(l.Items, cands[i].rec.entity(cands[i].id))
+			l.Items = append(l.Items, r.entity(cands[i].id))
 			l.Cursors = append(l.Cursors, offsetCursor(i))
 		}
-		l.HasNext = i < len(cands)
+		l.HasNext = i < total
 		return nil
 	})
-	if l.Items == nil {
-		l.Items = []Entity{}
-	}
 	return l, err
-}
-
-// scanWord returns the best score per entity for one folded query word.
-func scanWord(ctx context.Context, txn *badger.Txn, q string, kind Kind) (map[EntityID]int, error) {
-	qlen := utf8.RuneCountInString(q)
-	scope := q
-	if qlen >= 4 {
-		scope = firstRunes(q, 2)
-	}
-	prefix := wordPrefix(scope)
-	best := map[EntityID]int{}
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues, opts.Prefix = false, prefix
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	n := 0
-	lastWord, lastScore := "", 0
-	for it.Seek(prefix); it.ValidForPrefix(prefix) && n < maxWordKeys; it.Next() {
-		n++
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		pk, err := parseKey(it.Item().Key())
-		if err != nil {
-			return nil, err
-		}
-		if kind != 0 && pk.Kind != kind {
-			continue
-		}
-		sc := lastScore
-		if pk.Str != lastWord {
-			sc = wordScore(q, pk.Str, qlen)
-			lastWord, lastScore = pk.Str, sc
-		}
-		if sc > best[pk.Entity] {
-			best[pk.Entity] = sc
-		}
-	}
-	for id, sc := range best {
-		if sc == 0 {
-			delete(best, id)
-		}
-	}
-	return best, nil
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,6 +28,9 @@ type Store struct {
 	articleSeq *badger.Sequence // lazily made by the first write
 	entitySeq  *badger.Sequence
 	cache      *writeCache // see writeCache; guarded by wmu
+
+	idxMu sync.Mutex   // guards idx being built or replaced
+	idx   *searchIndex // nil until the first search
 }
 
 // seqBandwidth is how many IDs a Sequence leases at a time.
@@ -61,7 +65,18 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
 	}
-	return &Store{db: db, ro: opts.ReadOnly}, nil
+	s := &Store{db: db, ro: opts.ReadOnly}
+	// Build the search index in the background so the first searches do
+	// not wait for it; Close waits for the build (it takes idxMu).
+	s.idxMu.Lock()
+	go func() {
+		defer s.idxMu.Unlock()
+		if x, err := loadSearchIndex(context.Background(), db); err == nil {
+			s.idx = x
+		}
+		// On error the first search retries the build and reports it.
+	}()
+	return s, nil
 }
 
 // Close releases the ID sequences and closes the database. Calls after the
@@ -69,6 +84,8 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) Close() error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.idxMu.Lock()
+	defer s.idxMu.Unlock()
 	if s.db == nil {
 		return nil
 	}

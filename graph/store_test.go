@@ -285,6 +285,11 @@ func TestAddDocReplace(t *testing.T) {
 	d.mention(t, p, s0, "Maryna Hrytsenkiy")
 	d.mention(t, o, s0, "Vantor Holdings")
 	d.relation(graph.RelRole, "chief", p, o, s0)
+	// Build the search index before the replace, so the replace has to
+	// update it.
+	if l, err := s.Entities(ctx, graph.EntityFilter{Search: "quillon"}, graph.Page{}); err != nil || l.Total != 1 {
+		t.Fatalf("search before replace = %+v, %v; want Quillon", l, err)
+	}
 	res := add(t, s, d.d)
 	if res.Status != graph.StatusReplaced || res.Article != ra.Article {
 		t.Fatalf("replace result = %+v, want replaced %d", res, ra.Article)
@@ -635,6 +640,15 @@ func TestSearch(t *testing.T) {
 	d.mention(t, j, s1, "Schöllmann")
 	add(t, s, d.d)
 
+	// The index is built by the first search; later writes update it.
+	if l, err := s.Entities(ctx, graph.EntityFilter{Search: "brennick"}, graph.Page{}); err != nil || l.Total != 0 {
+		t.Fatalf("search before add = %+v, %v", l, err)
+	}
+	d2 := newDoc("s2")
+	t0 := d2.sentence("Ilse Brennick arrived.")
+	d2.mention(t, d2.entity(graph.KindPerson, "Ilse Brennick", "p:ilse brennick"), t0, "Ilse Brennick")
+	add(t, s, d2.d)
+
 	cases := []struct {
 		query string
 		kind  graph.Kind
@@ -651,6 +665,7 @@ func TestSearch(t *testing.T) {
 		{"khmelnva", 0, []string{"Khmelnova"}, 1},
 		{"marina hritsenkyi", 0, []string{"Maryna Hrytsenkiy"}, 1},
 		{"partners", 0, []string{"Hrytsenko Partners"}, 1},
+		{"brenick", 0, []string{"Ilse Brennick"}, 1},
 		{"nobody", 0, nil, 0},
 		{"  ,.;  ", 0, nil, 0},
 	}

@@ -90,6 +90,11 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 		})
 		if err == nil {
 			s.cache.commit(w)
+			s.idxMu.Lock()
+			if s.idx != nil {
+				s.idx.apply(w.indexDelta())
+			}
+			s.idxMu.Unlock()
 		}
 		if !errors.Is(err, badger.ErrConflict) {
 			break
@@ -184,6 +189,21 @@ type writer struct {
 
 	cache       *writeCache // committed state; read-only until commit
 	newCounters map[byte]int
+	idx         indexDelta // search index changes, applied after commit
+}
+
+// indexDelta returns the search index changes of the committed write.
+func (w *writer) indexDelta() *indexDelta {
+	d := w.idx
+	d.mentions = make(map[EntityID]int, len(w.ents))
+	for id, r := range w.ents {
+		if r == nil {
+			d.mentions[id] = -1
+		} else {
+			d.mentions[id] = r.MentionCount
+		}
+	}
+	return &d
 }
 
 // writeCache keeps committed entity records, resolution-key holders and
@@ -741,11 +761,14 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 			continue
 		}
 		r.Aliases = append(r.Aliases, al)
-		for _, word := range nameWords(al) {
+		words := nameWords(al)
+		for _, word := range words {
 			if err := w.txn.Set(wordKey(word, r.Kind, node), nil); err != nil {
 				return 0, merge, err
 			}
+			w.idx.addWords = append(w.idx.addWords, wordRef{word, posting{node, r.Kind}})
 		}
+		w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
 	}
 	if r.Value == nil && le.Value != nil {
 		v := *le.Value
@@ -866,9 +889,12 @@ func (w *writer) bumpRelCount(ri relIdent, delta int) error {
 func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 	dels := [][]byte{entityKey(id), kindKey(r.Kind, id)}
 	for _, al := range r.Aliases {
-		for _, word := range nameWords(al) {
+		words := nameWords(al)
+		for _, word := range words {
 			dels = append(dels, wordKey(word, r.Kind, id))
+			w.idx.delWords = append(w.idx.delWords, wordRef{word, posting{id, r.Kind}})
 		}
+		w.idx.delPhr = append(w.idx.delPhr, phraseRef{strings.Join(words, " "), id})
 	}
 	for _, k := range dels {
 		if err := w.txn.Delete(k); err != nil {
