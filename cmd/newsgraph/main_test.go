@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsgraph/newsgraph/graph"
 	"github.com/newsgraph/newsgraph/web"
 )
 
@@ -257,5 +258,81 @@ func TestRunUsage(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"help"}, io.Discard, io.Discard); err != nil {
 		t.Errorf("help: %v", err)
+	}
+}
+
+// fakeIngestStore records AddDoc calls.
+type fakeIngestStore struct {
+	mu     sync.Mutex
+	hashes map[string]graph.ArticleID
+	order  []string
+}
+
+func (f *fakeIngestStore) HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id, ok := f.hashes[hash]
+	return id, ok, nil
+}
+
+func (f *fakeIngestStore) AddDoc(ctx context.Context, d graph.Doc) (graph.AddResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if strings.Contains(d.Article.Text, "FAIL") {
+		return graph.AddResult{}, errors.New("graph: add: too big")
+	}
+	if id, ok := f.hashes[d.Article.Hash]; ok {
+		return graph.AddResult{Article: id, Status: graph.StatusUnchanged}, nil
+	}
+	id := graph.ArticleID(len(f.hashes) + 1)
+	f.hashes[d.Article.Hash] = id
+	f.order = append(f.order, d.Article.ExternalID)
+	return graph.AddResult{Article: id, Status: graph.StatusCreated}, nil
+}
+
+type echoExtractor struct{}
+
+func (echoExtractor) Extract(a graph.Article) graph.Doc {
+	if a.Text == "panic" {
+		panic("boom")
+	}
+	return graph.Doc{Article: a}
+}
+
+func TestIngester(t *testing.T) {
+	st := &fakeIngestStore{hashes: map[string]graph.ArticleID{}}
+	ingest := ingester(st, echoExtractor{})
+	in := []graph.Article{
+		{ExternalID: "a", Text: "first"},
+		{ExternalID: "b", Text: ""},
+		{ExternalID: "c", Text: "panic"},
+		{ExternalID: "d", Text: "please FAIL"},
+		{ExternalID: "e", Text: "\xff\xfe"},
+		{ExternalID: "f", Text: "second"},
+		{ExternalID: "g", Text: "first"},
+	}
+	out, err := ingest(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		status graph.AddStatus
+		reason string
+	}{
+		{graph.StatusCreated, ""}, {0, "empty text"}, {0, "extraction failed"}, {0, "too big"},
+		{0, "UTF-8"}, {graph.StatusCreated, ""}, {graph.StatusUnchanged, ""},
+	}
+	for i, w := range want {
+		if out[i].ExternalID != in[i].ExternalID || out[i].Status != w.status || !strings.Contains(out[i].Reason, w.reason) || (w.reason == "") != (out[i].Reason == "") {
+			t.Errorf("article %s: got %+v, want status %v reason %q", in[i].ExternalID, out[i], w.status, w.reason)
+		}
+	}
+	// Writes happen in input order.
+	if got := strings.Join(st.order, ","); got != "a,f" {
+		t.Errorf("stored in order %s, want a,f", got)
+	}
+	out, _ = ingest(context.Background(), in[:1])
+	if out[0].Status != graph.StatusUnchanged || out[0].Article != 1 {
+		t.Errorf("re-ingest: %+v", out[0])
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -218,12 +220,15 @@ type ingestStore interface {
 	HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error)
 }
 
-// ingester returns the ingestArticles implementation: extract each
-// article and store it in its own transaction. A bad article is rejected
-// with a reason; the others are still stored.
+// ingester returns the ingestArticles implementation: extract the
+// articles of a batch in parallel, then store each in its own transaction,
+// in input order. A bad article is rejected with a reason; the others are
+// still stored.
 func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 	return func(ctx context.Context, as []graph.Article) ([]schema.IngestResult, error) {
 		out := make([]schema.IngestResult, len(as))
+		docs := make([]*graph.Doc, len(as))
+		var todo []int
 		for i, a := range as {
 			out[i].ExternalID = a.ExternalID
 			switch {
@@ -238,15 +243,41 @@ func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 				continue
 			}
 			sum := sha256.Sum256([]byte(a.Text))
-			a.Hash = hex.EncodeToString(sum[:])
-			if id, ok, err := store.HasHash(ctx, a.Hash); err != nil {
+			as[i].Hash = hex.EncodeToString(sum[:])
+			if id, ok, err := store.HasHash(ctx, as[i].Hash); err != nil {
 				return nil, err
 			} else if ok {
 				out[i].Status, out[i].Article = graph.StatusUnchanged, id
 				continue
 			}
-			a.Loaded = time.Now().UTC()
-			res, err := store.AddDoc(ctx, x.Extract(a))
+			as[i].Loaded = time.Now().UTC()
+			todo = append(todo, i)
+		}
+		// Extract on every core; extraction is the expensive part.
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for _, i := range todo {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				defer func() {
+					if r := recover(); r != nil {
+						out[i].Reason = fmt.Sprintf("extraction failed: %v", r)
+						docs[i] = nil
+					}
+				}()
+				d := x.Extract(as[i])
+				docs[i] = &d
+			}()
+		}
+		wg.Wait()
+		for _, i := range todo {
+			if docs[i] == nil {
+				continue
+			}
+			res, err := store.AddDoc(ctx, *docs[i])
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
