@@ -94,6 +94,7 @@ type doc struct {
 	low    []string // and in lower case
 	heads  []int8   // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
 	folds  map[string]string
+	endAt  map[int]*mention // the longest mention ending at a token
 	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
 	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
 	tagged  map[[2]int]graph.Kind
@@ -185,6 +186,12 @@ func (d *doc) add(m *mention) {
 		}
 	}
 	d.ms = append(d.ms, m)
+	if d.endAt == nil {
+		d.endAt = map[int]*mention{}
+	}
+	if o := d.endAt[m.last]; o == nil || o.first > m.first {
+		d.endAt[m.last] = m
+	}
 }
 
 func (d *doc) lower(i int) string {

@@ -200,21 +200,16 @@ func (d *doc) possessor(i int) (string, *mention) {
 	if !d.isPossessive(i) {
 		return "", nil
 	}
-	for k := len(d.ms) - 1; k >= 0; k-- {
-		m := d.ms[k]
-		if m.last == i {
-			if m.kind == graph.KindPlace && m.canon != "" {
-				if c, ok := d.country(m.canon); ok {
-					return c, m
-				}
-			}
-			return "", m
-		}
-		if m.last < i-1 {
-			break
+	m := d.endAt[i]
+	if m == nil || m.kind == 0 {
+		return "", nil
+	}
+	if m.kind == graph.KindPlace && m.canon != "" {
+		if c, ok := d.country(m.canon); ok {
+			return c, m
 		}
 	}
-	return "", nil
+	return "", m
 }
 
 func (d *doc) classify(si, i, j int, start bool) {
@@ -610,7 +605,7 @@ func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 	for n := 0; n < 3 && k < s.Last; n++ {
 		w := d.lower(k)
 		if roleWords[w] {
-			return w, nil, ""
+			return w, nil, afterOwner
 		}
 		if d.toks[k].Shape != text.ShapeLower && !d.toks[k].Capitalized() {
 			break
@@ -620,15 +615,14 @@ func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 	return "", nil, ""
 }
 
+// afterOwner marks a role whose owner follows the name: "X, commander of
+// the Armed Forces".
+const afterOwner = "\x00after"
+
 // mentionEndingAt returns the index of the mention whose last token is k-1.
 func (d *doc) mentionEndingAt(k int) *mention {
-	for x := len(d.ms) - 1; x >= 0; x-- {
-		if d.ms[x].last == k && d.ms[x].kind != 0 {
-			return d.ms[x]
-		}
-		if d.ms[x].last < k-1 {
-			break
-		}
+	if m := d.endAt[k]; m != nil && m.kind != 0 {
+		return m
 	}
 	return nil
 }

@@ -55,18 +55,19 @@ func (d *doc) relations() {
 			if m.roleOwner != nil && m.roleOwner.kind != 0 {
 				dst = m.roleOwner.ent
 			}
-			if dst < 0 && m.roleOrg != "" {
+			after := m.roleOrg == afterOwner
+			if dst < 0 && m.roleOrg != "" && !after {
 				dst = d.roleOrgEntity(m.roleOrg, label)
 			}
 			if dst < 0 {
 				// nearest organization before the name, else after it
-				for k := x - 1; k >= 0 && dst < 0; k-- {
+				for k := x - 1; k >= 0 && dst < 0 && !after; k-- {
 					if ms[k].kind == graph.KindOrg {
 						dst = ms[k].ent
 					}
 				}
-				for k := x + 1; k < len(ms) && dst < 0 && m.role == ""; k++ {
-					if ms[k].kind == graph.KindOrg {
+				for k := x + 1; k < len(ms) && dst < 0 && (m.role == "" || after); k++ {
+					if ms[k].kind == graph.KindOrg || after && ms[k].kind == graph.KindPlace {
 						dst = ms[k].ent
 					}
 				}
