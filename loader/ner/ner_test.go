@@ -215,6 +215,21 @@ func TestListGazetteer(t *testing.T) {
 	}
 }
 
+// TestTagWithGazetteer checks that the model was trained to use gazetteer
+// hits: listing a made-up name changes its type.
+func TestTagWithGazetteer(t *testing.T) {
+	m := loadModel(t)
+	words := strings.Fields("Shares in Varnholt Quessel rose .")
+	for _, typ := range []string{"ORG", "LOC", "PER", "MISC"} {
+		g := ner.NewListGazetteer()
+		g.Add([]string{"Varnholt", "Quessel"}, typ)
+		tags := m.TagWith(words, g)
+		if want := []string{"B-" + typ, "I-" + typ}; !reflect.DeepEqual(tags[2:4], want) {
+			t.Errorf("listed as %s: tags %v", typ, tags)
+		}
+	}
+}
+
 func TestScores(t *testing.T) {
 	s := ner.Scores{}
 	s.Add(strings.Fields("B-PER I-PER O B-LOC O B-ORG"), strings.Fields("B-PER I-PER O B-ORG O B-ORG"))
