@@ -56,7 +56,9 @@ func (s *Schema) clientErr(ctx context.Context, op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return clientError{codeTimeout, "request canceled"}
 	case errors.Is(err, graph.ErrInvalid):
-		return clientError{codeBadInput, fmt.Sprintf("%s: invalid argument (a stale or malformed cursor?)", op)}
+		// The store's invalid-argument messages name the argument (a
+		// cursor, a hash) and nothing internal.
+		return clientError{codeBadInput, fmt.Sprintf("%s: %v", op, err)}
 	}
 	s.log.ErrorContext(ctx, "graphql resolver failed", "op", op, "err", err)
 	return clientError{codeInternal, op + ": internal error"}
