@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -11,11 +13,20 @@ import (
 	"github.com/newsgraph/newsgraph/graph"
 )
 
-var dump = flag.String("dump", "", "print what is extracted from these files (glob) and exit")
+var (
+	dump      = flag.String("dump", "", "print what is extracted from these files (glob)")
+	dumpJSONL = flag.String("dump.jsonl", "", "print what is extracted from the articles of this JSONL file")
+	dumpN     = flag.Int("dump.n", 20, "how many JSONL articles to print")
+	dumpSkip  = flag.Int("dump.skip", 0, "JSONL articles to skip first")
+)
 
 // TestDump prints entities and relations for -dump files; it is a reading
 // aid, skipped without the flag.
 func TestDump(t *testing.T) {
+	if *dumpJSONL != "" {
+		dumpLines(t)
+		return
+	}
 	if *dump == "" {
 		t.Skip("no -dump")
 	}
@@ -60,4 +71,27 @@ func describe(d graph.Doc, name string) string {
 		fmt.Fprintf(&b, "  %s %q: %s -> %s\n", r.Type, r.Label, d.Entities[r.Source].Name, d.Entities[r.Target].Name)
 	}
 	return b.String()
+}
+
+func dumpLines(t *testing.T) {
+	f, err := os.Open(*dumpJSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	x := newTestExtractor(t)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	n := 0
+	for sc.Scan() && n < *dumpN+*dumpSkip {
+		n++
+		if n <= *dumpSkip {
+			continue
+		}
+		var a struct{ ID, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Print(describe(x.Extract(graph.Article{Text: a.Text}), a.ID))
+	}
 }

@@ -140,6 +140,7 @@ func (d *doc) run() {
 	d.typeUnknown()
 	d.findTagged()
 	d.findDescriptors()
+	d.harmonize()
 	d.findNumbers()
 	d.resolve()
 	d.relations()
@@ -158,6 +159,7 @@ type mention struct {
 	descriptor  bool   // a lower-case description ("the defence ministry")
 	anaphor     bool   // "the ministry": refers back
 	mods        []string
+	weak        bool // typed by the tagger or a weak rule only
 	// relations found while typing
 	role      string   // "defense minister"
 	roleOwner *mention // the owner's mention, if any

@@ -647,7 +647,7 @@ func (d *doc) addTaggedIn(i, j int) bool {
 		if !ok {
 			continue
 		}
-		m := &mention{first: sp[0], last: sp[1], kind: d.tagged[sp]}
+		m := &mention{first: sp[0], last: sp[1], kind: d.tagged[sp], weak: true}
 		name := text.Norm(d.tokText(sp[0], sp[1]))
 		if !d.tagOK(m) {
 			continue

@@ -211,6 +211,55 @@ func (d *doc) menuLine(si int) bool {
 	return words >= 3 && !d.headlineCase(si)
 }
 
+// harmonize gives every occurrence of one name in the document one kind:
+// the kind most of its occurrences have, strong evidence (gazetteers, head
+// words, titles) counting three times the tagger's word.
+func (d *doc) harmonize() {
+	votes := map[string]map[graph.Kind]int{}
+	for _, m := range d.ms {
+		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) {
+			continue
+		}
+		k := d.fold(d.tokText(m.first, m.last))
+		if votes[k] == nil {
+			votes[k] = map[graph.Kind]int{}
+		}
+		w := 3
+		if m.weak {
+			w = 1
+		}
+		votes[k][m.kind] += w
+	}
+	for _, m := range d.ms {
+		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) {
+			continue
+		}
+		v := votes[d.fold(d.tokText(m.first, m.last))]
+		if len(v) < 2 || !m.weak {
+			continue
+		}
+		best := m.kind
+		for _, k := range []graph.Kind{graph.KindPlace, graph.KindOrg, graph.KindPerson} {
+			if v[k] > v[best] {
+				best = k
+			}
+		}
+		if best == m.kind {
+			continue
+		}
+		m.kind, m.region = best, false
+		m.canon, m.orgHead, m.role = "", "", ""
+		if best == graph.KindPlace {
+			name := text.Norm(d.tokText(m.first, m.last))
+			if c, ok := d.country(name); ok {
+				m.canon = c
+			} else if p, ok := d.lookupPlace(name); ok {
+				m.canon, m.region = p.Name, p.Kind == placeRegion
+			}
+		}
+	}
+}
+
 // tagAll runs the statistical tagger over the document.
 func (d *doc) tagAll() {
 	d.tagKind = make([]graph.Kind, len(d.toks))
@@ -274,7 +323,7 @@ func (d *doc) findTagged() {
 				continue
 			}
 			if u := unknown[[2]int{i, j}]; u != nil {
-				u.kind = k
+				u.kind, u.weak = k, true
 				if !d.tagOK(u) {
 					u.kind = 0
 					continue
@@ -294,7 +343,7 @@ func (d *doc) findTagged() {
 			if !ok || (j-i == 1 && (d.g.isCommon(d.tok(i)) || nonOrgAcronyms[d.tok(i)])) {
 				continue
 			}
-			m := &mention{first: i, last: j, kind: k}
+			m := &mention{first: i, last: j, kind: k, weak: true}
 			if !d.tagOK(m) {
 				continue
 			}

@@ -421,7 +421,7 @@ func (d *doc) entityName(e *localEnt) string {
 	}
 	for _, m := range e.ms {
 		s := text.Norm(d.tokText(m.first, m.last))
-		if e.kind == graph.KindOrg && e.country != "" && (m.descriptor || !strings.Contains(strings.ToLower(s), strings.ToLower(e.country)) && demonymOf(e.country) != "" && !hasDemonym(s)) {
+		if m.descriptor || m.anaphor {
 			continue
 		}
 		if len([]rune(s)) > len([]rune(best)) {

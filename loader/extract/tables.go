@@ -45,7 +45,7 @@ var orgHeads = set("Ministry", "Directorate", "Institute", "Agency", "Forces", "
 	"Staff", "Command", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Center", "Centre",
 	"Board", "Exchange", "Institution", "Society", "Alliance", "Coalition", "Movement", "Front",
 	"Church", "Hospital", "School", "Academy", "Laboratory", "Labs", "Systems", "Technologies", "Media",
-	"News", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada")
+	"News", "Bros", "Brothers", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada")
 
 // mediaHeads end an organization name at once: "Press TV" in "Press TV News".
 var mediaHeads = set("TV", "Radio")
