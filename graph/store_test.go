@@ -859,3 +859,163 @@ func TestReopen(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestClaimsNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	for i, day := range []int{3, 20, 9} {
+		d := newDoc(fmt.Sprintf("claim-%d", i))
+		d.d.Article.Published = time.Date(2024, 5, day, 0, 0, 0, 0, time.UTC)
+		si := d.sentence(fmt.Sprintf("Ilse Brennick said topic %d matters.", i))
+		p := d.entity(graph.KindPerson, "Ilse Brennick", "p:ilse brennick")
+		o := d.entity(graph.KindOrg, fmt.Sprintf("Topic %d Board", i), fmt.Sprintf("o:topic %d", i))
+		d.mention(t, p, si, "Ilse Brennick")
+		d.d.Mentions = append(d.d.Mentions, graph.LocalMention{Entity: o, Span: graph.Span{Start: 19, End: 26}, Text: "topic", Sentence: si})
+		d.relation(graph.RelStated, "said", p, o, si)
+		add(t, s, d.d)
+	}
+	p := entityByName(t, s, graph.KindPerson, "Ilse Brennick")
+	var got []int
+	after := ""
+	for {
+		l, err := s.Claims(ctx, p.ID, graph.Page{First: 2, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Total != 3 {
+			t.Errorf("total = %d, want 3", l.Total)
+		}
+		for _, r := range l.Items {
+			a, err := s.Article(ctx, r.Evidence[0].Article)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, a.Published.Day())
+		}
+		if !l.HasNext {
+			break
+		}
+		after = l.Cursors[len(l.Cursors)-1]
+	}
+	if fmt.Sprint(got) != "[20 9 3]" {
+		t.Errorf("claims by day = %v, want [20 9 3]", got)
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := graph.Open(dir, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := briefing(t)
+	add(t, s, a)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := graph.Open(dir, graph.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if st := stats(t, ro); st.Articles != 1 {
+		t.Errorf("read-only stats = %+v", st)
+	}
+	if l, err := ro.Entities(ctx, graph.EntityFilter{Search: "vantor"}, graph.Page{}); err != nil || l.Total != 1 {
+		t.Errorf("read-only search = %+v, %v", l, err)
+	}
+	if _, err := ro.AddDoc(ctx, b); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("AddDoc on read-only store: %v, want ErrInvalid", err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	a, _ := briefing(t)
+	add(t, s, a)
+	cases := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"hash not hex", func() error { _, _, err := s.HasHash(ctx, "zz"); return err }, graph.ErrInvalid},
+		{"missing entity", func() error { _, err := s.Entity(ctx, 12345); return err }, graph.ErrNotFound},
+		{"missing external id", func() error { _, err := s.ArticleByExternalID(ctx, "nope"); return err }, graph.ErrNotFound},
+		{"bad kind", func() error { _, err := s.Entities(ctx, graph.EntityFilter{Kind: 99}, graph.Page{}); return err }, graph.ErrInvalid},
+		{"bad relation type", func() error { _, err := s.Relations(ctx, 99, graph.Page{}); return err }, graph.ErrInvalid},
+		{"cursor of another list", func() error {
+			l, err := s.Relations(ctx, 0, graph.Page{First: 1})
+			if err != nil {
+				return err
+			}
+			_, err = s.Entities(ctx, graph.EntityFilter{}, graph.Page{After: l.Cursors[0]})
+			return err
+		}, graph.ErrInvalid},
+		{"search cursor garbage", func() error {
+			_, err := s.Entities(ctx, graph.EntityFilter{Search: "vantor"}, graph.Page{After: "AAAA"})
+			return err
+		}, graph.ErrInvalid},
+		{"mention out of range", func() error {
+			d := a
+			d.Article.ExternalID, d.Article.Text = "other", a.Article.Text+" More."
+			d.Mentions = append([]graph.LocalMention{{Entity: 7, Span: graph.Span{Start: 0, End: 1}}}, a.Mentions...)
+			_, err := s.AddDoc(ctx, d)
+			return err
+		}, graph.ErrInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.call(); !errors.Is(err, c.want) {
+				t.Errorf("error = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestEntityRelationsPages(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	d := newDoc("hub")
+	si := d.sentence("Ilse Brennick met A1, A2, A3, A4 and A5.")
+	hub := d.entity(graph.KindPerson, "Ilse Brennick", "p:ilse brennick")
+	d.mention(t, hub, si, "Ilse Brennick")
+	for i := 1; i <= 5; i++ {
+		e := d.entity(graph.KindPerson, fmt.Sprintf("A%d", i), fmt.Sprintf("p:a%d", i))
+		d.mention(t, e, si, fmt.Sprintf("A%d", i))
+		d.relation(graph.RelAction, "met", hub, e, si)
+		d.relation(graph.RelCoMentioned, "", e, hub, si)
+	}
+	add(t, s, d.d)
+	h := entityByName(t, s, graph.KindPerson, "Ilse Brennick")
+	seen := map[string]bool{}
+	after := ""
+	for {
+		l, err := s.EntityRelations(ctx, h.ID, nil, graph.Page{First: 3, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Total != 10 {
+			t.Errorf("total = %d, want 10", l.Total)
+		}
+		for _, r := range l.Items {
+			k := fmt.Sprint(r.Type, r.Source, r.Target)
+			if seen[k] {
+				t.Errorf("relation %s twice", k)
+			}
+			seen[k] = true
+		}
+		if !l.HasNext {
+			break
+		}
+		after = l.Cursors[len(l.Cursors)-1]
+	}
+	if len(seen) != 10 {
+		t.Errorf("saw %d relations, want 10", len(seen))
+	}
+	only, err := s.EntityRelations(ctx, h.ID, []graph.RelType{graph.RelAction}, graph.Page{})
+	if err != nil || only.Total != 5 {
+		t.Errorf("ACTION relations = %d, %v; want 5", only.Total, err)
+	}
+}
