@@ -106,6 +106,9 @@ func TestNumbers(t *testing.T) {
 		{"Sales rose 2% last year.", 2, "percent", ""},
 		{"It cost $1.5 million to build.", 1.5e6, "dollars", ""},
 		{"Some twenty-five soldiers died.", 25, "soldiers", "some"},
+		{"Between 5 and 10 people were hurt.", 5, "people", "between"},
+		{"It took 3-4 weeks.", 3, "weeks", "between"},
+		{"Profit rose to 310 mln dlrs.", 310e6, "dollars", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

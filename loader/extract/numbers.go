@@ -43,6 +43,21 @@ var measureHeads = set("pieces", "piece", "units", "tons", "tonnes", "barrels", 
 	"rounds", "liters", "litres", "gallons", "bags", "boxes", "cases", "sets", "head", "acres", "hectares",
 	"square", "cubic", "doses", "rounds", "shells", "packs", "bottles", "cups", "grams", "kilograms")
 
+// unitAbbrev normalizes newswire abbreviations of units.
+var unitAbbrev = map[string]string{
+	"dlrs": "dollars", "dlr": "dollars", "pct": "percent", "cts": "cents", "ct": "cents", "stg": "sterling",
+	"km": "kilometers", "kms": "kilometers", "sq": "square", "kg": "kilograms", "kgs": "kilograms",
+	"mln": "million", "bln": "billion", "yrs": "years", "mths": "months", "min": "minutes", "mins": "minutes",
+	"hrs": "hours", "lbs": "pounds", "bpd": "barrels per day",
+}
+
+// notUnits are adjectives and determiners that cannot end a counted thing.
+var notUnits = set("new", "different", "other", "more", "less", "large", "small", "big", "major", "key",
+	"top", "main", "separate", "additional", "similar", "various", "several", "same", "previous",
+	"consecutive", "straight", "successive", "further", "former", "current", "old", "young", "own",
+	"such", "many", "few", "all", "both", "each", "every", "last", "next", "first", "second", "third",
+	"million", "billion")
+
 // furniture words after a counted thing mark page furniture: "29 minutes
 // ago", "1 min read".
 var furnitureAfter = set("ago", "read", "left", "remaining")
@@ -310,6 +325,11 @@ func (d *doc) findNumbers() {
 			i = j - 1
 			continue
 		}
+		qualRange := ""
+		if v2, j2, ok := d.rangeEnd(j); ok && v2 > v {
+			qualRange = "between"
+			j = j2
+		}
 		unit, ue := d.unitAfter(j)
 		// money and percentages need no counted thing
 		if cur := d.currencyBefore(i); cur != "" {
@@ -336,10 +356,36 @@ func (d *doc) findNumbers() {
 			first = i - 1
 		}
 		qual, _ := d.qualifierBefore(first)
+		if qualRange != "" {
+			if d.lower(first-1) == "between" || d.lower(first-1) == "from" {
+				first--
+			}
+			qual = qualRange
+		}
 		m := &mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual}
 		d.add(m)
 		i = ue - 1
 	}
+}
+
+// rangeEnd reads the upper end of a range after a number ending before
+// token j: "to 10", "and 10" (after "between"), "-10".
+func (d *doc) rangeEnd(j int) (float64, int, bool) {
+	if j+1 >= len(d.toks) || d.sentOf[j+1] != d.sentOf[j] {
+		return 0, j, false
+	}
+	w := d.lower(j)
+	if w != "to" && w != "and" && !(w == "-" && !d.toks[j].SpaceBefore && !d.toks[j+1].SpaceBefore) {
+		return 0, j, false
+	}
+	if w == "and" && d.lower(j-2) != "between" {
+		return 0, j, false
+	}
+	v, k, ok := d.numberAt(j + 1)
+	if !ok {
+		return 0, j, false
+	}
+	return v, k, true
 }
 
 // furnitureNumber reports page furniture around a number: "Page 1 of 3",
@@ -355,7 +401,7 @@ func (d *doc) furnitureNumber(i, j int) bool {
 	if l := d.lower(j); l == "am" || l == "pm" || l == "a.m" || l == "p.m" || l == "gmt" || l == "utc" {
 		return true
 	}
-	if j < len(d.toks) && !d.toks[j].SpaceBefore && (d.tok(j) == "-" || d.tok(j) == "/") {
+	if j+1 < len(d.toks) && !d.toks[j].SpaceBefore && (d.tok(j) == "/" || d.tok(j) == "-" && d.toks[j+1].Shape != text.ShapeNumber) {
 		return true
 	}
 	if i > 0 && !d.toks[i].SpaceBefore && (d.tok(i-1) == "-" || d.tok(i-1) == "/") {
@@ -406,6 +452,9 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if t.Shape != text.ShapeLower {
 			break
 		}
+		if _, num := numberWords[w]; num || scales[w] > 0 && len(ws) == 0 && false {
+			break // "1.34 billion two weeks"
+		}
 		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) {
 			break
 		}
@@ -425,10 +474,13 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if _, ok := demonyms[w]; ok || unitDrop[w] && w != "of" {
 			continue
 		}
+		if n, ok := unitAbbrev[w]; ok {
+			w = n
+		}
 		keep = append(keep, w)
 	}
-	if len(keep) == 0 {
-		return "", j
+	if len(keep) == 0 || notUnits[keep[len(keep)-1]] {
+		return "", j // "two different", "four new": no counted thing
 	}
 	return strings.Join(keep, " "), k
 }

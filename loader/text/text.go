@@ -269,7 +269,7 @@ func Sentences(toks []Token) []Sentence {
 		first = last
 	}
 	for i := range toks {
-		if i > first && toks[i].NewlineBefore {
+		if i > first && toks[i].NewlineBefore && !wrapped(toks, i) {
 			flush(i)
 		}
 		t := toks[i]
@@ -301,6 +301,27 @@ func Sentences(toks []Token) []Sentence {
 	}
 	flush(len(toks))
 	return out
+}
+
+// wrapped reports whether the line break before token i only wraps a
+// sentence (newswire lines of fixed width): one line break, a long line
+// before it that does not end a sentence, and a lower-case word or number
+// after it.
+func wrapped(toks []Token, i int) bool {
+	t := toks[i]
+	if t.Shape != ShapeLower && t.Shape != ShapeNumber {
+		return false
+	}
+	prev := toks[i-1]
+	if t.Start-prev.End > 2 || prev.Shape == ShapePunct && prev.Text != "," {
+		return false // a blank line, or the line ended a sentence
+	}
+	// the line before must be long
+	k := i - 1
+	for k > 0 && !toks[k].NewlineBefore {
+		k--
+	}
+	return prev.End-toks[k].Start >= 40
 }
 
 func isClosing(s string) bool {

@@ -57,6 +57,7 @@ func TestSentences(t *testing.T) {
 		{"Gen. Smith left. He said \"no.\" Then Nov. 9 came.", []string{"Gen. Smith left.", "He said \"no.\"", "Then Nov. 9 came."}},
 		{"Headline here\nBody starts. In the U.S. it ends", []string{"Headline here", "Body starts.", "In the U.S. it ends"}},
 		{"value 2.5 and x.y", []string{"value 2.5 and x.y"}},
+		{"The bank said its profit for the year rose by two\ndifferent amounts. Then\nHeadline\nnext", []string{"The bank said its profit for the year rose by two\ndifferent amounts.", "Then", "Headline", "next"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
