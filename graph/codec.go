@@ -475,3 +475,26 @@ func decodeRevCounts(b []byte) (sentences, articles int, err error) {
 	articles = d.int()
 	return sentences, articles, d.err
 }
+
+func encodeCounters(cs map[byte]int) []byte {
+	e := newEnc(4 + len(cs)*4)
+	e.uvarint(uint64(len(cs)))
+	for c := 0; c < 256; c++ {
+		if v, ok := cs[byte(c)]; ok {
+			e.byte(byte(c))
+			e.int(v)
+		}
+	}
+	return e.b
+}
+
+func decodeCounters(b []byte) (map[byte]int, error) {
+	d := newDec(b)
+	n := d.count()
+	cs := make(map[byte]int, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		c := d.byte()
+		cs[c] = d.int()
+	}
+	return cs, d.err
+}

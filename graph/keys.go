@@ -22,7 +22,7 @@ package graph
 //	'R' dst:8 type:1 src:8 label(rest)           -> counts      (reverse relation: sentences, articles)
 //	'u' unit 0x00 value:8 entity:8 article:8 start:4 -> empty   (numbers by unit and value)
 //	'w' value:8 entity:8 article:8 start:4       -> empty       (numbers by value)
-//	'z' counter:1                                -> uint64      (exact totals)
+//	'z'                                          -> counters    (exact totals, one key)
 //	's' name(rest)                               -> badger Sequence state
 //
 // value:8 is a float64 in order-preserving form (see encodeFloat). Offsets
@@ -56,7 +56,7 @@ const (
 	pfxSeq      byte = 's'
 )
 
-// Counter IDs under pfxCounter.
+// Counter IDs in the counters value.
 const (
 	ctrArticles  byte = 1
 	ctrEntities  byte = 2
@@ -178,7 +178,7 @@ func numKey(v float64, e EntityID, a ArticleID, start int) []byte {
 	return u32(u64(u64(b, uint64(e)), uint64(a)), uint32(start))
 }
 
-func counterKey(c byte) []byte { return []byte{pfxCounter, c} }
+func countersKey() []byte { return []byte{pfxCounter} }
 
 func seqKey(name string) []byte { return append([]byte{pfxSeq}, name...) }
 
@@ -194,7 +194,6 @@ type parsedKey struct {
 	Rel     relIdent
 	Value   float64
 	Hash    []byte
-	Counter byte
 }
 
 // parseKey inverts the key builders above. It never panics.
@@ -280,10 +279,9 @@ func parseKey(k []byte) (parsedKey, error) {
 		}
 		p.Value, p.Entity, p.Article, p.Start = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:])), ArticleID(be.Uint64(b[16:])), int(be.Uint32(b[24:]))
 	case pfxCounter:
-		if err := need(1); err != nil {
+		if err := need(0); err != nil {
 			return p, err
 		}
-		p.Counter = b[0]
 	default:
 		return p, fmt.Errorf("%w: unknown prefix %q", errBadKey, p.Prefix)
 	}
@@ -324,7 +322,7 @@ func buildKey(p parsedKey) []byte {
 	case pfxNum:
 		return numKey(p.Value, p.Entity, p.Article, p.Start)
 	case pfxCounter:
-		return counterKey(p.Counter)
+		return countersKey()
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ var keyCases = []struct {
 	{"unit number", unitNumKey("people", 30000, 4, 5, 6)},
 	{"unit number negative", unitNumKey("degrees", -12.5, 4, 5, 6)},
 	{"number", numKey(0.25, 4, 5, 6)},
-	{"counter", counterKey(ctrMentions)},
+	{"counters", countersKey()},
 	{"sequence", seqKey("entity")},
 }
 
@@ -81,7 +81,7 @@ func TestParseKeyMalformed(t *testing.T) {
 		{"unit without terminator", append([]byte{pfxUnitNum}, bytes.Repeat([]byte{1}, 30)...)},
 		{"short number", []byte{pfxNum, 1}},
 		{"resolution without kind", []byte{pfxResKey}},
-		{"counter too long", []byte{pfxCounter, 1, 2}},
+		{"counters too long", []byte{pfxCounter, 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

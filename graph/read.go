@@ -861,16 +861,11 @@ func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
 	err := s.view(func(txn *badger.Txn) error {
-		for _, c := range []struct {
-			id  byte
-			dst *int
-		}{{ctrArticles, &st.Articles}, {ctrEntities, &st.Entities}, {ctrMentions, &st.Mentions}, {ctrRelations, &st.Relations}} {
-			v, err := getCounter(txn, c.id)
-			if err != nil {
-				return err
-			}
-			*c.dst = v
+		cs, err := getCounters(txn)
+		if err != nil {
+			return err
 		}
+		st = Stats{Articles: cs[ctrArticles], Entities: cs[ctrEntities], Mentions: cs[ctrMentions], Relations: cs[ctrRelations]}
 		return ctx.Err()
 	})
 	if err != nil {

@@ -153,15 +153,20 @@ func getValue(txn *badger.Txn, k []byte) ([]byte, error) {
 	return it.ValueCopy(nil)
 }
 
-// getCounter reads a counter; a missing counter is 0.
-func getCounter(txn *badger.Txn, c byte) (int, error) {
-	b, err := getValue(txn, counterKey(c))
+// getCounters reads all counters; missing ones are 0.
+func getCounters(txn *badger.Txn) (map[byte]int, error) {
+	b, err := getValue(txn, countersKey())
 	if errors.Is(err, ErrNotFound) {
-		return 0, nil
+		return map[byte]int{}, nil
 	}
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	v, err := decodeU64(b)
-	return int(v), err
+	return decodeCounters(b)
+}
+
+// getCounter reads one counter; a missing counter is 0.
+func getCounter(txn *badger.Txn, c byte) (int, error) {
+	cs, err := getCounters(txn)
+	return cs[c], err
 }

@@ -216,7 +216,7 @@ type writeCache struct {
 	ents     map[EntityID]*entRec
 	holders  map[string][]EntityID
 	complete bool // holders has every stored resolution key
-	counters map[byte]int
+	counters map[byte]int // nil until the first commit
 	seed     maphash.Seed
 	rels     map[uint64]struct{} // hashes of relation keys that may exist
 }
@@ -227,7 +227,7 @@ const maxCached = 1 << 21
 
 // newWriteCache loads every resolution key and relation key hash.
 func newWriteCache(ctx context.Context, db *badger.DB) (*writeCache, error) {
-	c := &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{}, counters: map[byte]int{},
+	c := &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{},
 		seed: maphash.MakeSeed(), rels: map[uint64]struct{}{}, complete: true}
 	err := db.View(func(txn *badger.Txn) error {
 		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxResKey}, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
@@ -287,8 +287,8 @@ func (c *writeCache) commit(w *writer) {
 	for hk, ids := range w.holders {
 		c.holders[hk] = ids
 	}
-	for k, v := range w.newCounters {
-		c.counters[k] = v
+	if w.newCounters != nil {
+		c.counters = w.newCounters
 	}
 	// Deleted relations stay in the set: a hash may be shared, and a
 	// false "may exist" only costs a lookup.
@@ -307,7 +307,6 @@ func (w *writer) init() {
 	w.hDirty = map[string]bool{}
 	w.rels = map[relIdent]*relState{}
 	w.counters = map[byte]int{}
-	w.newCounters = map[byte]int{}
 }
 
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
@@ -849,23 +848,31 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	for c, delta := range w.counters {
-		if delta == 0 {
-			continue
-		}
-		v, ok := w.cache.counters[c]
-		if !ok {
-			var err error
-			if v, err = getCounter(w.txn, c); err != nil {
-				return err
-			}
-		}
-		v = max(v+delta, 0)
-		if err := w.txn.Set(counterKey(c), encodeU64(uint64(v))); err != nil {
+	changed := false
+	for _, delta := range w.counters {
+		changed = changed || delta != 0
+	}
+	if !changed {
+		return nil
+	}
+	cs := w.cache.counters
+	if cs == nil {
+		var err error
+		if cs, err = getCounters(w.txn); err != nil {
 			return err
 		}
-		w.newCounters[c] = v
 	}
+	next := make(map[byte]int, len(cs)+len(w.counters))
+	for c, v := range cs {
+		next[c] = v
+	}
+	for c, delta := range w.counters {
+		next[c] = max(next[c]+delta, 0)
+	}
+	if err := w.txn.Set(countersKey(), encodeCounters(next)); err != nil {
+		return err
+	}
+	w.newCounters = next
 	return nil
 }
 
