@@ -215,7 +215,7 @@ func (w *writer) indexDelta() *indexDelta {
 type writeCache struct {
 	ents     map[EntityID]*entRec
 	holders  map[string][]EntityID
-	complete bool // holders has every stored resolution key
+	complete bool         // holders has every stored resolution key
 	counters map[byte]int // nil until the first commit
 	seed     maphash.Seed
 	rels     map[uint64]struct{} // hashes of relation keys that may exist
