@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -17,11 +18,13 @@ func TestBenchLoad(t *testing.T) {
 		t.Skip("loads a generated corpus")
 	}
 	args := []string{"-n", "300", "-size", "1500"}
-	if env := os.Getenv("NEWSGRAPH_BENCH_LOAD_ARGS"); env != "" {
-		args = strings.Fields(env)
-	}
 	var out bytes.Buffer
-	if err := runBenchLoad(context.Background(), args, &out, &out); err != nil {
+	var w io.Writer = &out
+	if env := os.Getenv("NEWSGRAPH_BENCH_LOAD_ARGS"); env != "" {
+		// A long run: show each line as it comes.
+		args, w = strings.Fields(env), io.MultiWriter(&out, os.Stdout)
+	}
+	if err := runBenchLoad(context.Background(), args, w, w); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	t.Log("\n" + out.String())
