@@ -294,15 +294,15 @@ func (s *sentence) prepare(words []string, buf []rune, lex *Lexicon) []rune {
 		a, buf = tokenAttrs(w, buf)
 		s.a = append(s.a, a)
 	}
-	s.end(lex)
+	s.end(lex, nil)
 	return buf
 }
 
 // begin starts filling s; append the tokens' attrs to s.a, then call end.
 func (s *sentence) begin() { s.a = append(s.a[:0], bosAttrs, bosAttrs) }
 
-// end finishes what begin started.
-func (s *sentence) end(lex *Lexicon) {
+// end finishes what begin started. kinds is as for Lexicon.bits.
+func (s *sentence) end(lex *Lexicon, kinds []LexKind) {
 	cased, caps := 0, 0
 	for _, a := range s.a[2:] {
 		if a.capitalized {
@@ -317,7 +317,7 @@ func (s *sentence) end(lex *Lexicon) {
 	s.headline = cased >= 3 && caps*10 >= cased*9
 	s.lex = s.lex[:0]
 	if lex != nil {
-		s.lex = lex.bits(s.lex, s, n)
+		s.lex = lex.bits(s.lex, s, n, kinds)
 	}
 }
 
@@ -420,11 +420,23 @@ func (s *sentence) gazetteerFeatures(dst []uint64, i int, hits []string) []uint6
 // dynamicFeatures appends the features of token i that depend on the two
 // previous tags t1 (at i-1) and t2 (at i-2); -1 is the sentence start.
 func (s *sentence) dynamicFeatures(dst []uint64, i, t1, t2 int) []uint64 {
-	c, m1 := s.at(i), s.at(i-1)
+	return s.tagWordFeatures(tagFeatures(dst, t1, t2), i, t1)
+}
+
+// tagFeatures appends the features of the previous tags alone.
+func tagFeatures(dst []uint64, t1, t2 int) []uint64 {
 	h1 := mix(uint64(t1+2) + 0x7a9)
 	return append(dst,
 		combine(fTag1, h1),
 		combine(combine(fTag2, h1), uint64(t2+2)),
+	)
+}
+
+// tagWordFeatures appends the features of the previous tag with words.
+func (s *sentence) tagWordFeatures(dst []uint64, i, t1 int) []uint64 {
+	c, m1 := s.at(i), s.at(i-1)
+	h1 := mix(uint64(t1+2) + 0x7a9)
+	return append(dst,
 		combine(combine(fTag1Lower, h1), c.lower),
 		combine(combine(fTag1Short, h1), c.short),
 		combine(combine(fTag1LowerM1, h1), m1.lower),

@@ -59,8 +59,17 @@ func (l *Lexicon) Add(tokens []string, kind LexKind) bool {
 	return true
 }
 
-// bits returns the lexicon bits of every token of s, in dst.
-func (l *Lexicon) bits(dst []uint8, s *sentence, n int) []uint8 {
+// kind1 returns the kinds of the one-token entry with lower-case hash h.
+func (l *Lexicon) kind1(h uint64) LexKind {
+	if l == nil {
+		return 0
+	}
+	return l.entries[combine(0x1e5, h)]
+}
+
+// bits returns the lexicon bits of every token of s, in dst. kinds, if not
+// nil, holds kind1 of every token, already looked up.
+func (l *Lexicon) bits(dst []uint8, s *sentence, n int, kinds []LexKind) []uint8 {
 	dst = slices.Grow(dst[:0], n)[:n]
 	clear(dst)
 	if l == nil || len(l.entries) == 0 {
@@ -69,7 +78,12 @@ func (l *Lexicon) bits(dst []uint8, s *sentence, n int) []uint8 {
 	for j := range n {
 		a := s.at(j)
 		h := combine(0x1e5, a.lower)
-		k := l.entries[h]
+		var k LexKind
+		if kinds != nil {
+			k = kinds[j]
+		} else {
+			k = l.entries[h]
+		}
 		if k&LexGiven != 0 {
 			dst[j] |= lbGiven
 		}

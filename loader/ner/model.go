@@ -35,12 +35,13 @@ type Gazetteer interface {
 // Model is a trained tagger. It is immutable after Decode or Load and safe
 // for concurrent use.
 type Model struct {
-	bits    uint     // log2 of the number of weight rows
-	opts    uint32   // option bits (optDoc, ...)
-	scale   float32  // weight = w * scale; only the ranking matters for tagging
-	w       weights  // (1<<bits) rows of nTags weights
-	lex     *Lexicon // built-in lexicon, or nil
-	beam    int      // beam width; 1 is greedy
+	bits    uint                                // log2 of the number of weight rows
+	opts    uint32                              // option bits (optDoc, ...)
+	scale   float32                             // weight = w * scale; only the ranking matters for tagging
+	w       weights                             // (1<<bits) rows of nTags weights
+	lex     *Lexicon                            // built-in lexicon, or nil
+	beam    int                                 // beam width; 1 is greedy
+	trans   *[nTags + 1][nTags + 1][nTags]int32 // [t1+1][t2+1]: weights of tagFeatures(t1, t2)
 	scratch sync.Pool
 }
 
@@ -51,7 +52,7 @@ const defaultBeam = 1
 // WithBeam returns a copy of m that tags with a beam of the given width
 // (1 is greedy; wider is slower). The copy shares m's weights.
 func (m *Model) WithBeam(width int) *Model {
-	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1)}
+	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1), trans: m.trans}
 }
 
 // Model options stored in the file header.
@@ -135,6 +136,7 @@ func Decode(r io.Reader) (*Model, error) {
 		}
 		m.lex = lex
 	}
+	m.fillTrans()
 	return m, nil
 }
 
@@ -181,6 +183,7 @@ type tagState struct {
 	cands  []beamItem
 	cache  map[uint64]wordEntry // hashString(word) -> entry
 	wscore [][nTags]int32       // wordFeatures scores of the sentence's tokens
+	kinds  []LexKind            // one-token lexicon kinds of the sentence's tokens
 }
 
 func (m *Model) state() *tagState {
@@ -283,7 +286,10 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 				}
 			}
 			score := static
-			st.feats = st.sent.dynamicFeatures(st.feats[:0], i, t1, t2)
+			for k, v := range m.trans[t1+1][t2+1] {
+				score[k] += v
+			}
+			st.feats = st.sent.tagWordFeatures(st.feats[:0], i, t1)
 			m.addRows(&score, st.feats, shift)
 			for t := range nTags {
 				if !allowed(t1, t) {
@@ -323,7 +329,7 @@ func (m *Model) prepare(st *tagState, words []string, shift uint) {
 		st.cache = make(map[uint64]wordEntry)
 	}
 	st.sent.begin()
-	st.wscore = st.wscore[:0]
+	st.wscore, st.kinds = st.wscore[:0], st.kinds[:0]
 	for _, w := range words {
 		k := hashString(w)
 		e, ok := st.cache[k]
@@ -331,6 +337,7 @@ func (m *Model) prepare(st *tagState, words []string, shift uint) {
 			e.a, st.runes = tokenAttrs(w, st.runes)
 			st.feats = wordFeatures(st.feats[:0], &e.a)
 			m.addRows(&e.score, st.feats, shift)
+			e.kind = m.lex.kind1(e.a.lower)
 			if len(st.cache) >= maxCache {
 				clear(st.cache)
 			}
@@ -338,17 +345,32 @@ func (m *Model) prepare(st *tagState, words []string, shift uint) {
 		}
 		st.sent.a = append(st.sent.a, e.a)
 		st.wscore = append(st.wscore, e.score)
+		st.kinds = append(st.kinds, e.kind)
 	}
-	st.sent.end(m.lex)
+	st.sent.end(m.lex, st.kinds)
 }
 
 // maxCache bounds the words cached per tagState.
 const maxCache = 1 << 14
 
-// wordEntry is a cached word: its attributes and wordFeatures scores.
+// wordEntry is a cached word: its attributes, wordFeatures scores and
+// one-token lexicon kinds.
 type wordEntry struct {
 	a     attrs
 	score [nTags]int32
+	kind  LexKind
+}
+
+// fillTrans precomputes the weights of the tag-only features.
+func (m *Model) fillTrans() {
+	m.trans = new([nTags + 1][nTags + 1][nTags]int32)
+	var f []uint64
+	for t1 := -1; t1 < nTags; t1++ {
+		for t2 := -1; t2 < nTags; t2++ {
+			f = tagFeatures(f[:0], t1, t2)
+			m.addRows(&m.trans[t1+1][t2+1], f, 64-m.bits)
+		}
+	}
 }
 
 // addRows adds the weight rows of feature hashes f to score.

@@ -245,7 +245,9 @@ func (t *Trainer) Model() *Model {
 	for i, a := range avg {
 		full[i] = int16(math.Round(a / scale))
 	}
-	return &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: newWeights(t.bits, full), beam: max(t.beam, defaultBeam), lex: t.lex}
+	m := &Model{bits: t.bits, opts: t.opts, scale: float32(scale), w: newWeights(t.bits, full), beam: max(t.beam, defaultBeam), lex: t.lex}
+	m.fillTrans()
+	return m
 }
 
 // learnBeam tags s with a beam search over the current weights. When the
