@@ -8,12 +8,14 @@ import { createElement as h } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { examples, pathEndsQuery, pathVariables } from './examples.js';
+import { fixOperationName } from './operation-name.js';
 
 const endpoint = new URL('/graphql', window.location.href).toString();
 
 // fetcher posts one operation to the server. GraphiQL shows whatever comes
 // back, errors included; a network failure becomes a readable error too.
-async function fetcher(params, opts) {
+async function fetcher(graphiqlParams, opts) {
+  const params = fixOperationName(graphiqlParams);
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: {

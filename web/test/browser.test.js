@@ -55,6 +55,26 @@ test('the playground runs the example query', async () => {
     assert.ok(tabs.some((t) => t.includes(name)), `no tab ${name} in ${JSON.stringify(tabs)}`);
   }
 
+  // The other examples run too; the path example's variables were filled
+  // with two real entity IDs at start-up. (Each marker is a key near the top
+  // of its answer: Monaco renders only the lines in view.)
+  for (const [tab, want] of [['PathBetween', '"hops"'], ['Neighbourhood', '"neighbors"'], ['Numbers', '"cooccurring"']]) {
+    await page.locator('.graphiql-tab', { hasText: tab }).click();
+    await page.waitForFunction((t) => document.querySelector('.graphiql-tab-active')?.textContent.includes(t), tab);
+    await page.click('.graphiql-execute-button');
+    try {
+      await page.waitForFunction(
+        (w) => document.querySelector('.graphiql-response')?.textContent.replace(/\u00a0/g, ' ').includes(w),
+        want,
+        { timeout: 30_000 },
+      );
+    } catch (err) {
+      await page.screenshot({ path: `/tmp/newsgraph-playground-${tab}.png` });
+      throw new Error(`${tab}: no ${want} in the response pane: ${(await paneText()).slice(0, 400)}`, { cause: err });
+    }
+    assert.doesNotMatch(await paneText(), /"errors"/, `${tab} answered with errors`);
+  }
+
   // GraphiQL saves its tabs under the key the page checks for a first
   // visit; "Restore examples" clears them and reopens the examples.
   const saved = await page.evaluate(() => Object.keys(window.localStorage));

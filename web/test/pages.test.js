@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { examples, pathEndsQuery, pathVariables } from '../src/examples.js';
 import { operations } from '../src/explore-queries.js';
+import { fixOperationName } from '../src/operation-name.js';
 import { allPages, splitEvidence, codePointSlice } from '../src/api.js';
 
 const schema = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
@@ -96,4 +97,22 @@ test('allPages', async (t) => {
     assert.deepEqual(await allPages(source(0).fetchPage), { nodes: [], truncated: false });
     assert.deepEqual(await allPages(async () => null), { nodes: [], truncated: false });
   });
+});
+
+test('fixOperationName', async (t) => {
+  const cases = [
+    { name: 'matching name kept', in: { query: 'query A { stats { articles } }', operationName: 'A' }, want: 'A' },
+    { name: 'stale name replaced', in: { query: 'query B { stats { articles } }', operationName: 'A' }, want: 'B' },
+    { name: 'stale name on anonymous dropped', in: { query: '{ stats { articles } }', operationName: 'A' }, want: undefined },
+    { name: 'several operations left to the server', in: { query: 'query B { stats { articles } } query C { stats { entities } }', operationName: 'A' }, want: 'A' },
+    { name: 'no name', in: { query: 'query B { stats { articles } }' }, want: undefined },
+    { name: 'syntax error left to the server', in: { query: 'query B {', operationName: 'A' }, want: 'A' },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () => {
+      const got = fixOperationName(c.in);
+      assert.equal(got.operationName, c.want);
+      assert.equal(got.query, c.in.query);
+    });
+  }
 });
