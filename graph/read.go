@@ -19,8 +19,9 @@ import (
 const (
 	defaultFirst = 20
 	maxFirst     = 1000
-	// maxMerges caps the Merges returned by Entity (the oldest first).
-	maxMerges = 100
+	// maxMerges caps the Merges returned by Entity (oldest articles
+	// first), which keeps Entity cheap for entities in many articles.
+	maxMerges = 20
 )
 
 func pageSize(p Page) int {
@@ -360,7 +361,8 @@ func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error)
 	return ms[i].mention(a), nil
 }
 
-// Entity returns one entity with up to maxMerges merges.
+// Entity returns one entity with the merges of its oldest articles (at
+// most maxMerges).
 func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	var e Entity
 	err := s.view(func(txn *badger.Txn) error {
