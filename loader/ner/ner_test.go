@@ -2,8 +2,10 @@ package ner_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -412,4 +414,42 @@ func TestConcurrent(t *testing.T) {
 			t.Errorf("concurrent tags %v, want %v", got, want)
 		}
 	}
+}
+
+// FuzzDecode checks that Decode never panics, whatever the bytes.
+func FuzzDecode(f *testing.F) {
+	docs := []ner.Document{{{Words: strings.Fields("Ann lives in Oslo ."), Tags: strings.Fields("B-PER O O B-LOC O")}}}
+	lex := ner.NewLexicon()
+	lex.Add([]string{"Oslo"}, ner.LexPlace)
+	tr, err := ner.NewTrainer(docs, ner.TrainOptions{Bits: 6, Doc: true, History: true, Lexicon: lex, Beam: 2})
+	if err != nil {
+		f.Fatal(err)
+	}
+	tr.Epoch(newRand())
+	var buf bytes.Buffer
+	if err := tr.Model().Encode(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	zr, err := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		f.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(raw) // Decode also takes the stream uncompressed
+	f.Add([]byte("NERP"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ner.Decode(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		words := strings.Fields("Ann flew to Oslo .")
+		if tags := m.Tag(words); len(tags) != len(words) {
+			t.Fatalf("%d tags for %d words", len(tags), len(words))
+		}
+	})
 }
