@@ -769,12 +769,12 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 		}
 		w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
 	}
+	// Value and unit are set together, once: the number index keys of
+	// the entity's mentions are made from them, so they must not change
+	// while any exists (a node without a value has none).
 	if r.Value == nil && le.Value != nil {
 		v := *le.Value
-		r.Value = &v
-	}
-	if r.Unit == "" {
-		r.Unit = le.Unit
+		r.Value, r.Unit = &v, le.Unit
 	}
 	if r.ISO == "" {
 		r.ISO = le.ISO
