@@ -661,8 +661,19 @@ func relIdentsOf(ctx context.Context, txn *badger.Txn, id EntityID, types []RelT
 	if err := collect(relRevPrefix(id)); err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return bytes.Compare(relKey(out[i]), relKey(out[j])) < 0 })
-	return out, nil
+	// Key order: type, source, target, label (keys made once, not per
+	// comparison).
+	keys := make([][]byte, len(out))
+	idx := make([]int, len(out))
+	for i := range out {
+		keys[i], idx[i] = relKey(out[i]), i
+	}
+	sort.Slice(idx, func(a, b int) bool { return bytes.Compare(keys[idx[a]], keys[idx[b]]) < 0 })
+	sorted := make([]relIdent, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted, nil
 }
 
 // EntityRelations lists the relations with id as source or target, of the
