@@ -361,8 +361,8 @@ func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error)
 	return ms[i].mention(a), nil
 }
 
-// Entity returns one entity with the merges of its oldest articles (at
-// most maxMerges).
+// Entity returns one entity with the merges made by its oldest articles
+// (at most 20).
 func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	var e Entity
 	err := s.view(func(txn *badger.Txn) error {
@@ -400,8 +400,12 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	return e, nil
 }
 
-// Entities lists entities in ID order, or with f.Search ranked by
-// relevance (see search).
+// Entities lists entities in ID order, optionally of one kind. With
+// f.Search it ranks the entities whose names match every query word,
+// ignoring case, diacritics and punctuation, as whole words, word prefixes
+// or small misspellings and transliteration variants; more exact matches
+// first, then more mentioned ones (docs/storage.md has the scoring).
+// Search cursors are offsets into the ranking.
 func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Entity], error) {
 	if f.Kind != 0 && !f.Kind.Valid() {
 		return List[Entity]{}, fmt.Errorf("graph: entities: %w: kind %d", ErrInvalid, f.Kind)

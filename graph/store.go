@@ -19,7 +19,10 @@ type Options struct {
 }
 
 // Store is the graph on Badger. All methods are safe for concurrent use:
-// readers see consistent snapshots, writers are serialized inside the Store.
+// each read sees one consistent snapshot, writers are serialized inside the
+// Store. Everything returned is a copy the caller owns. Errors wrap
+// ErrNotFound for a missing article or entity, ErrInvalid for a bad doc,
+// cursor, kind or type, and ErrLocked from Open.
 type Store struct {
 	db *badger.DB
 	ro bool
