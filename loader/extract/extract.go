@@ -180,6 +180,9 @@ func (d *doc) tokText(i, j int) string {
 }
 
 func (d *doc) add(m *mention) {
+	if m.first < 0 || m.last > len(d.toks) || m.first >= m.last || d.sentOf[m.first] != d.sentOf[m.last-1] {
+		return // a mention never crosses a sentence boundary
+	}
 	m.sent = d.sentOf[m.first]
 	m.ent = -1
 	if m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace {

@@ -342,7 +342,7 @@ func (d *doc) findNumbers() {
 				ue++
 			}
 		}
-		if unit == "" || furnitureAfter[d.lower(ue)] {
+		if unit == "" || furnitureAfter[d.lower(ue)] || ue > len(d.toks) || d.sentOf[ue-1] != d.sentOf[i] {
 			i = j - 1
 			continue
 		}
@@ -435,8 +435,8 @@ func (d *doc) unitAfter(j int) (string, int) {
 	var ws []string
 	k := j
 	si := -1
-	if j < len(d.toks) {
-		si = d.sentOf[j]
+	if j > 0 && j <= len(d.toks) {
+		si = d.sentOf[j-1] // the number's sentence
 	}
 	for n := 0; n < 3 && k < len(d.toks) && d.sentOf[k] == si; n++ {
 		t := d.toks[k]
