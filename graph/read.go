@@ -167,6 +167,9 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 	}
 	var id uint64
 	err = s.view(func(txn *badger.Txn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		b, err := getValue(txn, hashKey(sum))
 		if err != nil {
 			return err
@@ -180,13 +183,16 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 	if err != nil {
 		return 0, false, fmt.Errorf("graph: has hash %q: %w", hash, err)
 	}
-	return ArticleID(id), true, ctx.Err()
+	return ArticleID(id), true, nil
 }
 
 // Article returns one article with its text.
 func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
 	var a Article
 	err := s.view(func(txn *badger.Txn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		var err error
 		a, err = getArticle(txn, id, true)
 		return err
@@ -194,7 +200,7 @@ func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
 	if err != nil {
 		return Article{}, fmt.Errorf("graph: article %d: %w", id, err)
 	}
-	return a, ctx.Err()
+	return a, nil
 }
 
 // ArticleByExternalID returns the article loaded with that external ID.
