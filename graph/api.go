@@ -89,3 +89,14 @@ type Hop struct {
 type Stats struct {
 	Articles, Entities, Mentions, Relations int
 }
+
+// Conflict is a pair of statements about one entity that disagree: two
+// different numbers given for the same counted thing ("number"), or a
+// claim and its denial ("opposition"). A and B are the two statements.
+// The schema serves Query.conflicts when the Store has a method
+// Conflicts(ctx, EntityID) ([]Conflict, error).
+type Conflict struct {
+	Kind        string // "number" or "opposition"
+	Description string
+	A, B        Evidence
+}
