@@ -43,6 +43,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	lexPath := fs.String("lexicon", "", "KIND<TAB>surface lines (loader/extract/gazetteer/gazetteer.tsv) to build into the model")
 	beam := fs.Int("beam", 1, "train (and decode) with a beam of this width; 1 is greedy")
 	gazDrop := fs.Float64("gazdrop", 0.5, "with -gaz: fraction of training documents trained without the gazetteer")
+	titleFrac := fs.Float64("titlecase", 0, "add title-cased copies of this fraction of the training sentences")
 	seed := fs.Uint64("seed", 1, "shuffling seed")
 	procs := fs.Int("procs", 1, "GOMAXPROCS (the machine is shared)")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +71,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var devGaz ner.Gazetteer
 	if *gazFolds > 1 {
 		opts.Gazetteer, devGaz = jackknife(train, *gazFolds, *gazDrop)
+	}
+	if *titleFrac > 0 {
+		aug := augmentTitleCase(train, *titleFrac)
+		fmt.Fprintf(stdout, "title case: %d sentences added\n", len(aug))
+		if gaz, n := opts.Gazetteer, len(train); gaz != nil {
+			// The copies get no gazetteer: their originals' fold may differ.
+			opts.Gazetteer = func(d int) ner.Gazetteer {
+				if d >= n {
+					return nil
+				}
+				return gaz(d)
+			}
+		}
+		train = append(train, aug...)
 	}
 	start := time.Now()
 	tr, err := ner.NewTrainer(train, opts)

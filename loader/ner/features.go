@@ -267,6 +267,9 @@ const (
 	fLexM1
 	fLexP1
 	fLexFirst
+	// Features of title-case sentences ("Floods Hit The North").
+	fTitleLower
+	fTitleShort
 )
 
 // docAttrs are per-token document-level facts, computed by TagDocument.
@@ -281,6 +284,7 @@ type docAttrs struct {
 type sentence struct {
 	a        []attrs // len(words)+4; a[i+2] is token i
 	headline bool    // every cased token is all caps
+	titled   bool    // title case: common words capitalized too
 	lex      []uint8 // lexicon bits of each token
 }
 
@@ -316,9 +320,28 @@ func (s *sentence) end(lex *Lexicon, kinds []LexKind) {
 	s.a = append(s.a, eosAttrs, eosAttrs)
 	s.headline = cased >= 3 && caps*10 >= cased*9
 	s.lex = s.lex[:0]
+	s.titled = false
 	if lex != nil {
 		s.lex = lex.bits(s.lex, s, n, kinds)
+		s.titled = !s.headline && isTitled(s.a[2:2+n], s.lex)
 	}
+}
+
+// isTitled reports whether a sentence is in title case: at least two common
+// lower-case words written capitalized after the first token, and at least
+// half of its common words so written.
+func isTitled(a []attrs, lex []uint8) bool {
+	common, capped := 0, 0
+	for i := 1; i < len(a); i++ {
+		if lex[i]&lbCommon == 0 {
+			continue
+		}
+		common++
+		if a[i].capitalized && !a[i].allCaps {
+			capped++
+		}
+	}
+	return capped >= 2 && 2*capped >= common
 }
 
 // wordFeatures appends the feature hashes that depend on the token alone,
@@ -392,6 +415,9 @@ func (s *sentence) contextFeatures(dst []uint64, i int, doc *docAttrs) []uint64 
 	}
 	if s.headline {
 		dst = append(dst, combine(fHeadlineLower, c.lower), combine(fHeadlineShort, c.short))
+	}
+	if s.titled {
+		dst = append(dst, combine(fTitleLower, c.lower), combine(fTitleShort, c.short))
 	}
 	if doc != nil {
 		if doc.capElsewhere {

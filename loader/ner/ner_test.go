@@ -139,6 +139,8 @@ func TestTag(t *testing.T) {
 		{"Shares of Microsoft fell 3 percent in New York trading .",
 			[]string{"ORG:Microsoft", "LOC:New York"}},
 		{"It rained all day and nobody went outside .", nil},
+		{"Floods Kill Dozens In Southern Brazil As Rains Continue",
+			[]string{"LOC:Brazil"}}, // a title-case headline
 	}
 	for _, tt := range tests {
 		t.Run(tt.sentence, func(t *testing.T) {
