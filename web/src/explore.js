@@ -412,11 +412,18 @@ function openEntity(id) {
   showEntity(id);
 }
 
+let typingTimer = 0;
 $('search-form').addEventListener('submit', (e) => {
   e.preventDefault();
+  clearTimeout(typingTimer);
   search($('search').value.trim(), $('type').value);
 });
 $('type').addEventListener('change', () => search($('search').value.trim(), $('type').value));
+// Search as one types, once the typing pauses.
+$('search').addEventListener('input', () => {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => search($('search').value.trim(), $('type').value), 300);
+});
 
 // ---- start ----
 
