@@ -42,6 +42,13 @@ type Store interface {
 	Stats(ctx context.Context) (graph.Stats, error)
 }
 
+// ConflictStore is implemented by a Store that detects conflicting
+// statements. When the Store given to New implements it, the schema serves
+// Query.conflicts and the Conflict type; otherwise both are left out.
+type ConflictStore interface {
+	Conflicts(ctx context.Context, id graph.EntityID) ([]graph.Conflict, error)
+}
+
 // IngestFunc extracts and stores articles for the ingestArticles mutation.
 // It returns one IngestResult per input article, in input order. The schema
 // calls it only for requests that carried the server's write token.

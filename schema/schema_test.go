@@ -308,9 +308,19 @@ func FuzzDo(f *testing.F) {
 
 // TestServedSchemaMatchesFile checks that the served schema and
 // schema.graphql agree type by type, field by field, argument by argument.
-// The conflicts field and the Conflict type are not served yet (the store
-// has no Conflicts method).
+// The conflicts field and the Conflict type are served only for a store
+// with a Conflicts method.
 func TestServedSchemaMatchesFile(t *testing.T) {
+	t.Run("without conflicts", func(t *testing.T) {
+		checkServedSchema(t, newTestSchema(t, newFake(), nil), map[string]bool{"Query.conflicts": true, "Conflict": true})
+	})
+	t.Run("with conflicts", func(t *testing.T) {
+		checkServedSchema(t, newTestSchema(t, conflictFake{newFake()}, nil), nil)
+	})
+}
+
+func checkServedSchema(t *testing.T, s *Schema, notServed map[string]bool) {
+	t.Helper()
 	src, err := os.ReadFile("schema.graphql")
 	if err != nil {
 		t.Fatal(err)
@@ -319,8 +329,7 @@ func TestServedSchemaMatchesFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parse schema.graphql: %v", err)
 	}
-	notServed := map[string]bool{"Query.conflicts": true, "Conflict": true}
-	served := newTestSchema(t, newFake(), nil).GraphQL().TypeMap()
+	served := s.GraphQL().TypeMap()
 	file := map[string]bool{}
 	for _, d := range doc.Definitions {
 		switch d := d.(type) {
@@ -481,5 +490,31 @@ func TestCachedDocumentLimits(t *testing.T) {
 	s.Do(context.Background(), Request{Query: "{ nosuch }"})
 	if _, ok := s.docs.get("{ nosuch }"); ok {
 		t.Error("an invalid document was cached")
+	}
+}
+
+// conflictFake is a fake store that detects conflicts.
+type conflictFake struct{ *fakeStore }
+
+func (f conflictFake) Conflicts(ctx context.Context, id graph.EntityID) ([]graph.Conflict, error) {
+	if id != 2 {
+		return nil, nil
+	}
+	ev := f.relations[2].Evidence
+	return []graph.Conflict{{Kind: "number", Description: "two head counts", A: ev[0], B: ev[1]}}, nil
+}
+
+func TestConflicts(t *testing.T) {
+	s := newTestSchema(t, conflictFake{newFake()}, nil)
+	out := do(t, s, `{ a: conflicts(entity: "E2") { kind description a { article { externalId } text } b { article { externalId } sentence } }
+	                   b: conflicts(entity: "E1") { kind } }`, nil)
+	b, _ := json.Marshal(out)
+	want := `{"data":{"a":[{"a":{"article":{"externalId":"one"},"text":"Zoë Ångström, chief executive of Acme Corp, said in Springfield that about 3,000 people work there."},"b":{"article":{"externalId":"two"},"sentence":"Acme Corp opened a plant near Springfield, the company said."},"description":"two head counts","kind":"number"}],"b":[]}}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
+	}
+	out = do(t, newTestSchema(t, newFake(), nil), `{ conflicts(entity: "E2") { kind } }`, nil)
+	if out["errors"] == nil {
+		t.Error("conflicts is served by a store without Conflicts")
 	}
 }

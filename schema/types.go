@@ -171,7 +171,11 @@ func (s *Schema) build() (graphql.Schema, error) {
 	s.relationFields(t)
 	s.otherFields(t)
 
-	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: s.queryFields(t)})
+	qf := s.queryFields(t)
+	if cs, ok := s.store.(ConflictStore); ok {
+		qf["conflicts"] = s.conflictsField(t, cs)
+	}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: qf})
 	mutation := graphql.NewObject(graphql.ObjectConfig{Name: "Mutation", Fields: s.mutationFields(t)})
 	gs, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: mutation})
 	if err != nil {
@@ -586,4 +590,38 @@ func (s *Schema) otherFields(t *types) {
 		"outlet":     {Type: graphql.String},
 		"published":  {Type: graphql.String},
 	}})
+}
+
+// conflictsField is Query.conflicts(entity: ID!): [Conflict!]!, served
+// only when the store detects conflicts.
+func (s *Schema) conflictsField(t *types, cs ConflictStore) *graphql.Field {
+	c := func(p graphql.ResolveParams) graph.Conflict { return p.Source.(graph.Conflict) }
+	conflict := graphql.NewObject(graphql.ObjectConfig{Name: "Conflict", Fields: graphql.Fields{
+		"kind":        field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return c(p).Kind, nil }),
+		"description": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return c(p).Description, nil }),
+		"a":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return c(p).A, nil }),
+		"b":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return c(p).B, nil }),
+	}})
+	return &graphql.Field{
+		Type: nn(list(nn(conflict))),
+		Args: graphql.FieldConfigArgument{"entity": {Type: nn(graphql.ID)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			gid, _ := p.Args["entity"].(string)
+			id, err := parseEntityGID(gid)
+			if err != nil {
+				return nil, err
+			}
+			cs, err := cs.Conflicts(p.Context, id)
+			if errors.Is(err, graph.ErrNotFound) {
+				return []graph.Conflict{}, nil
+			}
+			if err != nil {
+				return nil, s.clientErr(p.Context, "conflicts", err)
+			}
+			if cs == nil {
+				cs = []graph.Conflict{}
+			}
+			return cs, nil
+		},
+	}
 }
