@@ -1,5 +1,6 @@
 // Package ner tags named entities (PER, ORG, LOC, MISC) in tokenized English
-// sentences with a greedy left-to-right averaged perceptron.
+// sentences with an averaged structured perceptron, decoded left to right
+// with a small beam.
 //
 // The model is a table of hashed feature weights (see features.go), trained
 // on CoNLL-2003 English by cmd/nertrain and embedded in the binary; Load
@@ -45,8 +46,8 @@ type Model struct {
 	scratch sync.Pool
 }
 
-// defaultBeam is the beam width of decoded models, chosen on the
-// development set.
+// defaultBeam is the beam width of models trained without a beam; a model
+// trained with one decodes with the width it was trained with.
 const defaultBeam = 1
 
 // WithBeam returns a copy of m that tags with a beam of the given width
