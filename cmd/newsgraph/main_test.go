@@ -336,3 +336,22 @@ func TestIngester(t *testing.T) {
 		t.Errorf("re-ingest: %+v", out[0])
 	}
 }
+
+func TestServeTokenFromEnv(t *testing.T) {
+	t.Setenv("NEWSGRAPH_TOKEN", "env-secret")
+	var help syncBuffer
+	if err := run(context.Background(), []string{"serve", "--help"}, io.Discard, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("serve --help: %v", err)
+	}
+	if strings.Contains(help.String(), "env-secret") {
+		t.Error("serve --help prints the token from the environment")
+	}
+	c, err := parseServeFlags(nil, io.Discard)
+	if err != nil || c.token != "env-secret" {
+		t.Errorf("token from the environment: %+v, %v", c, err)
+	}
+	c, err = parseServeFlags([]string{"--token", "flag"}, io.Discard)
+	if err != nil || c.token != "flag" {
+		t.Errorf("--token overrides the environment: %+v, %v", c, err)
+	}
+}

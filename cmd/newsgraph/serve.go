@@ -55,7 +55,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	fl.StringVar(&c.db, "db", "newsgraph.db", "database directory (created if missing)")
 	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
-	fl.StringVar(&c.token, "token", os.Getenv("NEWSGRAPH_TOKEN"), "write token for the ingestArticles mutation (default $NEWSGRAPH_TOKEN; empty: read-only)")
+	// The default is read after parsing so that --help never prints the
+	// token from the environment.
+	fl.StringVar(&c.token, "token", "", "write token for the ingestArticles mutation (default $NEWSGRAPH_TOKEN; none: read-only)")
 	fl.DurationVar(&c.timeout, "timeout", schema.DefaultTimeout, "time limit of one GraphQL request")
 	fl.DurationVar(&c.writeTimeout, "write-timeout", schema.DefaultWriteTimeout, "time limit of one ingestArticles request")
 	fl.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for running requests on shutdown")
@@ -69,6 +71,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	if fl.NArg() > 0 {
 		fl.Usage()
 		return nil, fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, fl.Args())
+	}
+	if c.token == "" {
+		c.token = os.Getenv("NEWSGRAPH_TOKEN")
 	}
 	if c.timeout <= 0 || c.writeTimeout <= 0 || c.shutdown <= 0 || c.maxBody <= 0 {
 		return nil, fmt.Errorf("%w: --timeout, --write-timeout, --shutdown-timeout and --max-body must be positive", errUsage)
