@@ -456,6 +456,16 @@ func typeString(t ast.Type) string {
 
 // TestIntrospection checks that a full introspection query (what GraphiQL
 // sends) passes the depth and complexity limits.
+func TestEnumOrder(t *testing.T) {
+	s := newTestSchema(t, newFake(), nil)
+	out := do(t, s, `{ e: __type(name: "EntityType") { enumValues { name } } r: __type(name: "RelationType") { enumValues { name } } i: __type(name: "IngestStatus") { enumValues { name } } }`, nil)
+	b, _ := json.Marshal(out["data"])
+	want := `{"e":{"enumValues":[{"name":"PERSON"},{"name":"ORGANIZATION"},{"name":"PLACE"},{"name":"NUMBER"},{"name":"DATE"}]},"i":{"enumValues":[{"name":"CREATED"},{"name":"UNCHANGED"},{"name":"REPLACED"},{"name":"REJECTED"}]},"r":{"enumValues":[{"name":"ROLE"},{"name":"LOCATED_IN"},{"name":"PART_OF"},{"name":"STATED"},{"name":"ACTION"},{"name":"CO_MENTIONED"}]}}`
+	if string(b) != want {
+		t.Errorf("enum order:\n got %s\nwant %s", b, want)
+	}
+}
+
 func TestIntrospection(t *testing.T) {
 	s := newTestSchema(t, newFake(), nil)
 	res := s.Do(context.Background(), Request{Query: testutil.IntrospectionQuery})

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -180,6 +181,19 @@ func (s *Schema) build() (graphql.Schema, error) {
 	gs, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: mutation})
 	if err != nil {
 		return graphql.Schema{}, err
+	}
+	// graphql-go keeps enum values in map order; put them in the order of
+	// schema.graphql so introspection is stable.
+	order := map[any]int{graph.StatusCreated: 1, graph.StatusUnchanged: 2, graph.StatusReplaced: 3, graph.AddStatus(0): 4}
+	for i, k := range graph.Kinds() {
+		order[k] = i
+	}
+	for i, r := range graph.RelTypes() {
+		order[r] = i
+	}
+	for _, e := range []*graphql.Enum{t.entityType, t.relationType, t.ingestStatus} {
+		vs := e.Values() // the enum's own slice: sorting it reorders the enum
+		sort.SliceStable(vs, func(i, j int) bool { return order[vs[i].Value] < order[vs[j].Value] })
 	}
 	// graphql-go builds an enum's lookup maps lazily and without a lock;
 	// build them now, before concurrent requests race to.
