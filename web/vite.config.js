@@ -52,6 +52,7 @@ export default defineConfig({
     emptyOutDir: false,
     assetsDir: 'assets',
     chunkSizeWarningLimit: 6000,
+    reportCompressedSize: false,
     sourcemap: false,
     rollupOptions: {
       // React libraries mark modules "use client"; that means nothing in a
