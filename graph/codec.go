@@ -210,29 +210,23 @@ func (m docMention) mention(a ArticleID) Mention {
 }
 
 // entArticle is the 'm' value: where an entity is mentioned in one
-// article, and the merges that article's local entities made into it.
+// article.
 type entArticle struct {
 	Starts []int // ascending
-	Merges []Merge
 }
 
 func encodeEntArticle(v *entArticle) []byte {
-	e := newEnc(4 + len(v.Starts)*2 + len(v.Merges)*24)
+	e := newEnc(2 + len(v.Starts)*2)
 	e.uvarint(uint64(len(v.Starts)))
 	prev := 0
 	for _, st := range v.Starts {
 		e.int(st - prev)
 		prev = st
 	}
-	e.uvarint(uint64(len(v.Merges)))
-	for _, m := range v.Merges {
-		e.str(m.Name)
-		e.str(m.Key)
-	}
 	return e.b
 }
 
-func decodeEntArticle(a ArticleID, b []byte) (*entArticle, error) {
+func decodeEntArticle(b []byte) (*entArticle, error) {
 	d := newDec(b)
 	v := &entArticle{}
 	n := d.count()
@@ -240,10 +234,6 @@ func decodeEntArticle(a ArticleID, b []byte) (*entArticle, error) {
 	for i := 0; i < n && d.err == nil; i++ {
 		prev += d.int()
 		v.Starts = append(v.Starts, prev)
-	}
-	n = d.count()
-	for i := 0; i < n && d.err == nil; i++ {
-		v.Merges = append(v.Merges, Merge{Article: a, Name: d.str(), Key: d.str()})
 	}
 	return v, d.err
 }
@@ -260,7 +250,8 @@ type entRec struct {
 	ISO          string
 	MentionCount int
 	ArticleCount int
-	RelCount     int // aggregated relations this entity is an end of
+	RelCount     int     // aggregated relations this entity is an end of
+	Merges       []Merge // the first maxMerges, oldest first
 }
 
 func encodeEntity(r *entRec) []byte {
@@ -285,6 +276,12 @@ func encodeEntity(r *entRec) []byte {
 	e.uvarint(uint64(len(r.Keys)))
 	for _, s := range r.Keys {
 		e.str(s)
+	}
+	e.uvarint(uint64(len(r.Merges)))
+	for _, m := range r.Merges {
+		e.uvarint(uint64(m.Article))
+		e.str(m.Name)
+		e.str(m.Key)
 	}
 	return e.b
 }
@@ -311,6 +308,10 @@ func decodeEntity(b []byte) (*entRec, error) {
 	for i := 0; i < n && d.err == nil; i++ {
 		r.Keys = append(r.Keys, d.str())
 	}
+	n = d.count()
+	for i := 0; i < n && d.err == nil; i++ {
+		r.Merges = append(r.Merges, Merge{Article: ArticleID(d.uvarint()), Name: d.str(), Key: d.str()})
+	}
 	return r, d.err
 }
 
@@ -324,6 +325,7 @@ func (r *entRec) entity(id EntityID) Entity {
 	if e.Aliases == nil {
 		e.Aliases = []string{}
 	}
+	e.Merges = append([]Merge(nil), r.Merges...)
 	return e
 }
 

@@ -19,8 +19,8 @@ import (
 const (
 	defaultFirst = 20
 	maxFirst     = 1000
-	// maxMerges caps the Merges returned by Entity (oldest articles
-	// first), which keeps Entity cheap for entities in many articles.
+	// maxMerges caps the Merges kept per entity (oldest articles first),
+	// which keeps entity values small for entities in many articles.
 	maxMerges = 20
 )
 
@@ -372,33 +372,15 @@ func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error)
 func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	var e Entity
 	err := s.view(func(txn *badger.Txn) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		r, err := getEntity(txn, id)
 		if err != nil {
 			return err
 		}
 		e = r.entity(id)
-		prefix := entMentionPrefix(id)
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
-			}
-			var ea *entArticle
-			err = it.Value(func(v []byte) error {
-				ea, err = decodeEntArticle(pk.Article, v)
-				return err
-			})
-			if err != nil {
-				return false, err
-			}
-			e.Merges = append(e.Merges, ea.Merges...)
-			if len(e.Merges) >= maxMerges {
-				e.Merges = e.Merges[:maxMerges]
-				return false, errStop
-			}
-			return false, nil
-		})
-		return err
+		return nil
 	})
 	if err != nil {
 		return Entity{}, fmt.Errorf("graph: entity %d: %w", id, err)
@@ -498,7 +480,7 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 			}
 			var ea *entArticle
 			err = it.Value(func(v []byte) error {
-				ea, err = decodeEntArticle(pk.Article, v)
+				ea, err = decodeEntArticle(v)
 				return err
 			})
 			if err != nil {

@@ -354,6 +354,7 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 	if r, ok := w.cache.ents[id]; ok {
 		c := *r
 		c.Aliases, c.Keys = slices.Clip(c.Aliases), slices.Clip(c.Keys)
+		c.Merges = slices.Clone(c.Merges) // DeleteFunc works in place
 		if r.Value != nil {
 			v := *r.Value
 			c.Value = &v
@@ -489,7 +490,9 @@ func (w *writer) removeArticle(id ArticleID) error {
 				continue
 			}
 			seen[m.Entity] = true
-			w.ents[m.Entity].ArticleCount--
+			r := w.ents[m.Entity]
+			r.ArticleCount--
+			r.Merges = slices.DeleteFunc(r.Merges, func(mg Merge) bool { return mg.Article == id })
 			w.entDirty[m.Entity], w.removed[m.Entity] = true, true
 			if err := w.txn.Delete(entMentionKey(m.Entity, id)); err != nil {
 				return err
@@ -616,11 +619,18 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		w.counters[ctrMentions]++
 		ea := perEnt[m.Entity]
 		if ea == nil {
-			ea = &entArticle{Merges: merges[m.Entity]}
+			ea = &entArticle{}
 			perEnt[m.Entity] = ea
 			entOrder = append(entOrder, m.Entity)
 			r.ArticleCount++
 			w.entDirty[m.Entity] = true
+			// Merges are kept only for entities mentioned here, so a
+			// replace finds them through the mentions.
+			for _, mg := range merges[m.Entity] {
+				if len(r.Merges) < maxMerges {
+					r.Merges = append(r.Merges, mg)
+				}
+			}
 		}
 		ea.Starts = append(ea.Starts, m.Start)
 	}
