@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -45,6 +46,7 @@ type loadConfig struct {
 	batch            int
 	progress         string
 	tagger           bool
+	memLimit         int64
 	paths            []string
 }
 
@@ -79,6 +81,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (*loadConfig, error) {
 	fl.IntVar(&c.batch, "batch", 50, "articles per request with --server")
 	fl.StringVar(&c.progress, "progress", "auto", "progress display: auto (a bar on a terminal, log lines otherwise), bar, log or none")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
+	fl.Int64Var(&c.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
@@ -120,6 +123,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := src.Validate(); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
+	setMemoryLimit(c.memLimit)
 	rep := newReporter(stderr, c.progress, inputSize(src, c.paths))
 	l := &loader.Loader{Workers: c.workers, Progress: rep.progress, Rejected: rep.rejected}
 
@@ -159,6 +163,20 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("load: %d of %d %w", sum.Rejected, sum.Records, errRejected)
 	}
 	return nil
+}
+
+// defaultMemLimit is load's default soft heap limit. Most of a load's heap
+// is Badger's (memtables and block cache); with Go's default GOGC the heap
+// would swing to twice that between collections. 640 MiB keeps the peak
+// RSS of a long load under 1 GiB at the cost of some extra GC work when
+// the limit is near.
+const defaultMemLimit = 640 << 20
+
+// setMemoryLimit applies a soft heap limit unless $GOMEMLIMIT sets one.
+func setMemoryLimit(limit int64) {
+	if limit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // buildExtractor returns the extractor that load, serve and eval use:

@@ -37,13 +37,14 @@ Flags:
 `
 
 type benchLoadConfig struct {
-	sizes   []int
-	size    int
-	dir     string
-	corpus  string
-	workers int
-	tagger  bool
-	keep    bool
+	sizes    []int
+	size     int
+	dir      string
+	corpus   string
+	workers  int
+	tagger   bool
+	keep     bool
+	memLimit int64
 }
 
 func parseBenchLoadFlags(args []string, stderr io.Writer) (*benchLoadConfig, error) {
@@ -61,6 +62,7 @@ func parseBenchLoadFlags(args []string, stderr io.Writer) (*benchLoadConfig, err
 	fl.IntVar(&c.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the NER tagger, as load does")
 	fl.BoolVar(&c.keep, "keep", false, "keep the work directory")
+	fl.Int64Var(&c.memLimit, "memory-limit", defaultMemLimit, "soft Go heap limit, as for load")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
@@ -92,6 +94,7 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("bench-load: %w", err)
 	}
+	setMemoryLimit(c.memLimit)
 	for _, n := range c.sizes {
 		if err := benchOne(ctx, c, x, n, stdout); err != nil {
 			return err
