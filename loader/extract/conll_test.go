@@ -191,4 +191,4 @@ func TestCoNLLDevSpans(t *testing.T) {
 }
 
 // conllFloor is the exact-span F1 reached so far; raise it as rules improve.
-const conllFloor = 0.86
+const conllFloor = 0.87

@@ -79,14 +79,14 @@ func loadGazetteer() (*gazetteer, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("extract: gazetteer: %w", err)
 	}
+	for k, v := range countryAcronyms {
+		g.countries[text.Fold(k)] = v
+		g.places[text.Fold(k)] = place{Name: v, Kind: placeCountry, Pop: 1 << 40}
+	}
 	for k, v := range demonyms {
 		if _, ok := g.countries[text.Fold(v)]; !ok {
 			return nil, fmt.Errorf("extract: demonym %q names unknown country %q", k, v)
 		}
-	}
-	for k, v := range countryAcronyms {
-		g.countries[text.Fold(k)] = v
-		g.places[text.Fold(k)] = place{Name: v, Kind: placeCountry, Pop: 1 << 40}
 	}
 	return g, nil
 }

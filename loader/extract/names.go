@@ -64,6 +64,16 @@ func (d *doc) findNames(si int) {
 				j += 2 // "Standard & Poor", "Bear Stearns & Co"
 				continue
 			}
+			if nameParticles[d.tok(j)] && !orgHeads[d.tok(j-1)] && !placeHeads[d.tok(j-1)] {
+				k := j + 1
+				for k < s.Last && nameParticles[d.tok(k)] {
+					k++
+				}
+				if k < s.Last && d.isNameTok(k) && !d.toks[k].NewlineBefore && k-j <= 2 {
+					j = k + 1 // "Joost van der Westhuizen", "Ahmed bin Salman"
+					continue
+				}
+			}
 			if d.toks[j].Shape == text.ShapeLower && connectors[d.tok(j)] && d.joinsOf(j-1) {
 				k := j + 1
 				if d.lower(k) == "the" {
@@ -233,6 +243,13 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
+	if d.dateline(i, j) {
+		if p, ok := d.lookupPlace(name); ok {
+			m.kind, m.canon, m.region = graph.KindPlace, p.Name, p.Kind == placeRegion
+			d.add(m)
+			return
+		}
+	}
 	if d.inCredit(si, i) {
 		if j-i >= 2 && d.personLike(i, j) && !orgHeads[lastw] {
 			m.kind = graph.KindPerson
@@ -244,6 +261,11 @@ func (d *doc) classify(si, i, j int, start bool) {
 	}
 	if orgCues[d.lower(i-1)] && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 {
 		m.kind, m.orgHead = graph.KindOrg, d.lower(i-1)
+		d.add(m)
+		return
+	}
+	if d.platformAfter(j) && j-i <= 3 {
+		m.kind = graph.KindOrg // "the Telegram messaging app", "its Facebook page"
 		d.add(m)
 		return
 	}
@@ -415,6 +437,9 @@ func (d *doc) personLike(i, j int) bool {
 	for k := i; k < j; k++ {
 		w := d.tok(k)
 		t := d.toks[k]
+		if w == "." && k > i && utf8.RuneCountInString(d.tok(k-1)) == 1 || nameParticles[w] && k > i && k < j-1 {
+			continue // "S. Waugh", "Joost van der Westhuizen"
+		}
 		if t.Shape != text.ShapeTitle && !(t.Shape == text.ShapeUpper && utf8.RuneCountInString(w) > 3) {
 			return false
 		}
@@ -685,6 +710,39 @@ func (d *doc) tagOK(m *mention) bool {
 		}
 	}
 	return true
+}
+
+// platformAfter reports whether a platform noun follows token j-1 within
+// two lower-case words: "Telegram messaging app", "Twitter account".
+func (d *doc) platformAfter(j int) bool {
+	for k := j; k < j+2 && k < len(d.toks) && d.toks[k].Shape == text.ShapeLower && d.sentOf[k] == d.sentOf[j-1]; k++ {
+		if platformNouns[d.tok(k)] {
+			return true
+		}
+	}
+	return false
+}
+
+// dateline reports whether tokens [i, j) open a line as a dateline does:
+// "KYIV:", "CLEVELAND, Feb 26 -", "PARIS 1996-08-22", "LONDON (Reuters)".
+func (d *doc) dateline(i, j int) bool {
+	if i > 0 && !d.toks[i].NewlineBefore {
+		return false
+	}
+	upper := true
+	for k := i; k < j; k++ {
+		upper = upper && d.toks[k].Shape == text.ShapeUpper
+	}
+	if j >= len(d.toks) || d.toks[j].NewlineBefore {
+		return false
+	}
+	switch d.tok(j) {
+	case ":", "-":
+		return upper
+	case ",", "(":
+		return upper || d.taken[j+1]
+	}
+	return d.taken[j] // a date follows
 }
 
 // tagSays returns the kind the statistical tagger gives exactly the span

@@ -208,7 +208,7 @@ func (d *doc) menuLine(si int) bool {
 		}
 		words++
 	}
-	return words >= 3 && !d.headlineCase(si)
+	return words >= 2 && !d.headlineCase(si)
 }
 
 // harmonize gives every occurrence of one name in the document one kind:

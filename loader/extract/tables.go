@@ -23,7 +23,7 @@ var demonyms = map[string]string{
 	"yemeni": "Yemen", "libyan": "Libya", "sudanese": "Sudan", "venezuelan": "Venezuela", "cuban": "Cuba",
 	"colombian": "Colombia", "chilean": "Chile", "peruvian": "Peru", "irish": "Ireland", "portuguese": "Portugal",
 	"kazakh": "Kazakhstan", "armenian": "Armenia", "azerbaijani": "Azerbaijan", "taiwanese": "Taiwan",
-	"new zealand": "New Zealand", "scottish": "United Kingdom", "welsh": "United Kingdom", "english": "United Kingdom",
+	"new zealand": "New Zealand", "scottish": "Scotland", "welsh": "Wales", "english": "England", "kosovar": "Kosovo",
 }
 
 // countryAcronyms are short forms news uses for countries.
@@ -31,6 +31,8 @@ var countryAcronyms = map[string]string{
 	"US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
 	"UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom", "Great Britain": "United Kingdom",
 	"UAE": "United Arab Emirates", "America": "United States", "Holland": "Netherlands",
+	"England": "England", "Scotland": "Scotland", "Wales": "Wales", "Northern Ireland": "Northern Ireland",
+	"Kosovo": "Kosovo",
 }
 
 // orgHeads end organization names: "Defense Ministry", "Press TV".
@@ -151,6 +153,14 @@ var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DN
 	"ID", "PC", "IT", "VAT", "CCTV", "SUV", "PR", "HR", "IPO", "OK", "FAQ", "PDF", "URL", "USB", "LED", "GPS",
 	"MP", "MPs", "VIP", "RSS", "APP", "APPS", "AD", "BC", "CO2", "LNG", "EV", "EVs", "UAV", "UAVs", "IED", "POW",
 	"POWs", "MRI", "ICU", "ATM", "PIN", "SMS", "WiFi", "HQ", "Q1", "Q2", "Q3", "Q4", "YoY", "FY", "EPS", "ETF")
+
+// nameParticles join the parts of a person's name.
+var nameParticles = set("van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin",
+	"ibn", "al", "el", "ben", "dos", "das", "ter", "zu")
+
+// platformNouns after a name make it a company's product or service.
+var platformNouns = set("app", "apps", "platform", "account", "accounts", "page", "feed", "handle",
+	"messenger", "channel", "website", "browser", "chatbot", "smartphone", "smartphones", "shares", "stock")
 
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
