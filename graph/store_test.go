@@ -1019,3 +1019,53 @@ func TestEntityRelationsPages(t *testing.T) {
 		t.Errorf("ACTION relations = %d, %v; want 5", only.Total, err)
 	}
 }
+
+func TestPathsSeveral(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	// Two routes of two hops from Brennick to Marlow, through A1 and A2.
+	d := newDoc("routes")
+	s0 := d.sentence("Ilse Brennick met A1 and A2.")
+	s1 := d.sentence("A1 and A2 visited Otto Marlow.")
+	b := d.entity(graph.KindPerson, "Ilse Brennick", "p:ilse brennick")
+	a1 := d.entity(graph.KindPerson, "A1", "p:a1")
+	a2 := d.entity(graph.KindPerson, "A2", "p:a2")
+	m := d.entity(graph.KindPerson, "Otto Marlow", "p:otto marlow")
+	d.mention(t, b, s0, "Ilse Brennick")
+	d.mention(t, a1, s0, "A1")
+	d.mention(t, a2, s0, "A2")
+	d.mention(t, a1, s1, "A1")
+	d.mention(t, a2, s1, "A2")
+	d.mention(t, m, s1, "Otto Marlow")
+	d.relation(graph.RelAction, "met", b, a1, s0)
+	d.relation(graph.RelAction, "met", b, a2, s0)
+	d.relation(graph.RelCoMentioned, "", a1, m, s1)
+	d.relation(graph.RelCoMentioned, "", a2, m, s1)
+	add(t, s, d.d)
+	B, M := entityByName(t, s, graph.KindPerson, "Ilse Brennick").ID, entityByName(t, s, graph.KindPerson, "Otto Marlow").ID
+	cases := []struct {
+		limit, want int
+	}{{10, 2}, {1, 1}}
+	for _, c := range cases {
+		t.Run(fmt.Sprint("limit ", c.limit), func(t *testing.T) {
+			paths, err := s.Paths(ctx, B, M, 3, c.limit)
+			if err != nil || len(paths) != c.want {
+				t.Fatalf("paths = %+v, %v; want %d", paths, err, c.want)
+			}
+			for _, p := range paths {
+				if len(p) != 2 || p[0].From != B || p[1].To != M || p[0].To != p[1].From {
+					t.Errorf("path %+v is not a 2-hop chain from %d to %d", p, B, M)
+				}
+				if p[0].Relation.Type != graph.RelAction || p[1].Relation.Type != graph.RelCoMentioned {
+					t.Errorf("hop types %v, %v", p[0].Relation.Type, p[1].Relation.Type)
+				}
+			}
+		})
+	}
+	if nb, err := s.Neighbors(ctx, B, 2, nil, 2); err != nil || len(nb) != 2 {
+		t.Errorf("neighbors with limit 2 = %+v, %v", nb, err)
+	}
+	if p, err := s.Paths(ctx, B, B, 3, 10); err != nil || len(p) != 0 {
+		t.Errorf("paths to itself = %+v, %v", p, err)
+	}
+}
