@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -309,7 +310,7 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 		st.counts = append(st.counts, prevCount)
 	}
 	// Follow the best final item back to the start.
-	st.tags = append(st.tags[:0], make([]int, n)...)
+	st.tags = slices.Grow(st.tags[:0], n)[:n]
 	start, k := prevStart, 0 // position i's items start at start; k is the item
 	for i := n - 1; i >= 0; i-- {
 		it := st.items[start+k]
