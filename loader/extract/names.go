@@ -228,6 +228,12 @@ func (d *doc) classify(si, i, j int, start bool) {
 	lastw := d.tok(j - 1)
 	m := &mention{first: i, last: j}
 
+	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) {
+		for k := i; k < j; k++ {
+			d.taken[k] = true // nor may the tagger make one of it
+		}
+		return
+	}
 	// A demonym alone is an adjective; "Russian Federation" is a country.
 	if c, ok := d.country(name); ok {
 		if _, adj := demonyms[strings.ToLower(name)]; adj {
@@ -710,6 +716,16 @@ func (d *doc) tagOK(m *mention) bool {
 		}
 	}
 	return true
+}
+
+// demonymPlural reports a people named by a plural demonym: "Russians".
+func (d *doc) demonymPlural(name string) bool {
+	l := strings.ToLower(name)
+	if !strings.HasSuffix(l, "s") {
+		return false
+	}
+	_, ok := demonyms[strings.TrimSuffix(l, "s")]
+	return ok
 }
 
 // platformAfter reports whether a platform noun follows token j-1 within

@@ -29,8 +29,14 @@ var scales = map[string]float64{
 	"mln": 1e6, "bln": 1e9, "bn": 1e9, "m": 1e6, "k": 1e3,
 }
 
+// irregularPlurals end a counted thing like plural nouns in -s do.
+var irregularPlurals = set("people", "men", "women", "children", "police", "staff", "personnel", "servicemen",
+	"servicewomen", "crew", "cattle", "sheep", "fish", "deer", "feet", "teeth", "mice", "geese", "data", "media",
+	"aircraft", "livestock", "youth", "clergy", "militia", "infantry")
+
 // unitStop words end a counted thing.
-var unitStop = set("and", "or", "of", "in", "on", "at", "to", "from", "by", "with", "for", "as", "that",
+var unitStop = set("whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
+	"our", "my", "your", "because", "although", "though", "unless", "until", "against", "toward", "towards", "and", "or", "of", "in", "on", "at", "to", "from", "by", "with", "for", "as", "that",
 	"which", "who", "had", "have", "has", "were", "was", "are", "is", "be", "been", "will", "would",
 	"could", "can", "may", "might", "should", "the", "a", "an", "said", "says", "than", "into", "during",
 	"after", "before", "since", "while", "per", "each", "this", "these", "those", "its", "their", "his",
@@ -460,7 +466,7 @@ func (d *doc) unitAfter(j int) (string, int) {
 		}
 		ws = append(ws, w)
 		k++
-		if pluralNoun(w) {
+		if pluralNoun(w) || irregularPlurals[w] {
 			break // "regions joined": the counted thing ends at its plural head
 		}
 	}

@@ -72,7 +72,7 @@ var titles = set("President", "Minister", "General", "Gen", "Chancellor", "Secre
 	"Prince", "Princess", "Pope", "Ambassador", "Chairman", "Chairwoman", "Director", "Colonel", "Col",
 	"Lieutenant", "Lt", "Captain", "Capt", "Major", "Maj", "Admiral", "Adm", "Sergeant", "Sgt", "Judge",
 	"Justice", "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Sir", "Lord", "Dame", "Rev", "Sheikh", "Premier",
-	"Leader", "CEO", "Chief", "Marshal", "Democrat", "Republican", "Rep", "Representative", "Envoy", "Vice", "Deputy", "Patriarch",
+	"Leader", "CEO", "Chief", "Marshal", "Democrat", "Republican", "MP", "MEP", "MSP", "Rep", "Representative", "Envoy", "Vice", "Deputy", "Patriarch",
 	"Speaker", "Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal",
 	"Emir", "Crown", "Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst",
 	"Dictator", "Lawmaker", "Senior", "Foreign", "Defense", "Defence", "Prime", "Attorney", "Interior",
@@ -88,7 +88,7 @@ var titleHeads = set("President", "Minister", "General", "Gen", "Chancellor", "S
 	"Leader", "CEO", "Chief", "Marshal", "Rep", "Representative", "Envoy", "Patriarch", "Speaker",
 	"Prosecutor", "Detective", "Officer", "Inspector", "Superintendent", "Bishop", "Cardinal", "Emir",
 	"Sultan", "Ayatollah", "Archbishop", "Coach", "Manager", "Founder", "Analyst", "Dictator", "Lawmaker",
-	"Democrat", "Republican")
+	"Democrat", "Republican", "MP", "MEP", "MSP", "Sen.", "Rep.")
 
 // personalTitles are courtesy titles: not roles.
 var personalTitles = set("Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Rev", "Prof", "Professor")
@@ -127,7 +127,8 @@ var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pr
 	"Kremlin", "Pentagon", "White House", "Downing Street", "Elysee", "Congress", "Red Cross", "Amnesty International",
 	"Human Rights Watch", "Gazprom", "Rosatom", "IAEA", "OSCE", "G7", "G20", "ICC", "Interpol", "Europol",
 	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
-	"Vatican", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
+	"Vatican", "Labour", "Tory", "Tories", "Conservatives", "Liberal Democrats", "Lib Dems", "Democrats",
+	"Republicans", "GOP", "SNP", "Sinn Fein", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
 
 // orgCues are lower-case nouns that introduce an organization's name:
 // "a local publication Most", "the news agency Interfax".
@@ -161,6 +162,18 @@ var nameParticles = set("van", "von", "der", "den", "de", "da", "del", "della", 
 // platformNouns after a name make it a company's product or service.
 var platformNouns = set("app", "apps", "platform", "account", "accounts", "page", "feed", "handle",
 	"messenger", "channel", "website", "browser", "chatbot", "smartphone", "smartphones", "shares", "stock")
+
+// nonEntities are capitalized words for religions, peoples and
+// ideologies: not persons, organizations or places.
+var nonEntities = set("Islam", "Islamic", "Muslim", "Muslims", "Christianity", "Christian", "Christians",
+	"Judaism", "Jewish", "Jew", "Jews", "Hindu", "Hindus", "Hinduism", "Buddhist", "Buddhists", "Buddhism",
+	"Catholic", "Catholics", "Protestant", "Protestants", "Orthodox", "Sunni", "Sunnis", "Shia", "Shiite",
+	"Shiites", "Sikh", "Sikhs", "Islamophobia", "Antisemitism", "Communism", "Communist", "Communists",
+	"Marxist", "Nazi", "Nazis", "Zionist", "Zionism", "God", "Allah", "Bible", "Koran", "Quran", "Internet",
+	"Christmas", "Easter", "Ramadan", "Eid", "Hanukkah", "Diwali", "Thanksgiving")
+
+// lawHeads end names of laws and treaties (not organizations).
+var lawHeads = set("Act", "Bill", "Treaty", "Agreement", "Accord", "Accords", "Protocol", "Amendment", "Charter", "Directive", "Doctrine")
 
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
