@@ -35,7 +35,7 @@ var irregularPlurals = set("people", "men", "women", "children", "police", "staf
 	"aircraft", "livestock", "youth", "clergy", "militia", "infantry")
 
 // unitStop words end a counted thing.
-var unitStop = set("whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
+var unitStop = set("now", "again", "already", "today", "apiece", "overall", "altogether", "ahead", "back", "away", "whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
 	"our", "my", "your", "because", "although", "though", "unless", "until", "against", "toward", "towards", "and", "or", "of", "in", "on", "at", "to", "from", "by", "with", "for", "as", "that",
 	"which", "who", "had", "have", "has", "were", "was", "are", "is", "be", "been", "will", "would",
 	"could", "can", "may", "might", "should", "the", "a", "an", "said", "says", "than", "into", "during",
