@@ -1069,3 +1069,46 @@ func TestPathsSeveral(t *testing.T) {
 		t.Errorf("paths to itself = %+v, %v", p, err)
 	}
 }
+
+func TestConflicts(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	article := func(ext string, workers float64, verb string) graph.Doc {
+		d := newDoc(ext)
+		si := d.sentence(fmt.Sprintf("Ilse Brennick %s Vantor Holdings employs %g workers.", verb, workers))
+		p := d.entity(graph.KindPerson, "Ilse Brennick", "p:ilse brennick")
+		o := d.entity(graph.KindOrg, "Vantor Holdings", "o:vantor holdings")
+		n := d.number(workers, "workers", fmt.Sprintf("n:%g workers", workers))
+		d.mention(t, p, si, "Ilse Brennick")
+		d.mention(t, o, si, "Vantor Holdings")
+		d.mention(t, n, si, fmt.Sprintf("%g workers", workers))
+		d.relation(graph.RelStated, verb, p, o, si)
+		d.relation(graph.RelAction, "employs", o, n, si)
+		return d.d
+	}
+	add(t, s, article("c1", 1200, "said"))
+	add(t, s, article("c2", 1204, "said")) // within 1%: no conflict
+	add(t, s, article("c3", 1500, "denied"))
+	o := entityByName(t, s, graph.KindOrg, "Vantor Holdings")
+	cs, err := s.Conflicts(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, c := range cs {
+		kinds[c.Kind]++
+		if c.A.Article == c.B.Article {
+			t.Errorf("conflict %+v within one article", c)
+		}
+	}
+	if kinds["number"] != 2 || kinds["opposition"] != 1 {
+		t.Errorf("conflicts = %+v; want 2 number (1200 and 1204 vs 1500), 1 opposition", cs)
+	}
+	p := entityByName(t, s, graph.KindPerson, "Ilse Brennick")
+	if cs, err := s.Conflicts(ctx, p.ID); err != nil || len(cs) != 1 || cs[0].Kind != "opposition" {
+		t.Errorf("person conflicts = %+v, %v; want one opposition", cs, err)
+	}
+	if _, err := s.Conflicts(ctx, 9999); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("conflicts of missing entity: %v", err)
+	}
+}
