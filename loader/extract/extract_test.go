@@ -290,6 +290,10 @@ func TestRelations(t *testing.T) {
 		{"Russia's commander in Ukraine, Sergei Surovikin, told Defense Minister Sergei Shoigu that it was done.", graph.RelAction, "Sergei Surovikin", "Sergei Shoigu", "told"},
 		{"Russia's commander in Ukraine, Sergei Surovikin, spoke.", graph.RelRole, "Sergei Surovikin", "Russia", "commander"},
 		{"A school in the village of Novooleksandrivka, in the Kherson region, was hit.", graph.RelLocatedIn, "Novooleksandrivka", "Kherson region", "located in"},
+		{"Ukraine's defense intelligence agency spoke. The Main Intelligence Directorate of the Defence Ministry said so.", graph.RelPartOf, "Main Intelligence Directorate of the Defence Ministry", "Ukrainian Defense Ministry", "part of"},
+		{"Ukraine's defense intelligence agency spoke. The Main Intelligence Directorate of the Defence Ministry said so.", graph.RelPartOf, "Main Intelligence Directorate of the Defence Ministry", "Ukraine", "intelligence agency"},
+		{"Kremlin spokesman Dmitry Peskov spoke.", graph.RelRole, "Dmitry Peskov", "Kremlin", "spokesman"},
+		{"Russia's Defense Ministry said it had withdrawn.", graph.RelStated, "Russian Defense Ministry", "Russia", "said"},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -139,6 +139,59 @@ func (d *doc) relations() {
 			}
 		}
 	}
+	// PART_OF from names: "the Main Intelligence Directorate of the Defence
+	// Ministry" is part of the defence ministry the article names, or, if it
+	// names none or several countries' ones, of a "Defence Ministry" entity
+	// of its own.
+	for _, e := range d.ents {
+		if e.kind != graph.KindOrg || len(e.core) >= len(e.words) || len(e.ms) == 0 || e.ms[0].ent < 0 {
+			continue
+		}
+		rest := e.words[len(e.core)+1:]
+		if len(rest) > 0 && rest[0] == "the" {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 || !orgHeads[titleWords(rest[len(rest)-1])] {
+			continue
+		}
+		own := e.country
+		if own == "" {
+			own = e.partOf
+		}
+		countries := map[string]bool{}
+		var cands []*localEnt
+		for _, o := range d.ents {
+			if o != e && o.kind == graph.KindOrg && len(o.ms) > 0 && o.ms[0].ent >= 0 && containsAll(o.core, rest) &&
+				len(o.core) == len(rest) && (own == "" || o.country == "" || o.country == own) {
+				cands = append(cands, o)
+				countries[o.country] = true
+			}
+		}
+		dst := -1
+		if len(countries) == 1 {
+			if t := bestOrg(cands, e.ms[0].first, func(*localEnt) bool { return true }); t != nil {
+				dst = t.ms[0].ent
+			}
+		}
+		if dst < 0 {
+			name, key := titleWords(strings.Join(rest, " ")), strings.Join(rest, " ")
+			if own != "" {
+				name = strings.TrimSpace(demonymOf(own) + " " + name)
+				key = strings.ToLower(own) + " " + key
+			}
+			d.out.Entities = append(d.out.Entities, graph.LocalEntity{
+				Kind: graph.KindOrg, Name: name, Keys: []string{key},
+			})
+			dst = len(d.out.Entities) - 1
+		}
+		m := e.ms[0]
+		for _, x := range e.ms {
+			if x.last-x.first > m.last-m.first {
+				m = x
+			}
+		}
+		addRel(graph.RelPartOf, "part of", e.ms[0].ent, dst, m.sent, d.out.Sentences[m.sent])
+	}
 	// PART_OF from descriptions: "Ukraine's defense intelligence agency"
 	for _, e := range d.ents {
 		if e.partOf == "" || len(e.ms) == 0 || e.ms[0].ent < 0 {

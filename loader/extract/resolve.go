@@ -428,6 +428,12 @@ func (d *doc) entityName(e *localEnt) string {
 			best = s
 		}
 	}
+	if e.kind == graph.KindOrg && e.country != "" && best != "" && !hasDemonym(best) &&
+		!strings.Contains(strings.ToLower(best), strings.ToLower(e.country)) {
+		if dm := demonymOf(e.country); dm != "" {
+			best = dm + " " + best // "Russia's Defense Ministry" -> "Russian Defense Ministry"
+		}
+	}
 	if best == "" {
 		best = text.Norm(d.tokText(first.first, first.last))
 		if e.kind == graph.KindOrg && e.country != "" {
