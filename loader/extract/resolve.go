@@ -404,6 +404,11 @@ func (d *doc) entityName(e *localEnt) string {
 		if c, ok := d.country(d.tokText(first.first, first.last)); ok {
 			return c
 		}
+		for _, m := range e.ms {
+			if m.canon != "" && !m.region && d.tok(m.last-1) == "city" {
+				return m.canon // "Kherson city" is the city "Kherson"
+			}
+		}
 	case graph.KindDate:
 		if first.iso != "" {
 			return first.iso
