@@ -200,6 +200,8 @@ func TestTypes(t *testing.T) {
 		{"Officials in Paris and Berlin agreed.", "Paris", graph.KindPlace},
 		{"The Russian Federation objected.", "Russian Federation", graph.KindPlace},
 		{"KYIV: Units entered the city.", "KYIV", graph.KindPlace},
+		{"The Securities and Exchange Commission said so.", "Securities and Exchange Commission", graph.KindOrg},
+		{"He flew to Bosnia and Herzegovina.", "Bosnia and Herzegovina", graph.KindPlace},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -60,6 +60,12 @@ func (d *doc) findNames(si int) {
 				j += 2 // an initial: "J. Smith"
 				continue
 			}
+			if d.tok(j) == "and" {
+				if k := d.andJoins(i, j, s.Last); k > j {
+					j = k
+					continue
+				}
+			}
 			if d.tok(j) == "&" && j+1 < s.Last && d.isNameTok(j+1) {
 				j += 2 // "Standard & Poor", "Bear Stearns & Co"
 				continue
@@ -133,6 +139,28 @@ func (d *doc) findHeadlineNames(si int) {
 			break
 		}
 	}
+}
+
+// andJoins returns the end of the name when "and" at token j joins two
+// parts of one name ("Securities and Exchange Commission", "Bosnia and
+// Herzegovina"), else 0.
+func (d *doc) andJoins(i, j, end int) int {
+	k := j + 1
+	for k < end && k-j <= 4 && d.isNameTok(k) && !d.toks[k].NewlineBefore {
+		k++
+	}
+	if k == j+1 {
+		return 0
+	}
+	if orgHeads[d.tok(k-1)] && !orgHeads[d.tok(j-1)] {
+		if _, ok := d.country(d.tokText(i, j)); !ok {
+			return k
+		}
+	}
+	if c, ok := d.country(d.tokText(i, k)); ok && c != "" {
+		return k
+	}
+	return 0
 }
 
 // joinsOf reports whether the name ending with token i may continue with
@@ -228,7 +256,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 	lastw := d.tok(j - 1)
 	m := &mention{first: i, last: j}
 
-	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) {
+	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) || j-i == 1 && corpSuffixes[name] {
 		for k := i; k < j; k++ {
 			d.taken[k] = true // nor may the tagger make one of it
 		}

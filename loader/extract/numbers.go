@@ -35,7 +35,7 @@ var irregularPlurals = set("people", "men", "women", "children", "police", "staf
 	"aircraft", "livestock", "youth", "clergy", "militia", "infantry")
 
 // unitStop words end a counted thing.
-var unitStop = set("now", "again", "already", "today", "apiece", "overall", "altogether", "ahead", "back", "away", "whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
+var unitStop = set("vs", "versus", "v", "prior", "now", "again", "already", "today", "apiece", "overall", "altogether", "ahead", "back", "away", "whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
 	"our", "my", "your", "because", "although", "though", "unless", "until", "against", "toward", "towards", "and", "or", "of", "in", "on", "at", "to", "from", "by", "with", "for", "as", "that",
 	"which", "who", "had", "have", "has", "were", "was", "are", "is", "be", "been", "will", "would",
 	"could", "can", "may", "might", "should", "the", "a", "an", "said", "says", "than", "into", "during",
@@ -466,6 +466,9 @@ func (d *doc) unitAfter(j int) (string, int) {
 		}
 		ws = append(ws, w)
 		k++
+		if _, abbr := unitAbbrev[w]; abbr && w != "sq" && w != "mln" && w != "bln" || w == "percent" {
+			break // "pct stake": the unit is "pct"
+		}
 		if pluralNoun(w) || irregularPlurals[w] {
 			break // "regions joined": the counted thing ends at its plural head
 		}
