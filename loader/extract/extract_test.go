@@ -402,3 +402,32 @@ func BenchmarkExtractRules(b *testing.B) {
 		}
 	}
 }
+
+// TestConcurrent extracts from many goroutines at once; run it with -race.
+func TestConcurrent(t *testing.T) {
+	x := newTestExtractor(t)
+	texts := seedTexts(t)
+	want := make([]string, len(texts))
+	for i, s := range texts {
+		want[i] = describe(x.Extract(graph.Article{Text: s}), "")
+	}
+	errs := make(chan string, 8*len(texts))
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i, s := range texts {
+				if got := describe(x.Extract(graph.Article{Text: s}), ""); got != want[i] {
+					errs <- got
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent extraction differs:\n%s", e)
+	}
+}
