@@ -256,7 +256,8 @@ func (d *doc) classify(si, i, j int, start bool) {
 	lastw := d.tok(j - 1)
 	m := &mention{first: i, last: j}
 
-	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) || j-i == 1 && corpSuffixes[name] {
+	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) ||
+		j-i == 1 && (corpSuffixes[name] || orgHeads[name] && !mediaHeads[name] || placeHeads[name] || compass[name] || name == "Republic" || name == "Kingdom") {
 		for k := i; k < j; k++ {
 			d.taken[k] = true // nor may the tagger make one of it
 		}

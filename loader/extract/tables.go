@@ -59,8 +59,10 @@ var placeHeads = set("River", "Sea", "Ocean", "Lake", "Mountains", "Mountain", "
 	"Krai", "Governorate", "Prefecture", "Territory", "Territories", "Heights", "Peak", "Falls")
 
 // lowerPlaceHeads follow a place name in lower case: "Kherson region".
+// Only words that change what the name denotes (the region, not the city;
+// the river, not the city) are taken in.
 var lowerPlaceHeads = set("region", "province", "oblast", "city", "river", "peninsula", "district",
-	"county", "state", "town", "village", "valley", "island", "sea", "krai", "governorate", "prefecture")
+	"krai", "governorate", "prefecture")
 
 // regionWords make a place a region distinct from the city of that name.
 var regionWords = set("region", "province", "oblast", "district", "county", "krai", "governorate",
