@@ -50,7 +50,7 @@ func WithTagger(t Tagger) Option { return func(x *Extractor) { x.tagger = t } }
 
 // New loads the embedded gazetteers and NER model and returns an Extractor.
 func New(opts ...Option) (*Extractor, error) {
-	g, err := loadGazetteer()
+	g, err := sharedGazetteer()
 	if err != nil {
 		return nil, err
 	}

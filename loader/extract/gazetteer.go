@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/newsgraph/newsgraph/loader/text"
 )
@@ -37,6 +38,19 @@ type gazetteer struct {
 	countries map[string]string
 	given     map[string]bool // lower-case given names
 	common    map[string]bool // lower-case common English words
+}
+
+var (
+	gazOnce sync.Once
+	gazLoad *gazetteer
+	gazErr  error
+)
+
+// sharedGazetteer parses the embedded gazetteer once; it is read-only and
+// shared by every Extractor.
+func sharedGazetteer() (*gazetteer, error) {
+	gazOnce.Do(func() { gazLoad, gazErr = loadGazetteer() })
+	return gazLoad, gazErr
 }
 
 func loadGazetteer() (*gazetteer, error) {
