@@ -260,6 +260,10 @@ func TestResolutionKeys(t *testing.T) {
 
 func TestCoreference(t *testing.T) {
 	x := newTestExtractor(t)
+	d0 := x.Extract(graph.Article{Text: "The Islamic Human Rights Commission (IHRC) said so. The IHRC chairman agreed."})
+	if n := len(d0.Entities); n != 1 {
+		t.Errorf("acronym and name are %d entities, want 1: %+v", n, d0.Entities)
+	}
 	src := "Defense Minister Sergei Shoigu ordered a retreat. Later Shoigu said the Russian Defense Ministry agreed. The ministry said nothing more."
 	d := x.Extract(graph.Article{Text: src})
 	count := map[int]int{}

@@ -157,6 +157,24 @@ func (d *doc) resolve() {
 			e.ms = nil
 		}
 	}
+	// An acronym joins the organization it abbreviates: "Islamic Human
+	// Rights Commission (IHRC)".
+	for _, a := range orgs {
+		if len(a.ms) == 0 || len(a.words) != 1 || d.toks[a.ms[0].first].Shape != text.ShapeUpper {
+			continue
+		}
+		acr := strings.ReplaceAll(a.words[0], ".", "")
+		for _, b := range orgs {
+			if b == a || len(b.ms) == 0 || len(b.words) < 3 || initials(b.words) != acr {
+				continue
+			}
+			for _, m := range a.ms {
+				attach(b, m)
+			}
+			a.ms = nil
+			break
+		}
+	}
 	// Descriptions with a country, then without one, then anaphors.
 	var descs, anaphors []*mention
 	for _, m := range d.ms {
@@ -556,6 +574,23 @@ func titleWords(s string) string {
 		}
 	}
 	return strings.Join(f, " ")
+}
+
+// initials returns the first letters of the words that are not "of",
+// "and", "the", "for", "&".
+func initials(ws []string) string {
+	var b strings.Builder
+	for _, w := range ws {
+		switch w {
+		case "of", "and", "the", "for", "&", "'s", "de":
+			continue
+		}
+		r := []rune(w)
+		if len(r) > 0 {
+			b.WriteRune(r[0])
+		}
+	}
+	return b.String()
 }
 
 // coreWords returns the words before an "of" or "for" that follows an
