@@ -194,8 +194,8 @@ func (d *doc) nameChunk(si, i, j int) {
 	for i < j {
 		w := d.lower(i)
 		switch {
-		case w == "the":
-			i++
+		case w == "the" && !(d.tok(i) == "The" && !start && newspaperHeads[d.tok(j-1)] && j-i >= 2):
+			i++ // but "The Kyiv Independent" keeps its article mid-sentence
 			continue
 		case start && functionWords[w]:
 			i++

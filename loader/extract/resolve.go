@@ -532,6 +532,9 @@ func acronym(e *localEnt, d *doc, name string) string {
 	var b strings.Builder
 	n := 0
 	for _, w := range strings.Fields(name) {
+		if w == "The" || w == "Of" || w == "And" || w == "For" {
+			continue
+		}
 		if isUpperRune(w) {
 			r := []rune(w)
 			b.WriteRune(r[0])

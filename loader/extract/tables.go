@@ -177,6 +177,11 @@ var nonEntities = set("Islam", "Islamic", "Muslim", "Muslims", "Christianity", "
 // lawHeads end names of laws and treaties (not organizations).
 var lawHeads = set("Act", "Bill", "Treaty", "Agreement", "Accord", "Accords", "Protocol", "Amendment", "Charter", "Directive", "Doctrine")
 
+// newspaperHeads end newspaper names, which keep a capitalized "The".
+var newspaperHeads = set("Times", "Post", "Journal", "Herald", "Tribune", "Independent", "Guardian",
+	"Telegraph", "Gazette", "Observer", "Economist", "Globe", "Mirror", "Sun", "Star", "Chronicle", "Daily",
+	"Standard", "Express", "Spectator", "Atlantic", "Hill", "Hindu", "Age", "Australian", "Mail")
+
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
 

@@ -40,6 +40,9 @@ type Token struct {
 	// SpaceBefore reports that white space separates this token from the
 	// previous one.
 	SpaceBefore bool
+	// BlankLineBefore reports that an empty line (two or more line breaks)
+	// separates this token from the previous one.
+	BlankLineBefore bool
 }
 
 // IsWord reports whether the token holds letters.
@@ -65,11 +68,13 @@ func Tokenize(s string) []Token {
 	cp := 0
 	i := 0
 	space, newline := false, false
+	breaks := 0
 	for i < len(s) {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
-			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+			if r == '\n' || r == '\u2028' || r == '\u2029' || r == '\r' && !strings.HasPrefix(s[i+w:], "\n") {
 				newline = true
+				breaks++
 			}
 			space = true
 			i += w
@@ -102,10 +107,11 @@ func Tokenize(s string) []Token {
 			cp++
 		}
 		t := Token{Text: s[start:i], Start: start, End: i, CStart: cstart, CEnd: cp,
-			SpaceBefore: space, NewlineBefore: newline}
+			SpaceBefore: space, NewlineBefore: newline, BlankLineBefore: breaks >= 2}
 		t.Shape = shapeOf(t.Text)
 		toks = append(toks, t)
 		space, newline = false, false
+		breaks = 0
 	}
 	return toks
 }
@@ -313,7 +319,7 @@ func wrapped(toks []Token, i int) bool {
 		return false
 	}
 	prev := toks[i-1]
-	if t.Start-prev.End > 2 || prev.Shape == ShapePunct && prev.Text != "," {
+	if t.BlankLineBefore || prev.Shape == ShapePunct && prev.Text != "," {
 		return false // a blank line, or the line ended a sentence
 	}
 	// the line before must be long

@@ -58,6 +58,8 @@ func TestSentences(t *testing.T) {
 		{"Headline here\nBody starts. In the U.S. it ends", []string{"Headline here", "Body starts.", "In the U.S. it ends"}},
 		{"value 2.5 and x.y", []string{"value 2.5 and x.y"}},
 		{"The bank said its profit for the year rose by two\ndifferent amounts. Then\nHeadline\nnext", []string{"The bank said its profit for the year rose by two\ndifferent amounts.", "Then", "Headline", "next"}},
+		{"Russian Defense Ministry says all its troops left Kherson\n\nby The Kyiv Independent news desk", []string{"Russian Defense Ministry says all its troops left Kherson", "by The Kyiv Independent news desk"}},
+		{"A long wrapped line of newswire text goes on and on\r\nand ends here.", []string{"A long wrapped line of newswire text goes on and on\r\nand ends here."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
