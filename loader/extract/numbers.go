@@ -458,7 +458,7 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if t.Shape != text.ShapeLower {
 			break
 		}
-		if _, num := numberWords[w]; num || scales[w] > 0 && len(ws) == 0 && false {
+		if _, num := numberWords[w]; num {
 			break // "1.34 billion two weeks"
 		}
 		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) {

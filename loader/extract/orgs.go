@@ -46,10 +46,6 @@ func (d *doc) findDescriptors() {
 		if w == "staff" && (len(mods) == 0 || mods[len(mods)-1] != "general") {
 			continue
 		}
-		nx := d.lower(h + 1)
-		if nx == "of" || nx == "'s" && false {
-			// "the ministry of ..." is left to capitalized names
-		}
 		m := &mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods}
 		if len(mods) == 0 {
 			if !anaphorHeads[w] || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
