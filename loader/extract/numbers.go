@@ -35,7 +35,10 @@ var irregularPlurals = set("people", "men", "women", "children", "police", "staf
 	"aircraft", "livestock", "youth", "clergy", "militia", "infantry")
 
 // unitStop words end a counted thing.
-var unitStop = set("vs", "versus", "v", "prior", "now", "again", "already", "today", "apiece", "overall", "altogether", "ahead", "back", "away", "whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
+var unitStop = set("'s", "'", "’s", "last", "won", "sold", "include", "includes", "included", "hit", "show",
+	"shows", "make", "made", "take", "took", "get", "got", "went", "came", "saw", "rose", "fell", "jumped",
+	"dropped", "grew", "lost", "gained", "remain", "remained", "became", "become", "died", "left", "came",
+	"vs", "versus", "v", "prior", "now", "again", "already", "today", "apiece", "overall", "altogether", "ahead", "back", "away", "whose", "whom", "what", "it", "they", "we", "he", "she", "you", "i", "them", "us", "him",
 	"our", "my", "your", "because", "although", "though", "unless", "until", "against", "toward", "towards", "and", "or", "of", "in", "on", "at", "to", "from", "by", "with", "for", "as", "that",
 	"which", "who", "had", "have", "has", "were", "was", "are", "is", "be", "been", "will", "would",
 	"could", "can", "may", "might", "should", "the", "a", "an", "said", "says", "than", "into", "during",
@@ -62,7 +65,9 @@ var notUnits = set("new", "different", "other", "more", "less", "large", "small"
 	"top", "main", "separate", "additional", "similar", "various", "several", "same", "previous",
 	"consecutive", "straight", "successive", "further", "former", "current", "old", "young", "own",
 	"such", "many", "few", "all", "both", "each", "every", "last", "next", "first", "second", "third",
-	"million", "billion")
+	"million", "billion",
+	// ranks and indexes, not counted things: "the top 40 chart", "the 50 mark"
+	"list", "chart", "mark", "index", "single", "spot", "ranking", "rank", "slot", "seed", "hit", "phone", "console")
 
 // furniture words after a counted thing mark page furniture: "29 minutes
 // ago", "1 min read".
