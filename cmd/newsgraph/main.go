@@ -27,6 +27,7 @@ commands:
   serve   serve the graph over GraphQL with a playground (loads the built-in seed articles into an empty database)
   load    load articles (.txt, .jsonl, .jsonl.gz, .html, directories, - for stdin) into a database or a running server
   eval    score the extraction against a gold annotation (document-level P/R/F1)
+  bench-load  measure bulk-load speed, memory and database size (issue 5)
 
 Run "newsgraph COMMAND --help" for a command's flags.
 `
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runLoad(ctx, rest, stdout, stderr)
 	case "eval":
 		return runEval(ctx, rest, stdout, stderr)
+	case "bench-load":
+		return runBenchLoad(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
