@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"github.com/newsgraph/newsgraph/loader/ner"
 	"strings"
 
 	"github.com/newsgraph/newsgraph/graph"
@@ -280,7 +281,7 @@ func (d *doc) tagAll() {
 		if len(tags) != len(sents[si]) {
 			continue
 		}
-		for _, sp := range bioSpans(tags) {
+		for _, sp := range ner.Spans(tags) {
 			i, j := s.First+sp.Start, s.First+sp.End
 			var k graph.Kind
 			switch sp.Type {
@@ -349,29 +350,4 @@ func (d *doc) findTagged() {
 			d.add(m)
 		}
 	}
-}
-
-type tagSpan struct {
-	Start, End int
-	Type       string
-}
-
-// bioSpans turns BIO (or IOB1) tags into spans; unknown tags count as O.
-func bioSpans(tags []string) []tagSpan {
-	var out []tagSpan
-	open := -1
-	for i, t := range tags {
-		prefix, typ, ok := strings.Cut(t, "-")
-		if !ok || typ == "" || (prefix != "B" && prefix != "I") {
-			open = -1
-			continue
-		}
-		if prefix == "I" && open >= 0 && out[open].Type == typ {
-			out[open].End = i + 1
-			continue
-		}
-		out = append(out, tagSpan{Start: i, End: i + 1, Type: typ})
-		open = len(out) - 1
-	}
-	return out
 }
