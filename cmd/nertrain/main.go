@@ -46,13 +46,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	titleFrac := fs.Float64("titlecase", 0, "add title-cased copies of this fraction of the training sentences")
 	seed := fs.Uint64("seed", 1, "shuffling seed")
 	procs := fs.Int("procs", 1, "GOMAXPROCS (the machine is shared)")
+	evalPath := fs.String("eval", "", "only evaluate this model file (\"embedded\": the shipped model) on -dev")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	runtime.GOMAXPROCS(*procs)
+	if *evalPath != "" {
+		if *devPath == "" {
+			return errors.New("-eval needs -dev")
+		}
+		return evaluate(*evalPath, *devPath, stdout)
 	}
 	if *trainPath == "" || *devPath == "" {
 		return errors.New("-train and -dev are required")
 	}
-	runtime.GOMAXPROCS(*procs)
 	train, err := readCoNLLFile(*trainPath)
 	if err != nil {
 		return err
@@ -138,5 +145,30 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "best epoch %d: dev PER+ORG+LOC F1 %.4f (without gazetteer, if one was used); wrote %s (%d bytes)\n", bestEpoch, bestF1, *out, st.Size())
+	return nil
+}
+
+// evaluate prints the development-set scores of a model file, or of the
+// embedded model for path "embedded", without a caller gazetteer.
+func evaluate(path, devPath string, stdout io.Writer) error {
+	dev, err := readCoNLLFile(devPath)
+	if err != nil {
+		return err
+	}
+	var m *ner.Model
+	if path == "embedded" {
+		m, err = ner.Load()
+	} else {
+		var f *os.File
+		if f, err = os.Open(path); err != nil {
+			return err
+		}
+		m, err = ner.Decode(f)
+		f.Close()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "dev (%d documents): %s\n", len(dev), ner.Evaluate(m, dev, nil))
 	return nil
 }

@@ -373,27 +373,58 @@ func (s *sentence) staticFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
 }
 
 // contextFeatures appends the feature hashes of token i that depend on its
-// neighbours, position, document and lexicon, but not on earlier tags.
+// neighbours, position, document and lexicon, but not on earlier tags: the
+// neighbourFeatures of the four tokens around it and pairFeatures.
 func (s *sentence) contextFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
-	c, m1, m2, p1, p2 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1), s.at(i+2)
+	for r := range nbRoles {
+		dst = neighbourFeatures(dst, s.at(i+nbOffset[r]), r)
+	}
+	return s.pairFeatures(dst, i, doc)
+}
+
+// Neighbour roles: a token seen from the token two before it, one before,
+// one after and two after it.
+const (
+	nbM2 = iota
+	nbM1
+	nbP1
+	nbP2
+	nbRoles
+)
+
+// nbOffset[r] is the position of a role-r neighbour relative to the token.
+var nbOffset = [nbRoles]int{-2, -1, 1, 2}
+
+// neighbourFeatures appends the features of the tagged token that depend on
+// the attributes a of one neighbour alone, in role r (nbM2 ... nbP2). They
+// depend on the neighbour's word only, so a tagger can cache their summed
+// weights per word and role.
+func neighbourFeatures(dst []uint64, a *attrs, r int) []uint64 {
+	switch r {
+	case nbM2:
+		return append(dst, combine(fLowerM2, a.lower), combine(fShortM2, a.short))
+	case nbM1:
+		return append(dst, combine(fLowerM1, a.lower), combine(fShapeM1, a.shape),
+			combine(fSuf3M1, a.suf[2]), combine(fFlagsM1, a.flags))
+	case nbP1:
+		return append(dst, combine(fLowerP1, a.lower), combine(fShapeP1, a.shape),
+			combine(fSuf3P1, a.suf[2]), combine(fFlagsP1, a.flags))
+	default:
+		return append(dst, combine(fLowerP2, a.lower), combine(fShortP2, a.short))
+	}
+}
+
+// pairFeatures appends the context features of token i that are not
+// neighbourFeatures: word pairs and triples, position, lexicon, sentence
+// style and document.
+func (s *sentence) pairFeatures(dst []uint64, i int, doc *docAttrs) []uint64 {
+	c, m1, p1 := s.at(i), s.at(i-1), s.at(i+1)
 	dst = append(dst,
-		combine(fLowerM1, m1.lower),
-		combine(fLowerP1, p1.lower),
-		combine(fLowerM2, m2.lower),
-		combine(fLowerP2, p2.lower),
-		combine(fShapeM1, m1.shape),
-		combine(fShapeP1, p1.shape),
-		combine(fShortM2, m2.short),
-		combine(fShortP2, p2.short),
 		combine(combine(fBigramM1, m1.lower), c.lower),
 		combine(combine(fBigramP1, c.lower), p1.lower),
 		combine(combine(combine(fShortTri, m1.short), c.short), p1.short),
 		combine(combine(fLowerM1Short, m1.lower), c.short),
 		combine(combine(fShortLowerP1, c.short), p1.lower),
-		combine(fSuf3M1, m1.suf[2]),
-		combine(fSuf3P1, p1.suf[2]),
-		combine(fFlagsM1, m1.flags),
-		combine(fFlagsP1, p1.flags),
 	)
 	if i == 0 {
 		dst = append(dst, combine(fFirstLower, c.lower), combine(fFirstShape, c.shape))
@@ -451,7 +482,7 @@ func (s *sentence) dynamicFeatures(dst []uint64, i, t1, t2 int) []uint64 {
 
 // tagFeatures appends the features of the previous tags alone.
 func tagFeatures(dst []uint64, t1, t2 int) []uint64 {
-	h1 := mix(uint64(t1+2) + 0x7a9)
+	h1 := tagHash(t1)
 	return append(dst,
 		combine(fTag1, h1),
 		combine(combine(fTag2, h1), uint64(t2+2)),
@@ -460,13 +491,23 @@ func tagFeatures(dst []uint64, t1, t2 int) []uint64 {
 
 // tagWordFeatures appends the features of the previous tag with words.
 func (s *sentence) tagWordFeatures(dst []uint64, i, t1 int) []uint64 {
-	c, m1 := s.at(i), s.at(i-1)
-	h1 := mix(uint64(t1+2) + 0x7a9)
-	return append(dst,
-		combine(combine(fTag1Lower, h1), c.lower),
-		combine(combine(fTag1Short, h1), c.short),
-		combine(combine(fTag1LowerM1, h1), m1.lower),
-	)
+	return tagPrevFeatures(tagCurFeatures(dst, s.at(i), t1), s.at(i-1), t1)
+}
+
+// tagHash is the hash of previous tag t1 in the tag-word features.
+func tagHash(t1 int) uint64 { return mix(uint64(t1+2) + 0x7a9) }
+
+// tagCurFeatures appends the features of the previous tag t1 with the
+// attributes c of the tagged token itself.
+func tagCurFeatures(dst []uint64, c *attrs, t1 int) []uint64 {
+	h1 := tagHash(t1)
+	return append(dst, combine(combine(fTag1Lower, h1), c.lower), combine(combine(fTag1Short, h1), c.short))
+}
+
+// tagPrevFeatures appends the features of the previous tag t1 with the
+// attributes m1 of the previous token.
+func tagPrevFeatures(dst []uint64, m1 *attrs, t1 int) []uint64 {
+	return append(dst, combine(combine(fTag1LowerM1, tagHash(t1)), m1.lower))
 }
 
 // history remembers the entity types (0 for none, 1..4 for PER, ORG, LOC,

@@ -44,6 +44,8 @@ type Model struct {
 	lex     *Lexicon                            // built-in lexicon, or nil
 	beam    int                                 // beam width; 1 is greedy
 	trans   *[nTags + 1][nTags + 1][nTags]int32 // [t1+1][t2+1]: weights of tagFeatures(t1, t2)
+	bos     *wordEntry                          // the padding before a sentence, as a cached word
+	eos     *wordEntry                          // and after it
 	scratch sync.Pool
 }
 
@@ -54,7 +56,7 @@ const defaultBeam = 1
 // WithBeam returns a copy of m that tags with a beam of the given width
 // (1 is greedy; wider is slower). The copy shares m's weights.
 func (m *Model) WithBeam(width int) *Model {
-	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1), trans: m.trans}
+	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1), trans: m.trans, bos: m.bos, eos: m.eos}
 }
 
 // Model options stored in the file header.
@@ -183,9 +185,10 @@ type tagState struct {
 	items  []beamItem // beam items of all positions, in order
 	counts []int      // counts[i] is the number of items at position i
 	cands  []beamItem
-	cache  map[uint64]wordEntry // hashString(word) -> entry
-	wscore [][nTags]int32       // wordFeatures scores of the sentence's tokens
-	kinds  []LexKind            // one-token lexicon kinds of the sentence's tokens
+	cache  map[uint64]int32 // hashString(word) -> index in words
+	words  []wordEntry      // cached words
+	ents   []*wordEntry     // the sentence's tokens' entries, padded like sentence.a
+	kinds  []LexKind        // one-token lexicon kinds of the sentence's tokens
 }
 
 func (m *Model) state() *tagState {
@@ -242,16 +245,25 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 }
 
 // beamItem is one partial tagging in the beam: the tag at some position,
-// its parent item at the position before, and the total score.
+// the tag before it, its parent item at the position before, and the total
+// score.
 type beamItem struct {
 	score  int64
 	tag    int8
+	prev   int8  // the tag at the position before, -1 at the start
 	parent int16 // index in the previous position's items, -1 at the start
 }
 
 // tagSentence tags words left to right with a beam search over the model's
 // second-order tag features, never giving an I-X tag that does not continue
 // an X span. A beam of 1 is greedy tagging. The result aliases st.tags.
+//
+// The weights of the features that depend on one word alone (the token's
+// own, a neighbour's in each position, and the token's or the previous
+// token's with a previous O tag, the commonest) are summed once per distinct
+// word and cached (see prepare); only the features of word pairs, lexicon,
+// document, history and other previous tags are looked up per token. The
+// scores are the same sums as without the cache.
 func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
 	shift := 64 - m.bits
 	m.prepare(st, words, shift)
@@ -264,44 +276,55 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 	st.items = st.items[:0]
 	st.counts = st.counts[:0]
 	prevStart, prevCount := -1, 1 // the start is one virtual item
+	ents := st.ents               // ents[i+2] is token i's entry
 	for i := range n {
 		var d *docAttrs
 		if doc != nil {
 			d = &doc[i]
 		}
-		f := st.sent.contextFeatures(st.feats[:0], i, d)
+		f := st.sent.pairFeatures(st.feats[:0], i, d)
 		if gaz != nil {
 			f = st.sent.gazetteerFeatures(f, i, gaz.Lookup(words, i))
 		}
 		f = st.sent.historyFeatures(f, i, hist.label(&st.sent, i))
 		st.feats = f
-		static := st.wscore[i]
+		cur := ents[i+2]
+		var static [nTags]int32
+		for t := range nTags {
+			static[t] = cur.score[t] + ents[i].nb[nbM2][t] + ents[i+1].nb[nbM1][t] +
+				ents[i+3].nb[nbP1][t] + ents[i+4].nb[nbP2][t]
+		}
 		m.addRows(&static, f, shift)
 		st.cands = st.cands[:0]
 		for j := range prevCount {
 			t1, t2, base := -1, -1, int64(0)
 			if prevStart >= 0 {
 				it := st.items[prevStart+j]
-				t1, base = int(it.tag), it.score
-				if it.parent >= 0 {
-					t2 = int(st.items[prevStart-st.counts[i-2]+int(it.parent)].tag)
-				}
+				t1, t2, base = int(it.tag), int(it.prev), it.score
 			}
 			score := static
-			for k, v := range m.trans[t1+1][t2+1] {
-				score[k] += v
+			tr := &m.trans[t1+1][t2+1]
+			if t1 == tagO {
+				prev := ents[i+1]
+				for k := range nTags {
+					score[k] += tr[k] + cur.tagO[k] + prev.prevO[k]
+				}
+			} else {
+				for k := range nTags {
+					score[k] += tr[k]
+				}
+				st.feats = st.sent.tagWordFeatures(st.feats[:0], i, t1)
+				m.addRows(&score, st.feats, shift)
 			}
-			st.feats = st.sent.tagWordFeatures(st.feats[:0], i, t1)
-			m.addRows(&score, st.feats, shift)
+			parent := int16(j)
+			if prevStart < 0 {
+				parent = -1
+			}
 			for t := range nTags {
 				if !allowed(t1, t) {
 					continue
 				}
-				c := beamItem{score: base + int64(score[t]), tag: int8(t), parent: int16(j)}
-				if prevStart < 0 {
-					c.parent = -1
-				}
-				st.cands = insertCand(st.cands, c, width, st.items, prevStart)
+				st.cands = insertCand(st.cands, beamItem{score: base + int64(score[t]), tag: int8(t), prev: int8(t1), parent: parent}, width)
 			}
 		}
 		prevStart = len(st.items)
@@ -323,47 +346,80 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 	return st.tags
 }
 
-// prepare fills st.sent and st.wscore for words. The attributes and the
-// summed wordFeatures weights of each distinct word are cached in st, which
-// belongs to this model's pool, so frequent words cost one map lookup.
+// prepare fills st.sent and st.ents for words. The attributes and the
+// summed word-only feature weights of each distinct word are cached in st,
+// which belongs to this model's pool, so frequent words cost one map lookup.
 func (m *Model) prepare(st *tagState, words []string, shift uint) {
 	if st.cache == nil {
-		st.cache = make(map[uint64]wordEntry)
+		st.cache = make(map[uint64]int32)
+	}
+	if len(st.words)+len(words) > maxCache {
+		clear(st.cache)
+		st.words = st.words[:0]
 	}
 	st.sent.begin()
-	st.wscore, st.kinds = st.wscore[:0], st.kinds[:0]
+	st.kinds = st.kinds[:0]
+	// First make sure every word is cached: st.words may grow, so pointers
+	// into it are taken afterwards.
 	for _, w := range words {
 		k := hashString(w)
-		e, ok := st.cache[k]
+		idx, ok := st.cache[k]
 		if !ok {
-			e.a, st.runes = tokenAttrs(w, st.runes)
-			st.feats = wordFeatures(st.feats[:0], &e.a)
-			m.addRows(&e.score, st.feats, shift)
-			e.kind = m.lex.kind1(e.a.lower)
-			if len(st.cache) >= maxCache {
-				clear(st.cache)
-			}
-			st.cache[k] = e
+			idx = int32(len(st.words))
+			st.words = append(st.words, wordEntry{})
+			m.fillEntry(st, &st.words[idx], w, shift)
+			st.cache[k] = idx
 		}
+		e := &st.words[idx]
 		st.sent.a = append(st.sent.a, e.a)
-		st.wscore = append(st.wscore, e.score)
 		st.kinds = append(st.kinds, e.kind)
 	}
 	st.sent.end(m.lex, st.kinds)
+	st.ents = append(st.ents[:0], m.bos, m.bos)
+	for _, w := range words {
+		st.ents = append(st.ents, &st.words[st.cache[hashString(w)]])
+	}
+	st.ents = append(st.ents, m.eos, m.eos)
+}
+
+// fillEntry computes the cached attributes and weights of word w.
+func (m *Model) fillEntry(st *tagState, e *wordEntry, w string, shift uint) {
+	e.a, st.runes = tokenAttrs(w, st.runes)
+	e.kind = m.lex.kind1(e.a.lower)
+	m.fillWeights(e, &st.feats, shift)
+}
+
+// fillWeights sums the word-only feature weights of e.a into e.
+func (m *Model) fillWeights(e *wordEntry, feats *[]uint64, shift uint) {
+	f := wordFeatures((*feats)[:0], &e.a)
+	m.addRows(&e.score, f, shift)
+	for r := range nbRoles {
+		f = neighbourFeatures(f[:0], &e.a, r)
+		m.addRows(&e.nb[r], f, shift)
+	}
+	f = tagCurFeatures(f[:0], &e.a, tagO)
+	m.addRows(&e.tagO, f, shift)
+	f = tagPrevFeatures(f[:0], &e.a, tagO)
+	m.addRows(&e.prevO, f, shift)
+	*feats = f
 }
 
 // maxCache bounds the words cached per tagState.
 const maxCache = 1 << 14
 
-// wordEntry is a cached word: its attributes, wordFeatures scores and
-// one-token lexicon kinds.
+// wordEntry is a cached word: its attributes, one-token lexicon kinds and
+// the summed weights of the features that depend on it alone.
 type wordEntry struct {
 	a     attrs
-	score [nTags]int32
 	kind  LexKind
+	score [nTags]int32          // wordFeatures
+	nb    [nbRoles][nTags]int32 // neighbourFeatures in each role
+	tagO  [nTags]int32          // tagCurFeatures after an O tag
+	prevO [nTags]int32          // tagPrevFeatures of an O tag on this word
 }
 
-// fillTrans precomputes the weights of the tag-only features.
+// fillTrans precomputes the weights of the tag-only features and of the
+// padding around sentences.
 func (m *Model) fillTrans() {
 	m.trans = new([nTags + 1][nTags + 1][nTags]int32)
 	var f []uint64
@@ -373,6 +429,9 @@ func (m *Model) fillTrans() {
 			m.addRows(&m.trans[t1+1][t2+1], f, 64-m.bits)
 		}
 	}
+	m.bos, m.eos = &wordEntry{a: bosAttrs}, &wordEntry{a: eosAttrs}
+	m.fillWeights(m.bos, &f, 64-m.bits)
+	m.fillWeights(m.eos, &f, 64-m.bits)
 }
 
 // addRows adds the weight rows of feature hashes f to score.
@@ -388,16 +447,9 @@ func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
 // insertCand adds c to cands, kept sorted best first and at most width
 // long. Two candidates with the same tag and the same previous tag have the
 // same future, so only the better one is kept.
-func insertCand(cands []beamItem, c beamItem, width int, items []beamItem, prevStart int) []beamItem {
-	prevTag := func(b beamItem) int8 {
-		if prevStart < 0 {
-			return -1
-		}
-		return items[prevStart+int(b.parent)].tag
-	}
-	pt := prevTag(c)
+func insertCand(cands []beamItem, c beamItem, width int) []beamItem {
 	for k, o := range cands {
-		if o.tag == c.tag && prevTag(o) == pt {
+		if o.tag == c.tag && o.prev == c.prev {
 			if o.score >= c.score {
 				return cands
 			}

@@ -279,21 +279,18 @@ func (t *Trainer) learnBeam(s *trainSent, hist history, pred []int) []int {
 			t1, t2, base := -1, -1, int64(0)
 			if prevStart >= 0 {
 				it := items[prevStart+j]
-				t1, base = int(it.tag), it.score
-				if it.parent >= 0 {
-					t2 = int(items[prevStart-counts[i-2]+int(it.parent)].tag)
-				}
+				t1, t2, base = int(it.tag), int(it.prev), it.score
 			}
 			dyn := t.scoreRows(t.dynRows(s, i, t1, t2))
 			for tg := range nTags {
 				if !allowed(t1, tg) {
 					continue
 				}
-				c := beamItem{score: base + static[tg] + dyn[tg], tag: int8(tg), parent: int16(j)}
+				c := beamItem{score: base + static[tg] + dyn[tg], tag: int8(tg), prev: int8(t1), parent: int16(j)}
 				if prevStart < 0 {
 					c.parent = -1
 				}
-				cands = insertCand(cands, c, t.beam, items, prevStart)
+				cands = insertCand(cands, c, t.beam)
 			}
 		}
 		prevStart, prevCount = len(items), len(cands)
