@@ -41,13 +41,11 @@ type loadConfig struct {
 	db               string
 	server, token    string
 	include, exclude multiFlag
-	workers          int
 	maxArticleBytes  int
 	batch            int
 	progress         string
-	tagger           bool
-	memLimit         int64
 	paths            []string
+	pipelineFlags
 }
 
 // multiFlag is a repeatable, comma-separable string flag.
@@ -63,27 +61,51 @@ func (m *multiFlag) Set(s string) error {
 	return nil
 }
 
-func parseLoadFlags(args []string, stderr io.Writer) (*loadConfig, error) {
-	c := &loadConfig{}
-	fl := flag.NewFlagSet("load", flag.ContinueOnError)
+// pipelineFlags are the flags load and bench-load share: how the
+// extraction pipeline runs.
+type pipelineFlags struct {
+	workers  int
+	tagger   bool
+	memLimit int64
+}
+
+// newFlagSet makes a subcommand's flag set whose --help prints usage and
+// the flags to stderr, with the pipeline flags that load and bench-load
+// share registered into p.
+func newFlagSet(name, usage string, stderr io.Writer, p *pipelineFlags) *flag.FlagSet {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
-		fmt.Fprint(stderr, loadUsage)
+		fmt.Fprint(stderr, usage)
 		fl.PrintDefaults()
 	}
+	fl.IntVar(&p.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
+	fl.BoolVar(&p.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
+	fl.Int64Var(&p.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")
+	return fl
+}
+
+// tokenEnv names the environment variable that holds the server's write
+// token. It is read after the flags are parsed, so that --help never
+// prints its value.
+const tokenEnv = "NEWSGRAPH_TOKEN"
+
+func parseLoadFlags(args []string, stderr io.Writer) (*loadConfig, error) {
+	c := &loadConfig{}
+	fl := newFlagSet("load", loadUsage, stderr, &c.pipelineFlags)
 	fl.StringVar(&c.db, "db", "newsgraph.db", "database directory")
 	fl.StringVar(&c.server, "server", "", "send articles to a running server's GraphQL endpoint (e.g. http://127.0.0.1:8080/graphql) instead of opening --db")
-	fl.StringVar(&c.token, "token", os.Getenv("NEWSGRAPH_TOKEN"), "the server's write token for --server (default $NEWSGRAPH_TOKEN)")
+	fl.StringVar(&c.token, "token", "", "the server's write token for --server (default $"+tokenEnv+")")
 	fl.Var(&c.include, "include", "only load files matching this glob (base name or path below the directory; repeatable)")
 	fl.Var(&c.exclude, "exclude", "skip files and directories matching this glob (repeatable)")
-	fl.IntVar(&c.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
 	fl.IntVar(&c.maxArticleBytes, "max-article-size", loader.DefaultMaxArticleBytes, "reject articles whose text is larger than this many bytes")
 	fl.IntVar(&c.batch, "batch", 50, "articles per request with --server")
 	fl.StringVar(&c.progress, "progress", "auto", "progress display: auto (a bar on a terminal, log lines otherwise), bar, log or none")
-	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
-	fl.Int64Var(&c.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.token == "" {
+		c.token = os.Getenv(tokenEnv)
 	}
 	c.paths = fl.Args()
 	switch {

@@ -4,15 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -37,32 +38,25 @@ Flags:
 `
 
 type benchLoadConfig struct {
-	sizes    []int
-	size     int
-	dir      string
-	corpus   string
-	workers  int
-	tagger   bool
-	keep     bool
-	memLimit int64
+	sizes      []int
+	size       int
+	dir        string
+	corpus     string
+	keep       bool
+	cpuProfile string
+	profile    io.Writer // open cpuProfile, nil without
+	pipelineFlags
 }
 
 func parseBenchLoadFlags(args []string, stderr io.Writer) (*benchLoadConfig, error) {
 	c := &benchLoadConfig{}
-	fl := flag.NewFlagSet("bench-load", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, benchLoadUsage)
-		fl.PrintDefaults()
-	}
+	fl := newFlagSet("bench-load", benchLoadUsage, stderr, &c.pipelineFlags)
 	n := fl.String("n", "10000,200000", "comma-separated corpus sizes (articles)")
 	fl.IntVar(&c.size, "size", 3000, "approximate article size in bytes (generated corpus)")
 	fl.StringVar(&c.dir, "dir", "", "work directory for corpora and databases (default: a new temporary directory)")
 	fl.StringVar(&c.corpus, "corpus", "", "sample article texts from this JSONL file instead of generating them")
-	fl.IntVar(&c.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
-	fl.BoolVar(&c.tagger, "tagger", true, "use the NER tagger, as load does")
 	fl.BoolVar(&c.keep, "keep", false, "keep the work directory")
-	fl.Int64Var(&c.memLimit, "memory-limit", defaultMemLimit, "soft Go heap limit, as for load")
+	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the end-to-end loads to this file")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
@@ -95,6 +89,14 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("bench-load: %w", err)
 	}
 	setMemoryLimit(c.memLimit)
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench-load: %w", err)
+		}
+		defer f.Close()
+		c.profile = f
+	}
 	for _, n := range c.sizes {
 		if err := benchOne(ctx, c, x, n, stdout); err != nil {
 			return err
@@ -124,11 +126,14 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 
 	// Extraction only.
 	l := &loader.Loader{Sink: discardSink{}, Extractor: x, Workers: c.workers}
+	cpu0 := cpuTime()
 	xs, err := l.Load(ctx, src, corpus)
 	if err != nil {
 		return fmt.Errorf("bench-load: extraction only: %w", err)
 	}
-	fmt.Fprintf(w, "extraction only: %8.0f articles/s %6.2f MB/s (%s)\n", xs.ArticlesPerSecond(), xs.MBPerSecond(), xs.Elapsed.Round(time.Millisecond))
+	xcpu := cpuTime() - cpu0
+	fmt.Fprintf(w, "extraction only: %8.0f articles/s %6.2f MB/s (%s; CPU %.2f ms/article)\n", xs.ArticlesPerSecond(), xs.MBPerSecond(),
+		xs.Elapsed.Round(time.Millisecond), perArticleMS(xcpu, n))
 
 	// End to end.
 	debug.FreeOSMemory()
@@ -143,7 +148,18 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 	}
 	l = &loader.Loader{Sink: store, Extractor: x, Workers: c.workers}
 	sampler := startRSSSampler(200 * time.Millisecond)
+	if c.profile != nil {
+		if err := pprof.StartCPUProfile(c.profile); err != nil {
+			return fmt.Errorf("bench-load: %w", err)
+		}
+	}
+	cpu0 = cpuTime()
 	es, err := l.Load(ctx, src, corpus)
+	ecpu := cpuTime() - cpu0
+	if c.profile != nil {
+		pprof.StopCPUProfile()
+		c.profile = nil // one profile per file: the first corpus size's
+	}
 	anon, file := sampler.stop()
 	if cerr := store.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -153,8 +169,8 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 	}
 	peak := peakRSS()
 	dbSize := dirSize(db)
-	fmt.Fprintf(w, "end to end:      %8.0f articles/s %6.2f MB/s (%s; %d created, %d rejected)\n",
-		es.ArticlesPerSecond(), es.MBPerSecond(), es.Elapsed.Round(time.Millisecond), es.Created, es.Rejected)
+	fmt.Fprintf(w, "end to end:      %8.0f articles/s %6.2f MB/s (%s; CPU %.2f ms/article; %d created, %d rejected)\n",
+		es.ArticlesPerSecond(), es.MBPerSecond(), es.Elapsed.Round(time.Millisecond), perArticleMS(ecpu, n), es.Created, es.Rejected)
 	fmt.Fprintf(w, "peak RSS:        %8.0f MiB (%s); sampled peaks: %.0f MiB anonymous, %.0f MiB file-backed (Badger's mmaps)\n",
 		float64(peak)/(1<<20), peakNote, float64(anon)/(1<<20), float64(file)/(1<<20))
 	fmt.Fprintf(w, "db size:         %8.0f bytes/article, %.2fx the raw text (%.1f MB)\n",
@@ -380,6 +396,21 @@ func peakRSS() int64 { return statusKB("VmHWM:") << 10 }
 // that each measurement sees only its own peak.
 func resetPeakRSS() error {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// cpuTime returns the user and system CPU time the process has used, or
+// 0 where getrusage is not available. On a machine shared with other work
+// the CPU time per article is steadier than the wall-clock rate.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perArticleMS(d time.Duration, n int) float64 {
+	return d.Seconds() * 1000 / float64(n)
 }
 
 // dirSize sums the sizes of the files under dir.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -135,5 +137,31 @@ func TestRunLoadServer(t *testing.T) {
 	err = runLoad(context.Background(), []string{"--server", srv.URL, "--token", "bad", "--progress", "none", in}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "unauthorized") {
 		t.Errorf("bad token: err = %v", err)
+	}
+}
+
+// TestLoadTokenFlag checks that --help does not print the token from the
+// environment, that the environment supplies it when --token is not given,
+// and that --token wins over it.
+func TestLoadTokenFlag(t *testing.T) {
+	const secret = "s3cret-token-value"
+	t.Setenv(tokenEnv, secret)
+	var help bytes.Buffer
+	if _, err := parseLoadFlags([]string{"--help"}, &help); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: err = %v", err)
+	}
+	if strings.Contains(help.String(), secret) {
+		t.Errorf("--help shows the token:\n%s", help.String())
+	}
+	if !strings.Contains(help.String(), "$"+tokenEnv) {
+		t.Errorf("--help does not name $%s:\n%s", tokenEnv, help.String())
+	}
+	c, err := parseLoadFlags([]string{"x.jsonl"}, io.Discard)
+	if err != nil || c.token != secret {
+		t.Errorf("token from the environment: %q, %v", c.token, err)
+	}
+	c, err = parseLoadFlags([]string{"--token", "flag", "x.jsonl"}, io.Discard)
+	if err != nil || c.token != "flag" {
+		t.Errorf("--token: %q, %v", c.token, err)
 	}
 }
