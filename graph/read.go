@@ -388,6 +388,80 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	return e, nil
 }
 
+// EntitiesByID returns the entities with these IDs, read in one
+// transaction (one consistent snapshot). IDs that name no entity are left
+// out of the map; repeated IDs are read once.
+func (s *Store) EntitiesByID(ctx context.Context, ids []EntityID) (map[EntityID]Entity, error) {
+	out := make(map[EntityID]Entity, len(ids))
+	err := s.view(func(txn *badger.Txn) error {
+		for _, id := range ids {
+			if _, ok := out[id]; ok {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, err := readEntity(txn, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("entity %d: %w", id, err)
+			}
+			out[id] = r.entity(id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: entities by id: %w", err)
+	}
+	return out, nil
+}
+
+// ArticlesByID returns the articles with these IDs, with their text, read
+// in one transaction. IDs that name no article are left out of the map.
+func (s *Store) ArticlesByID(ctx context.Context, ids []ArticleID) (map[ArticleID]Article, error) {
+	out := make(map[ArticleID]Article, len(ids))
+	err := s.view(func(txn *badger.Txn) error {
+		for _, id := range ids {
+			if _, ok := out[id]; ok {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			a, err := getArticle(txn, id, true)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("article %d: %w", id, err)
+			}
+			out[id] = a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: articles by id: %w", err)
+	}
+	return out, nil
+}
+
+// readEntity decodes an entity straight from Badger's value buffer (the
+// decoder copies what it keeps), without getEntity's value copy.
+func readEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
+	it, err := txn.Get(entityKey(id))
+	if err != nil {
+		return nil, translate(err)
+	}
+	var r *entRec
+	err = it.Value(func(v []byte) error {
+		r, err = decodeEntity(v)
+		return err
+	})
+	return r, err
+}
+
 // Entities lists entities in ID order, optionally of one kind. With
 // f.Search it ranks the entities whose names match every query word,
 // ignoring case, diacritics and punctuation, as whole words, word prefixes

@@ -1112,3 +1112,61 @@ func TestConflicts(t *testing.T) {
 		t.Errorf("conflicts of missing entity: %v", err)
 	}
 }
+
+// TestByID checks the batch reads against the one-at-a-time ones.
+func TestByID(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	a, b := briefing(t)
+	ra, rb := add(t, s, a), add(t, s, b)
+	p := entityByName(t, s, graph.KindPerson, "Maryna Hrytsenkiy")
+	o := entityByName(t, s, graph.KindOrg, "Vantor Holdings")
+	es, err := s.EntitiesByID(ctx, []graph.EntityID{p.ID, o.ID, p.ID, 999999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 {
+		t.Fatalf("EntitiesByID gave %d entities, want 2 (the missing ID left out)", len(es))
+	}
+	for _, id := range []graph.EntityID{p.ID, o.ID} {
+		one, err := s.Entity(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sameEntity(es[id]) != sameEntity(one) {
+			t.Errorf("EntitiesByID[%d] = %+v, Entity = %+v", id, es[id], one)
+		}
+	}
+	as, err := s.ArticlesByID(ctx, []graph.ArticleID{rb.Article, ra.Article, 999999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 2 {
+		t.Fatalf("ArticlesByID gave %d articles, want 2", len(as))
+	}
+	for _, id := range []graph.ArticleID{ra.Article, rb.Article} {
+		one, err := s.Article(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("%+v", as[id]) != fmt.Sprintf("%+v", one) {
+			t.Errorf("ArticlesByID[%d] = %+v, Article = %+v", id, as[id], one)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.EntitiesByID(cctx, []graph.EntityID{p.ID}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled EntitiesByID: %v, want context.Canceled", err)
+	}
+}
+
+// sameEntity prints an entity for comparison, its value and not the
+// pointer to it.
+func sameEntity(e graph.Entity) string {
+	v := "nil"
+	if e.Value != nil {
+		v = fmt.Sprint(*e.Value)
+	}
+	e.Value = nil
+	return fmt.Sprintf("%+v value=%s", e, v)
+}

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,8 +23,10 @@ type fakeStore struct {
 	relations []graph.Relation
 	neighbors map[graph.EntityID][]graph.Neighbor
 
-	entityCalls atomic.Int64 // Entity calls, to check per-request caching
-	fail        error        // returned by every method when set
+	entityCalls  atomic.Int64 // Entity calls, to check per-request caching
+	batchCalls   atomic.Int64 // EntitiesByID and ArticlesByID calls
+	articleCalls atomic.Int64 // Article calls
+	fail         error        // returned by every method when set
 }
 
 func runeIndex(text, sub string, nth int) graph.Span {
@@ -111,6 +114,7 @@ func paginate[T any](items []T, p graph.Page) (graph.List[T], error) {
 }
 
 func (f *fakeStore) Article(ctx context.Context, id graph.ArticleID) (graph.Article, error) {
+	f.articleCalls.Add(1)
 	if f.fail != nil {
 		return graph.Article{}, f.fail
 	}
@@ -170,6 +174,34 @@ func (f *fakeStore) Entity(ctx context.Context, id graph.EntityID) (graph.Entity
 		}
 	}
 	return graph.Entity{}, fmt.Errorf("fake: entity %d: %w", id, graph.ErrNotFound)
+}
+
+func (f *fakeStore) EntitiesByID(ctx context.Context, ids []graph.EntityID) (map[graph.EntityID]graph.Entity, error) {
+	f.batchCalls.Add(1)
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	out := map[graph.EntityID]graph.Entity{}
+	for _, e := range f.entities {
+		if slices.Contains(ids, e.ID) {
+			out[e.ID] = e
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) ArticlesByID(ctx context.Context, ids []graph.ArticleID) (map[graph.ArticleID]graph.Article, error) {
+	f.batchCalls.Add(1)
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	out := map[graph.ArticleID]graph.Article{}
+	for _, a := range f.articles {
+		if slices.Contains(ids, a.ID) {
+			out[a.ID] = a
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeStore) Entities(ctx context.Context, flt graph.EntityFilter, p graph.Page) (graph.List[graph.Entity], error) {

@@ -44,41 +44,30 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 				return a, nil
 			},
 		},
-		"articles": {
-			Type: nn(t.articleConn),
-			Args: withPage(graphql.FieldConfigArgument{
-				"outlet":          {Type: graphql.String},
-				"publishedAfter":  {Type: graphql.String},
-				"publishedBefore": {Type: graphql.String},
-				"search":          {Type: graphql.String},
-			}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				var f graph.ArticleFilter
-				f.Outlet, _ = p.Args["outlet"].(string)
-				f.Search, _ = p.Args["search"].(string)
-				for arg, dst := range map[string]*time.Time{"publishedAfter": &f.PublishedAfter, "publishedBefore": &f.PublishedBefore} {
-					if v, ok := p.Args[arg].(string); ok {
-						tm, err := parseTime(v)
-						if err != nil {
-							return nil, badInput("%s: %v", arg, err)
-						}
-						*dst = tm
+		"articles": connField(s, t.articleConn, graphql.FieldConfigArgument{
+			"outlet":          {Type: graphql.String},
+			"publishedAfter":  {Type: graphql.String},
+			"publishedBefore": {Type: graphql.String},
+			"search":          {Type: graphql.String},
+		}, "articles", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Article], error) {
+			var f graph.ArticleFilter
+			f.Outlet, _ = p.Args["outlet"].(string)
+			f.Search, _ = p.Args["search"].(string)
+			for arg, dst := range map[string]*time.Time{"publishedAfter": &f.PublishedAfter, "publishedBefore": &f.PublishedBefore} {
+				if v, ok := p.Args[arg].(string); ok {
+					tm, err := parseTime(v)
+					if err != nil {
+						return graph.List[graph.Article]{}, badInput("%s: %v", arg, err)
 					}
+					*dst = tm
 				}
-				l, err := s.store.Articles(p.Context, f, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "articles", err)
-				}
-				for _, a := range l.Items {
-					s.rememberArticle(p.Context, a.ID, a, nil)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
+			}
+			l, err := s.store.Articles(p.Context, f, pg)
+			for _, a := range l.Items {
+				s.rememberArticle(p.Context, a.ID, a, nil)
+			}
+			return l, err
+		}),
 		"entity": {
 			Type: t.entity,
 			Args: graphql.FieldConfigArgument{"id": {Type: nn(graphql.ID)}},
@@ -98,76 +87,51 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 				return e, nil
 			},
 		},
-		"entities": {
-			Type: nn(t.entityConn),
-			Args: withPage(graphql.FieldConfigArgument{
-				"type":   {Type: t.entityType},
-				"search": {Type: graphql.String},
-			}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				var f graph.EntityFilter
-				f.Kind, _ = p.Args["type"].(graph.Kind)
-				f.Search, _ = p.Args["search"].(string)
-				l, err := s.store.Entities(p.Context, f, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "entities", err)
-				}
-				for _, e := range l.Items {
-					s.rememberEntity(p.Context, e)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
-		"relations": {
-			Type: nn(t.relationConn),
-			Args: withPage(graphql.FieldConfigArgument{"type": {Type: t.relationType}}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
+		"entities": connField(s, t.entityConn, graphql.FieldConfigArgument{
+			"type":   {Type: t.entityType},
+			"search": {Type: graphql.String},
+		}, "entities", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Entity], error) {
+			var f graph.EntityFilter
+			f.Kind, _ = p.Args["type"].(graph.Kind)
+			f.Search, _ = p.Args["search"].(string)
+			l, err := s.store.Entities(p.Context, f, pg)
+			for _, e := range l.Items {
+				s.rememberEntity(p.Context, e)
+			}
+			return l, err
+		}),
+		"relations": connField(s, t.relationConn, graphql.FieldConfigArgument{"type": {Type: t.relationType}}, "relations",
+			func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Relation], error) {
 				rt, _ := p.Args["type"].(graph.RelType)
 				l, err := s.store.Relations(p.Context, rt, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "relations", err)
+				if err == nil {
+					s.preloadRelations(p, l.Items, nodePath)
 				}
-				return trim(newConnection(l), n), nil
-			},
-		},
-		"numbers": {
-			Type: nn(t.numberConn),
-			Args: withPage(graphql.FieldConfigArgument{
-				"unit": {Type: graphql.String},
-				"min":  {Type: graphql.Float},
-				"max":  {Type: graphql.Float},
+				return l, err
 			}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				var f graph.NumberFilter
-				f.Unit, _ = p.Args["unit"].(string)
-				if v, ok := p.Args["min"].(float64); ok {
-					f.Min = &v
-				}
-				if v, ok := p.Args["max"].(float64); ok {
-					f.Max = &v
-				}
-				if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
-					return nil, badInput("min %g is above max %g", *f.Min, *f.Max)
-				}
-				l, err := s.store.Numbers(p.Context, f, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "numbers", err)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
+		"numbers": connField(s, t.numberConn, graphql.FieldConfigArgument{
+			"unit": {Type: graphql.String},
+			"min":  {Type: graphql.Float},
+			"max":  {Type: graphql.Float},
+		}, "numbers", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Mention], error) {
+			var f graph.NumberFilter
+			f.Unit, _ = p.Args["unit"].(string)
+			if v, ok := p.Args["min"].(float64); ok {
+				f.Min = &v
+			}
+			if v, ok := p.Args["max"].(float64); ok {
+				f.Max = &v
+			}
+			if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
+				return graph.List[graph.Mention]{}, badInput("min %g is above max %g", *f.Min, *f.Max)
+			}
+			l, err := s.store.Numbers(p.Context, f, pg)
+			if err == nil {
+				s.preloadMentions(p, l.Items, nodePath, "value", "unit")
+				s.preloadMentions(p, l.Items, []string{"edges", "node", "mention"})
+			}
+			return l, err
+		}),
 		"path": {
 			Type: nn(list(nn(t.path))),
 			Args: graphql.FieldConfigArgument{
@@ -201,35 +165,39 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 					return nil, s.clientErr(p.Context, "path", err)
 				}
 				out := make([]path, len(hs))
+				var rels []graph.Relation
+				var ends []graph.EntityID
+				wantEnds := selects(p, []string{"hops"}, "from", "to")
 				for i, h := range hs {
 					out[i] = path{hops: h}
+					for _, hop := range h {
+						rels = append(rels, hop.Relation)
+						if wantEnds {
+							ends = append(ends, hop.From, hop.To)
+						}
+					}
 				}
+				s.preload(p.Context, ends, nil)
+				s.preloadRelations(p, rels, []string{"hops", "relation"})
 				return out, nil
 			},
 		},
-		"claims": {
-			Type: nn(t.relationConn),
-			Args: withPage(graphql.FieldConfigArgument{"entity": {Type: nn(graphql.ID)}}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
+		"claims": connField(s, t.relationConn, graphql.FieldConfigArgument{"entity": {Type: nn(graphql.ID)}}, "claims",
+			func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Relation], error) {
 				gid, _ := p.Args["entity"].(string)
 				id, err := parseEntityGID(gid)
 				if err != nil {
-					return nil, err
+					return graph.List[graph.Relation]{}, err
 				}
 				l, err := s.store.Claims(p.Context, id, pg)
 				if errors.Is(err, graph.ErrNotFound) {
-					return connection{}, nil
+					return graph.List[graph.Relation]{}, nil
 				}
-				if err != nil {
-					return nil, s.clientErr(p.Context, "claims", err)
+				if err == nil {
+					s.preloadRelations(p, l.Items, nodePath)
 				}
-				return trim(newConnection(l), n), nil
-			},
-		},
+				return l, err
+			}),
 		"stats": {
 			Type: nn(t.stats),
 			Resolve: func(p graphql.ResolveParams) (any, error) {

@@ -29,6 +29,10 @@ type Store interface {
 	Articles(ctx context.Context, f graph.ArticleFilter, p graph.Page) (graph.List[graph.Article], error)
 	ArticleMentions(ctx context.Context, id graph.ArticleID, p graph.Page) (graph.List[graph.Mention], error)
 	Entity(ctx context.Context, id graph.EntityID) (graph.Entity, error)
+	// EntitiesByID and ArticlesByID read many at once (one snapshot);
+	// missing IDs are left out of the map.
+	EntitiesByID(ctx context.Context, ids []graph.EntityID) (map[graph.EntityID]graph.Entity, error)
+	ArticlesByID(ctx context.Context, ids []graph.ArticleID) (map[graph.ArticleID]graph.Article, error)
 	Entities(ctx context.Context, f graph.EntityFilter, p graph.Page) (graph.List[graph.Entity], error)
 	EntityMentions(ctx context.Context, id graph.EntityID, p graph.Page) (graph.List[graph.Mention], error)
 	EntityArticles(ctx context.Context, id graph.EntityID, p graph.Page) (graph.List[graph.Article], error)

@@ -119,17 +119,49 @@ func TestMentionOffsets(t *testing.T) {
 }
 
 // TestEntityCache checks that an entity named by many mentions is loaded
-// once per request.
+// once per request, and that the entities and articles a list refers to
+// are read with one batch call instead of one call each.
 func TestEntityCache(t *testing.T) {
-	f := newFake()
-	s := newTestSchema(t, f, nil)
-	out := do(t, s, `{ a: article(externalId: "one") { mentions { edges { node { entity { name } } } } }
-	                   b: article(externalId: "two") { mentions { edges { node { entity { name } } } } } }`, nil)
-	if out["errors"] != nil {
-		t.Fatalf("errors: %v", out["errors"])
+	tests := []struct {
+		name, query            string
+		entity, article, batch int64 // expected store calls
+	}{
+		// Article one names entities 1-4; article two names 2 and 3,
+		// which the first batch already read.
+		{name: "mentions", query: `{ a: article(externalId: "one") { mentions { edges { node { entity { name } } } } }
+		  b: article(externalId: "two") { mentions { edges { node { entity { name } } } } } }`, batch: 1},
+		// The same asked through fragments.
+		{name: "fragments", query: `{ article(externalId: "one") { mentions { ...M } } }
+		  fragment M on MentionConnection { edges { ... on MentionEdge { node { entity { name } } } } }`, batch: 1},
+		// Not asked for: nothing is preloaded.
+		{name: "mentions without entities", query: `{ article(externalId: "one") { mentions { edges { node { text } } } } }`},
+		// Entity 1 at the root, then one batch for the neighbours 2 and 3.
+		{name: "neighbors", query: `{ entity(id: "E1") { neighbors { entity { name } via { name } } } }`, entity: 1, batch: 1},
+		// The relation ends 1, 2, 3 in one batch, the evidence articles
+		// 1 and 2 in another.
+		{name: "relations", query: `{ relations { edges { node { source { name } target { name } evidence { sentence article { title } } } } } }`, batch: 2},
+		// One path of one hop: its two ends in one batch, the one
+		// evidence article alone.
+		{name: "path", query: `{ path(from: "E1", to: "E2") { hops { from { name } to { name } relation { evidence { text } } } } }`, article: 1, batch: 1},
 	}
-	if got := f.entityCalls.Load(); got != 4 {
-		t.Errorf("Entity called %d times for 4 distinct entities", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			s := newTestSchema(t, f, nil)
+			out := do(t, s, tc.query, nil)
+			if out["errors"] != nil {
+				t.Fatalf("errors: %v", out["errors"])
+			}
+			if got := f.entityCalls.Load(); got != tc.entity {
+				t.Errorf("Entity called %d times, want %d", got, tc.entity)
+			}
+			if got := f.articleCalls.Load(); got != tc.article {
+				t.Errorf("Article called %d times, want %d", got, tc.article)
+			}
+			if got := f.batchCalls.Load(); got != tc.batch {
+				t.Errorf("EntitiesByID/ArticlesByID called %d times, want %d", got, tc.batch)
+			}
+		})
 	}
 }
 

@@ -3,7 +3,12 @@ package schema
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/newsgraph/newsgraph/graph"
 )
@@ -20,7 +25,14 @@ type requestState struct {
 	mu       sync.Mutex
 	entities map[graph.EntityID]cached[graph.Entity]
 	articles map[graph.ArticleID]cached[graph.Article]
-	runes    map[graph.ArticleID][]rune
+	texts    map[graph.ArticleID]text
+}
+
+// text is an article's text, with its code-point offsets when it is not
+// ASCII (for ASCII text they are the byte offsets).
+type text struct {
+	s     string
+	runes []rune // nil for ASCII text
 }
 
 type cached[T any] struct {
@@ -35,7 +47,7 @@ func withRequestState(ctx context.Context, authorized bool) context.Context {
 		authorized: authorized,
 		entities:   map[graph.EntityID]cached[graph.Entity]{},
 		articles:   map[graph.ArticleID]cached[graph.Article]{},
-		runes:      map[graph.ArticleID][]rune{},
+		texts:      map[graph.ArticleID]text{},
 	})
 }
 
@@ -52,35 +64,116 @@ func state(ctx context.Context) *requestState {
 // graph.ErrNotFound.
 func (s *Schema) entity(ctx context.Context, id graph.EntityID) (graph.Entity, error) {
 	st := state(ctx)
-	st.mu.Lock()
-	c, ok := st.entities[id]
-	st.mu.Unlock()
-	if ok {
-		return c.v, c.err
-	}
-	e, err := s.store.Entity(ctx, id)
-	if err == nil || errors.Is(err, graph.ErrNotFound) {
-		st.mu.Lock()
-		st.entities[id] = cached[graph.Entity]{e, err}
-		st.mu.Unlock()
-	}
-	return e, err
+	return load(st, st.entities, id, func() (graph.Entity, error) { return s.store.Entity(ctx, id) })
 }
 
 // article loads an article once per request.
 func (s *Schema) article(ctx context.Context, id graph.ArticleID) (graph.Article, error) {
 	st := state(ctx)
+	return load(st, st.articles, id, func() (graph.Article, error) { return s.store.Article(ctx, id) })
+}
+
+// load returns m[id], or get's answer, which it remembers unless it is an
+// error other than graph.ErrNotFound (a timeout is not remembered).
+func load[K comparable, V any](st *requestState, m map[K]cached[V], id K, get func() (V, error)) (V, error) {
 	st.mu.Lock()
-	c, ok := st.articles[id]
+	c, ok := m[id]
 	st.mu.Unlock()
 	if ok {
 		return c.v, c.err
 	}
-	a, err := s.store.Article(ctx, id)
+	v, err := get()
 	if err == nil || errors.Is(err, graph.ErrNotFound) {
-		s.rememberArticle(ctx, id, a, err)
+		st.mu.Lock()
+		m[id] = cached[V]{v, err}
+		st.mu.Unlock()
 	}
-	return a, err
+	return v, err
+}
+
+// preload reads, with one store call for each kind, the entities and
+// articles that a list about to be resolved refers to and the request has
+// not cached yet, so that the list's items then find them in the cache
+// instead of making one store call each. A failed batch is not reported:
+// the items then load one by one and report their own errors.
+func (s *Schema) preload(ctx context.Context, ents []graph.EntityID, arts []graph.ArticleID) {
+	st := state(ctx)
+	st.mu.Lock()
+	ents = slices.DeleteFunc(ents, func(id graph.EntityID) bool { _, ok := st.entities[id]; return ok })
+	arts = slices.DeleteFunc(arts, func(id graph.ArticleID) bool { _, ok := st.articles[id]; return ok })
+	st.mu.Unlock()
+	if len(ents) > 1 {
+		if es, err := s.store.EntitiesByID(ctx, ents); err == nil {
+			st.mu.Lock()
+			for _, id := range ents {
+				if e, ok := es[id]; ok {
+					st.entities[id] = cached[graph.Entity]{v: e}
+				}
+			}
+			st.mu.Unlock()
+		}
+	}
+	if len(arts) > 1 {
+		if as, err := s.store.ArticlesByID(ctx, arts); err == nil {
+			st.mu.Lock()
+			for _, id := range arts {
+				if a, ok := as[id]; ok {
+					st.articles[id] = cached[graph.Article]{v: a}
+				}
+			}
+			st.mu.Unlock()
+		}
+	}
+}
+
+// selects reports whether the field being resolved selects any of the
+// fields names, directly or in fragments, in the selection reached by
+// following the field names of path (e.g. "edges", "node" for the nodes
+// of a connection).
+func selects(p graphql.ResolveParams, path []string, names ...string) bool {
+	sets := make([]*ast.SelectionSet, 0, len(p.Info.FieldASTs))
+	for _, f := range p.Info.FieldASTs {
+		sets = append(sets, f.SelectionSet)
+	}
+	for _, step := range path {
+		var next []*ast.SelectionSet
+		eachField(p, sets, func(f *ast.Field) {
+			if f.Name != nil && f.Name.Value == step {
+				next = append(next, f.SelectionSet)
+			}
+		})
+		sets = next
+	}
+	found := false
+	eachField(p, sets, func(f *ast.Field) {
+		found = found || f.Name != nil && slices.Contains(names, f.Name.Value)
+	})
+	return found
+}
+
+// eachField calls fn for every field of the selection sets, looking into
+// inline fragments and fragment spreads.
+func eachField(p graphql.ResolveParams, sets []*ast.SelectionSet, fn func(*ast.Field)) {
+	for _, set := range sets {
+		if set == nil {
+			continue
+		}
+		for _, sel := range set.Selections {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				fn(sel)
+			case *ast.InlineFragment:
+				eachField(p, []*ast.SelectionSet{sel.SelectionSet}, fn)
+			case *ast.FragmentSpread:
+				if sel.Name == nil {
+					continue
+				}
+				if def, ok := p.Info.Fragments[sel.Name.Value].(*ast.FragmentDefinition); ok {
+					eachField(p, []*ast.SelectionSet{def.SelectionSet}, fn)
+				}
+			}
+		}
+	}
 }
 
 // rememberArticle caches an article a list query already returned.
@@ -100,25 +193,44 @@ func (s *Schema) rememberEntity(ctx context.Context, e graph.Entity) {
 }
 
 // slice returns the code points [sp.Start, sp.End) of an article's text,
-// clamped to the text. The text is decoded once per request.
+// clamped to the text. A non-ASCII text is decoded once per request.
 func (s *Schema) slice(ctx context.Context, id graph.ArticleID, sp graph.Span) (string, error) {
 	st := state(ctx)
 	st.mu.Lock()
-	rs, ok := st.runes[id]
+	t, ok := st.texts[id]
 	st.mu.Unlock()
 	if !ok {
 		a, err := s.article(ctx, id)
 		if err != nil {
 			return "", err
 		}
-		rs = []rune(a.Text)
+		t.s = a.Text
+		if !isASCII(a.Text) {
+			t.runes = []rune(a.Text)
+		}
 		st.mu.Lock()
-		st.runes[id] = rs
+		st.texts[id] = t
 		st.mu.Unlock()
 	}
-	start, end := max(sp.Start, 0), min(sp.End, len(rs))
+	n := len(t.s)
+	if t.runes != nil {
+		n = len(t.runes)
+	}
+	start, end := max(sp.Start, 0), min(sp.End, n)
 	if start >= end {
 		return "", nil
 	}
-	return string(rs[start:end]), nil
+	if t.runes == nil {
+		return t.s[start:end], nil
+	}
+	return string(t.runes[start:end]), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -94,6 +95,69 @@ func trim(c connection, n int) connection {
 		c.nodes, c.cursors, c.hasNext = c.nodes[:n], c.cursors[:n], true
 	}
 	return c
+}
+
+// connField makes a connection field with the page arguments (and extra
+// ones): fetch reads one page, which is trimmed to the first the client
+// asked for; its errors go through clientErr, as op.
+func connField[T any](s *Schema, conn *graphql.Object, extra graphql.FieldConfigArgument, op string,
+	fetch func(p graphql.ResolveParams, pg graph.Page) (graph.List[T], error)) *graphql.Field {
+	args := pageArgs
+	if extra != nil {
+		args = withPage(extra)
+	}
+	return &graphql.Field{Type: nn(conn), Args: args, Resolve: func(p graphql.ResolveParams) (any, error) {
+		pg, n, err := page(p.Args)
+		if err != nil {
+			return nil, err
+		}
+		l, err := fetch(p, pg)
+		if err != nil {
+			return nil, s.clientErr(p.Context, op, err)
+		}
+		return trim(newConnection(l), n), nil
+	}}
+}
+
+// The nodes of a connection, for selects.
+var nodePath = []string{"edges", "node"}
+
+// preloadMentions batch-loads what the selection at path (the mentions)
+// asks of their entities and articles.
+func (s *Schema) preloadMentions(p graphql.ResolveParams, ms []graph.Mention, path []string, entityFields ...string) {
+	var ents []graph.EntityID
+	var arts []graph.ArticleID
+	wantE := selects(p, path, append(entityFields, "entity")...)
+	wantA := selects(p, path, "article", "sentence")
+	for _, m := range ms {
+		if wantE {
+			ents = append(ents, m.Entity)
+		}
+		if wantA {
+			arts = append(arts, m.Article)
+		}
+	}
+	s.preload(p.Context, ents, arts)
+}
+
+// preloadRelations batch-loads the ends of relations and the articles of
+// their evidence, as far as the selection at path (the relations) asks.
+func (s *Schema) preloadRelations(p graphql.ResolveParams, rs []graph.Relation, path []string) {
+	var ents []graph.EntityID
+	var arts []graph.ArticleID
+	wantE := selects(p, path, "source", "target")
+	wantA := selects(p, append(slices.Clone(path), "evidence"), "article", "sentence", "text")
+	for _, r := range rs {
+		if wantE {
+			ents = append(ents, r.Source, r.Target)
+		}
+		if wantA {
+			for _, ev := range r.Evidence {
+				arts = append(arts, ev.Article)
+			}
+		}
+	}
+	s.preload(p.Context, ents, arts)
 }
 
 // parseTime accepts RFC 3339 or YYYY-MM-DD.
@@ -244,23 +308,15 @@ func (s *Schema) articleFields(t *types) {
 			return a(p).Published.Format(time.RFC3339), nil
 		}),
 		"text": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return a(p).Text, nil }),
-		"mentions": {
-			Type: nn(t.mentionConn),
-			Args: pageArgs,
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				art := a(p)
-				s.rememberArticle(p.Context, art.ID, art, nil)
-				l, err := s.store.ArticleMentions(p.Context, art.ID, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "article mentions", err)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
+		"mentions": connField(s, t.mentionConn, nil, "article mentions", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Mention], error) {
+			art := a(p)
+			s.rememberArticle(p.Context, art.ID, art, nil)
+			l, err := s.store.ArticleMentions(p.Context, art.ID, pg)
+			if err == nil {
+				s.preloadMentions(p, l.Items, nodePath)
+			}
+			return l, err
+		}),
 	}
 	addFields(t.article, fs)
 }
@@ -349,56 +405,37 @@ func (s *Schema) entityFields(t *types) {
 			if e(p).Merges == nil {
 				return []graph.Merge{}, nil
 			}
+			if selects(p, nil, "article") {
+				ids := make([]graph.ArticleID, len(e(p).Merges))
+				for i, m := range e(p).Merges {
+					ids[i] = m.Article
+				}
+				s.preload(p.Context, nil, ids)
+			}
 			return e(p).Merges, nil
 		}),
-		"mentions": {
-			Type: nn(t.mentionConn),
-			Args: pageArgs,
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				l, err := s.store.EntityMentions(p.Context, e(p).ID, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "entity mentions", err)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
-		"articles": {
-			Type: nn(t.articleConn),
-			Args: pageArgs,
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
-				l, err := s.store.EntityArticles(p.Context, e(p).ID, pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "entity articles", err)
-				}
-				for _, a := range l.Items {
-					s.rememberArticle(p.Context, a.ID, a, nil)
-				}
-				return trim(newConnection(l), n), nil
-			},
-		},
-		"relations": {
-			Type: nn(t.relationConn),
-			Args: withPage(graphql.FieldConfigArgument{"types": {Type: list(nn(t.relationType))}}),
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				pg, n, err := page(p.Args)
-				if err != nil {
-					return nil, err
-				}
+		"mentions": connField(s, t.mentionConn, nil, "entity mentions", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Mention], error) {
+			l, err := s.store.EntityMentions(p.Context, e(p).ID, pg)
+			if err == nil {
+				s.preloadMentions(p, l.Items, nodePath)
+			}
+			return l, err
+		}),
+		"articles": connField(s, t.articleConn, nil, "entity articles", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Article], error) {
+			l, err := s.store.EntityArticles(p.Context, e(p).ID, pg)
+			for _, a := range l.Items {
+				s.rememberArticle(p.Context, a.ID, a, nil)
+			}
+			return l, err
+		}),
+		"relations": connField(s, t.relationConn, graphql.FieldConfigArgument{"types": {Type: list(nn(t.relationType))}}, "entity relations",
+			func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Relation], error) {
 				l, err := s.store.EntityRelations(p.Context, e(p).ID, relTypes(p.Args["types"]), pg)
-				if err != nil {
-					return nil, s.clientErr(p.Context, "entity relations", err)
+				if err == nil {
+					s.preloadRelations(p, l.Items, nodePath)
 				}
-				return trim(newConnection(l), n), nil
-			},
-		},
+				return l, err
+			}),
 		"neighbors": {
 			Type: nn(list(nn(t.neighbor))),
 			Args: graphql.FieldConfigArgument{
@@ -436,6 +473,17 @@ func (s *Schema) entityFields(t *types) {
 				if err != nil {
 					return nil, s.clientErr(p.Context, "neighbors", err)
 				}
+				var ids []graph.EntityID
+				wantE, wantVia := selects(p, nil, "entity"), selects(p, nil, "via")
+				for _, nb := range ns {
+					if wantE {
+						ids = append(ids, nb.Entity)
+					}
+					if wantVia {
+						ids = append(ids, nb.Via)
+					}
+				}
+				s.preload(p.Context, ids, nil)
 				if ns == nil {
 					ns = []graph.Neighbor{}
 				}

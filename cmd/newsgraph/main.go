@@ -28,6 +28,7 @@ commands:
   load    load articles (.txt, .jsonl, .jsonl.gz, .html, directories, - for stdin) into a database or a running server
   eval    score the extraction against a gold annotation (document-level P/R/F1)
   bench-load  measure bulk-load speed, memory and database size (issue 5)
+  bench-query measure query latency and throughput on a database (issue 4)
 
 Run "newsgraph COMMAND --help" for a command's flags.
 `
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runEval(ctx, rest, stdout, stderr)
 	case "bench-load":
 		return runBenchLoad(ctx, rest, stdout, stderr)
+	case "bench-query":
+		return runBenchQuery(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,591 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsgraph/newsgraph/graph"
+	"github.com/newsgraph/newsgraph/schema"
+)
+
+const benchQueryUsage = `usage: newsgraph bench-query --db DIR [flags]
+
+Measures the latency and throughput of the typical read queries (issue 4)
+on an existing database, opened read-only:
+  entity     an entity with its aliases and its first 10 mentions, each
+             with its sentence and source article (title, url, outlet)
+  neighbors  an entity's neighbourhood at depth 2 (first 25), each
+             neighbour with its type, link strength and the entity it
+             was reached through
+  path       the shortest paths (maxDepth 3) between two entities that
+             are 2 hops apart, each hop with its relation's evidence
+             sentences and articles
+  search     entities(search:) with a name, a word prefix or a misspelt
+             word of a named entity, first 10
+Each query runs for --duration with each number of concurrent closed-loop
+clients, in each mode:
+  http       POST /graphql over loopback HTTP to an in-process server
+             (JSON encoding, net/http and the client included)
+  graphql    schema.Do in process, result encoded to JSON
+  store      the same lookups made directly on graph.Store
+Entities are drawn (fixed --seed) uniformly from the PERSON,
+ORGANIZATION and PLACE entities with at least --min-mentions mentions.
+It prints p50/p99 latency and requests/s per row, then the cost of the
+GraphQL layer: graphql (and http) against store, as ratios.
+
+Flags:
+`
+
+type benchQueryConfig struct {
+	db          string
+	clients     []int
+	duration    time.Duration
+	warmup      time.Duration
+	queries     []string
+	modes       []string
+	seed        uint64
+	minMentions int
+	cpuProfile  string
+}
+
+var (
+	benchQueryNames = []string{"entity", "neighbors", "path", "search"}
+	benchModeNames  = []string{"http", "graphql", "store"}
+)
+
+func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, error) {
+	c := &benchQueryConfig{}
+	fl := flag.NewFlagSet("bench-query", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprint(stderr, benchQueryUsage)
+		fl.PrintDefaults()
+	}
+	fl.StringVar(&c.db, "db", "", "database directory (required; opened read-only)")
+	clients := fl.String("clients", "1,32", "comma-separated numbers of concurrent clients")
+	fl.DurationVar(&c.duration, "duration", 5*time.Second, "measured time per query, mode and client count")
+	fl.DurationVar(&c.warmup, "warmup", 500*time.Millisecond, "unmeasured time before each measurement")
+	queries := fl.String("queries", strings.Join(benchQueryNames, ","), "queries to run: "+strings.Join(benchQueryNames, ", "))
+	modes := fl.String("modes", strings.Join(benchModeNames, ","), "modes to run: "+strings.Join(benchModeNames, ", "))
+	fl.Uint64Var(&c.seed, "seed", 1, "seed of the entity and search-term draw")
+	fl.IntVar(&c.minMentions, "min-mentions", 2, "draw only entities with at least this many mentions")
+	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	if err := fl.Parse(args); err != nil {
+		return nil, err
+	}
+	if c.db == "" || fl.NArg() > 0 {
+		fl.Usage()
+		return nil, fmt.Errorf("%w: bench-query needs --db DIR and no arguments", errUsage)
+	}
+	for _, s := range strings.Split(*clients, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%w: --clients %q: want positive integers", errUsage, *clients)
+		}
+		c.clients = append(c.clients, v)
+	}
+	var err error
+	if c.queries, err = pickNames("--queries", *queries, benchQueryNames); err != nil {
+		return nil, err
+	}
+	if c.modes, err = pickNames("--modes", *modes, benchModeNames); err != nil {
+		return nil, err
+	}
+	if c.duration <= 0 || c.warmup < 0 {
+		return nil, fmt.Errorf("%w: --duration must be positive and --warmup not negative", errUsage)
+	}
+	return c, nil
+}
+
+func pickNames(flagName, list string, valid []string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		if !slices.Contains(valid, s) {
+			return nil, fmt.Errorf("%w: %s: unknown %q (want %s)", errUsage, flagName, s, strings.Join(valid, ", "))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// runBenchQuery is the bench-query subcommand.
+func runBenchQuery(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseBenchQueryFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(c.db, graph.Options{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("bench-query: %w", err)
+	}
+	defer store.Close()
+	return benchQuery(ctx, c, store, stdout)
+}
+
+// benchQuery runs the benchmark on an open store.
+func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w io.Writer) error {
+	sch, err := schema.New(schema.Config{Store: store})
+	if err != nil {
+		return fmt.Errorf("bench-query: %w", err)
+	}
+	st, err := store.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("bench-query: %w", err)
+	}
+	wl, err := newQueryWorkload(ctx, store, c.seed, c.minMentions)
+	if err != nil {
+		return fmt.Errorf("bench-query: %w", err)
+	}
+	fmt.Fprintf(w, "db %s: %d articles, %d entities, %d mentions, %d relations; GOMAXPROCS %d\n",
+		c.db, st.Articles, st.Entities, st.Mentions, st.Relations, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "workload: %d entities drawn from %d named ones with >= %d mentions, %d entity pairs for path, %d search terms\n",
+		len(wl.ents), wl.named, c.minMentions, len(wl.pairs), len(wl.terms))
+
+	var srv *http.Server
+	var url string
+	if slices.Contains(c.modes, "http") {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		srv = &http.Server{Handler: sch.Handler(schema.HandlerConfig{}), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		url = "http://" + ln.Addr().String() + "/graphql"
+	}
+	maxClients := slices.Max(c.clients)
+	httpc := &http.Client{Transport: &http.Transport{MaxIdleConns: maxClients, MaxIdleConnsPerHost: maxClients}, Timeout: time.Minute}
+
+	// Every query must give a sound answer before it is timed.
+	for _, q := range c.queries {
+		for _, m := range c.modes {
+			if err := wl.do(ctx, q, m, sch, store, httpc, url, rand.New(rand.NewPCG(c.seed, 7))); err != nil {
+				return fmt.Errorf("bench-query: %s %s: %w", q, m, err)
+			}
+		}
+	}
+
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "errors")
+	type key struct {
+		q, m string
+		n    int
+	}
+	results := map[key]benchResult{}
+	for _, q := range c.queries {
+		for _, n := range c.clients {
+			for _, m := range c.modes {
+				r, err := wl.measure(ctx, c, q, m, n, sch, store, httpc, url)
+				if err != nil {
+					return err
+				}
+				results[key{q, m, n}] = r
+				fmt.Fprintf(w, "%-10s %-8s %7d %9d %9.0f %9.2f %9.2f %6d\n", q, m, n, r.requests, r.rate(), ms(r.p50), ms(r.p99), r.errors)
+				if r.errors > 0 {
+					fmt.Fprintf(w, "  first error: %v\n", r.firstErr)
+				}
+			}
+		}
+	}
+	if slices.Contains(c.modes, "store") && len(c.modes) > 1 {
+		fmt.Fprintln(w, "GraphQL layer cost (mode / store): p50 and p99 latency ratios, store req/s over mode req/s")
+		for _, q := range c.queries {
+			for _, n := range c.clients {
+				s := results[key{q, "store", n}]
+				for _, m := range c.modes {
+					if m == "store" {
+						continue
+					}
+					r := results[key{q, m, n}]
+					fmt.Fprintf(w, "%-10s %-8s %7d  p50 x%.1f  p99 x%.1f  throughput x%.1f\n", q, m, n,
+						ratio(r.p50, s.p50), ratio(r.p99, s.p99), s.rate()/r.rate())
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+type benchResult struct {
+	requests, errors int
+	elapsed          time.Duration
+	p50, p99         time.Duration
+	firstErr         error
+}
+
+func (r benchResult) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+// measure runs one query in one mode with n closed-loop clients: a warm-up,
+// then --duration of measured requests.
+func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mode string, n int,
+	sch *schema.Schema, store *graph.Store, httpc *http.Client, url string) (benchResult, error) {
+	run := func(d time.Duration, record bool) benchResult {
+		var (
+			mu     sync.Mutex
+			res    benchResult
+			lats   []time.Duration
+			wg     sync.WaitGroup
+			start  = time.Now()
+			finish = start.Add(d)
+		)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := rand.New(rand.NewPCG(c.seed, uint64(i)+100))
+				var mine []time.Duration
+				var errs int
+				var first error
+				for time.Now().Before(finish) && ctx.Err() == nil {
+					t0 := time.Now()
+					err := wl.do(ctx, q, mode, sch, store, httpc, url, r)
+					lat := time.Since(t0)
+					if err != nil {
+						errs++
+						if first == nil {
+							first = err
+						}
+						continue
+					}
+					if record {
+						mine = append(mine, lat)
+					}
+				}
+				mu.Lock()
+				lats = append(lats, mine...)
+				res.errors += errs
+				if res.firstErr == nil {
+					res.firstErr = first
+				}
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		res.elapsed = time.Since(start)
+		res.requests = len(lats)
+		if len(lats) > 0 {
+			slices.Sort(lats)
+			res.p50 = lats[len(lats)/2]
+			res.p99 = lats[min(len(lats)-1, len(lats)*99/100)]
+		}
+		return res
+	}
+	if c.warmup > 0 {
+		run(c.warmup, false)
+	}
+	runtime.GC()
+	r := run(c.duration, true)
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+	if r.requests == 0 {
+		return r, fmt.Errorf("bench-query: %s %s with %d clients: no request succeeded: %v", q, mode, n, r.firstErr)
+	}
+	return r, nil
+}
+
+// queryWorkload holds what the queries are asked about.
+type queryWorkload struct {
+	ents  []graph.EntityID    // entities for entity and neighbors
+	pairs [][2]graph.EntityID // path ends, 2 hops apart
+	terms []string            // search terms
+	named int                 // named entities with enough mentions
+}
+
+// newQueryWorkload draws the entities, path pairs and search terms.
+func newQueryWorkload(ctx context.Context, store *graph.Store, seed uint64, minMentions int) (*queryWorkload, error) {
+	var all []graph.Entity
+	for _, k := range []graph.Kind{graph.KindPerson, graph.KindOrg, graph.KindPlace} {
+		p := graph.Page{First: 1000}
+		for {
+			l, err := store.Entities(ctx, graph.EntityFilter{Kind: k}, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range l.Items {
+				if e.MentionCount >= minMentions {
+					all = append(all, e)
+				}
+			}
+			if !l.HasNext || len(l.Cursors) == 0 {
+				break
+			}
+			p.After = l.Cursors[len(l.Cursors)-1]
+		}
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no PERSON, ORGANIZATION or PLACE entity with %d mentions or more", minMentions)
+	}
+	r := rand.New(rand.NewPCG(seed, 1))
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	wl := &queryWorkload{named: len(all)}
+	pick := all[:min(len(all), 1000)]
+	for _, e := range pick {
+		wl.ents = append(wl.ents, e.ID)
+		words := strings.Fields(e.Name)
+		long := slices.MaxFunc(words, func(a, b string) int { return utf8.RuneCountInString(a) - utf8.RuneCountInString(b) })
+		switch i := len(wl.terms) % 3; {
+		case i == 1 && utf8.RuneCountInString(long) >= 5:
+			wl.terms = append(wl.terms, string([]rune(long)[:4])) // a prefix
+		case i == 2 && utf8.RuneCountInString(long) >= 6:
+			rs := []rune(strings.ToLower(long))
+			j := 1 + r.IntN(len(rs)-2)
+			rs[j], rs[j+1] = rs[j+1], rs[j] // a misspelling: two letters swapped
+			wl.terms = append(wl.terms, string(rs))
+		default:
+			wl.terms = append(wl.terms, e.Name)
+		}
+	}
+	for _, id := range wl.ents {
+		if len(wl.pairs) == 200 {
+			break
+		}
+		ns, err := store.Neighbors(ctx, id, 2, nil, 50)
+		if err != nil {
+			return nil, err
+		}
+		var far []graph.EntityID
+		for _, nb := range ns {
+			if nb.Depth == 2 {
+				far = append(far, nb.Entity)
+			}
+		}
+		if len(far) > 0 {
+			wl.pairs = append(wl.pairs, [2]graph.EntityID{id, far[r.IntN(len(far))]})
+		}
+	}
+	if len(wl.pairs) == 0 {
+		return nil, errors.New("no two entities are 2 hops apart")
+	}
+	return wl, nil
+}
+
+// The GraphQL text of the queries.
+const (
+	benchEntityQuery = `query Entity($id: ID!) { entity(id: $id) { id name type aliases mentionCount articleCount
+  mentions(first: 10) { totalCount edges { node { text start end sentence article { id externalId title url outlet published } } } } } }`
+	benchNeighborsQuery = `query Neighbors($id: ID!) { entity(id: $id) { id name
+  neighbors(depth: 2, first: 25) { depth sentenceCount articleCount types entity { id name type } via { id name } } } }`
+	benchPathQuery = `query Path($from: ID!, $to: ID!) { path(from: $from, to: $to, maxDepth: 3) { hops {
+  from { id name } to { id name } relation { type label sentenceCount evidence { sentence start end article { id title url } } } } } }`
+	benchSearchQuery = `query Search($q: String!) { entities(search: $q, first: 10) { totalCount
+  edges { node { id name type mentionCount aliases } } } }`
+)
+
+func gid(id graph.EntityID) string { return "E" + strconv.FormatUint(uint64(id), 10) }
+
+// request returns one request of query q, drawn with r.
+func (wl *queryWorkload) request(q string, r *rand.Rand) (string, map[string]any) {
+	switch q {
+	case "entity":
+		return benchEntityQuery, map[string]any{"id": gid(wl.ents[r.IntN(len(wl.ents))])}
+	case "neighbors":
+		return benchNeighborsQuery, map[string]any{"id": gid(wl.ents[r.IntN(len(wl.ents))])}
+	case "path":
+		p := wl.pairs[r.IntN(len(wl.pairs))]
+		return benchPathQuery, map[string]any{"from": gid(p[0]), "to": gid(p[1])}
+	default:
+		return benchSearchQuery, map[string]any{"q": wl.terms[r.IntN(len(wl.terms))]}
+	}
+}
+
+// do makes one request of query q in the given mode.
+func (wl *queryWorkload) do(ctx context.Context, q, mode string, sch *schema.Schema, store *graph.Store,
+	httpc *http.Client, url string, r *rand.Rand) error {
+	text, vars := wl.request(q, r)
+	switch mode {
+	case "http":
+		body, err := json.Marshal(map[string]any{"query": text, "variables": vars})
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/graphql-response+json")
+		resp, err := httpc.Do(req)
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte(`{"data":{`)) || bytes.Contains(b, []byte(`"errors":`)) {
+			return fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
+		}
+		return nil
+	case "graphql":
+		res := sch.Do(ctx, schema.Request{Query: text, Variables: vars})
+		if len(res.Errors) > 0 {
+			return fmt.Errorf("%v", res.Errors[0].Message)
+		}
+		if res.Data == nil {
+			return errors.New("no data")
+		}
+		_, err := json.Marshal(res)
+		return err
+	}
+	return wl.direct(ctx, q, store, vars)
+}
+
+// direct makes the lookups of query q on the store, as a Go program using
+// graph.Store would, and encodes what it found to JSON.
+func (wl *queryWorkload) direct(ctx context.Context, q string, store *graph.Store, vars map[string]any) error {
+	id := func(k string) graph.EntityID {
+		v, _ := strconv.ParseUint(vars[k].(string)[1:], 10, 64)
+		return graph.EntityID(v)
+	}
+	var out any
+	switch q {
+	case "entity":
+		e, err := store.Entity(ctx, id("id"))
+		if err != nil {
+			return err
+		}
+		ms, err := store.EntityMentions(ctx, e.ID, graph.Page{First: 10})
+		if err != nil {
+			return err
+		}
+		texts := newTextCache(store)
+		type mentionOut struct {
+			Mention  graph.Mention
+			Sentence string
+			Article  graph.Article
+		}
+		mo := make([]mentionOut, 0, len(ms.Items))
+		for _, m := range ms.Items {
+			a, sent, err := texts.slice(ctx, m.Article, m.Sentence)
+			if err != nil {
+				return err
+			}
+			a.Text = ""
+			mo = append(mo, mentionOut{m, sent, a})
+		}
+		out = []any{e, ms.Total, mo}
+	case "neighbors":
+		e, err := store.Entity(ctx, id("id"))
+		if err != nil {
+			return err
+		}
+		ns, err := store.Neighbors(ctx, e.ID, 2, nil, 25)
+		if err != nil {
+			return err
+		}
+		ids := make([]graph.EntityID, 0, 2*len(ns))
+		for _, nb := range ns {
+			ids = append(ids, nb.Entity, nb.Via)
+		}
+		es, err := store.EntitiesByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		out = []any{e, ns, es}
+	case "path":
+		ps, err := store.Paths(ctx, id("from"), id("to"), 3, 10)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			return errors.New("no path")
+		}
+		var ids []graph.EntityID
+		texts := newTextCache(store)
+		var sents []string
+		for _, p := range ps {
+			for _, h := range p {
+				ids = append(ids, h.From, h.To)
+				for _, ev := range h.Relation.Evidence {
+					_, s, err := texts.slice(ctx, ev.Article, ev.Sentence)
+					if err != nil {
+						return err
+					}
+					sents = append(sents, s)
+				}
+			}
+		}
+		es, err := store.EntitiesByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		out = []any{ps, es, sents}
+	case "search":
+		l, err := store.Entities(ctx, graph.EntityFilter{Search: vars["q"].(string)}, graph.Page{First: 10})
+		if err != nil {
+			return err
+		}
+		out = l
+	}
+	_, err := json.Marshal(out)
+	return err
+}
+
+// textCache reads each article once and slices its text by code points.
+type textCache struct {
+	store *graph.Store
+	arts  map[graph.ArticleID]graph.Article
+	runes map[graph.ArticleID][]rune
+}
+
+func newTextCache(store *graph.Store) *textCache {
+	return &textCache{store: store, arts: map[graph.ArticleID]graph.Article{}, runes: map[graph.ArticleID][]rune{}}
+}
+
+func (c *textCache) slice(ctx context.Context, id graph.ArticleID, sp graph.Span) (graph.Article, string, error) {
+	a, ok := c.arts[id]
+	if !ok {
+		var err error
+		if a, err = c.store.Article(ctx, id); err != nil {
+			return a, "", err
+		}
+		c.arts[id] = a
+		c.runes[id] = []rune(a.Text)
+	}
+	rs := c.runes[id]
+	start, end := max(sp.Start, 0), min(sp.End, len(rs))
+	if start >= end {
+		return a, "", nil
+	}
+	return a, string(rs[start:end]), nil
+}
