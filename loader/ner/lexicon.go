@@ -17,6 +17,11 @@ const (
 	LexPlace  LexKind = 1 << iota // a place name: country, region, city (may be several tokens)
 	LexGiven                      // a given name (one token)
 	LexCommon                     // a common English word, usually written in lower case (one token)
+
+	// lexPrefix marks the first tokens of a longer place name: a sequence
+	// that is a proper prefix of an entry. It is not an entry kind, only a
+	// hint that lets lookups stop early.
+	lexPrefix LexKind = 1 << 7
 )
 
 // Per-token lexicon bits, as features see them.
@@ -36,14 +41,22 @@ const maxLexLen = 5
 // Entries match whole tokens, case-insensitively. A Lexicon is immutable
 // once given to NewTrainer.
 type Lexicon struct {
-	entries map[uint64]LexKind // seqHash of the lower-cased tokens -> kinds
+	entries map[uint64]LexKind // seqHash of the lower-cased tokens -> kinds (and lexPrefix)
 }
 
 // NewLexicon returns an empty lexicon.
 func NewLexicon() *Lexicon { return &Lexicon{entries: make(map[uint64]LexKind)} }
 
 // Len is the number of distinct entries.
-func (l *Lexicon) Len() int { return len(l.entries) }
+func (l *Lexicon) Len() int {
+	n := 0
+	for _, k := range l.entries {
+		if k&^lexPrefix != 0 {
+			n++
+		}
+	}
+	return n
+}
 
 // Add lists tokens as kind. It reports false, adding nothing, for no tokens,
 // more than five tokens, or a multi-token entry of a one-token kind.
@@ -52,7 +65,10 @@ func (l *Lexicon) Add(tokens []string, kind LexKind) bool {
 		return false
 	}
 	h := uint64(0x1e5)
-	for _, w := range tokens {
+	for i, w := range tokens {
+		if i > 0 {
+			l.entries[h] |= lexPrefix
+		}
 		h = combine(h, lowerHash(w))
 	}
 	l.entries[h] |= kind
@@ -97,9 +113,10 @@ func (l *Lexicon) bits(dst []uint8, s *sentence, n int, kinds []LexKind) []uint8
 		if k&LexPlace != 0 {
 			end = j + 1
 		}
-		for e := j + 1; e < n && e < j+maxLexLen; e++ {
+		for e := j + 1; k&lexPrefix != 0 && e < n && e < j+maxLexLen; e++ {
 			h = combine(h, s.at(e).lower)
-			if l.entries[h]&LexPlace != 0 {
+			k = l.entries[h]
+			if k&LexPlace != 0 {
 				end = e + 1
 			}
 		}

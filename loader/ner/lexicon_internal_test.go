@@ -30,6 +30,9 @@ func TestLexicon(t *testing.T) {
 			t.Errorf("Add(%q, %d) = %v, want %v", a.name, a.kind, got, a.ok)
 		}
 	}
+	if got := lex.Len(); got != 6 {
+		t.Errorf("Len = %d, want 6 (prefixes are not entries)", got)
+	}
 	tests := []struct {
 		sentence string
 		want     []uint8
@@ -37,6 +40,8 @@ func TestLexicon(t *testing.T) {
 		{"Maria flew to New York .", []uint8{lbGiven, 0, 0, lbPlaceB | lbCommon, lbPlaceI | lbPlaceB, 0}},
 		{"the new york office", []uint8{lbCommon, lbCommon, 0, 0}}, // lower case: no place
 		{"In NEW SOUTH WALES", []uint8{0, lbPlaceB | lbCommon, lbPlaceI, lbPlaceI}},
+		{"New South Africa", []uint8{lbCommon, 0, 0}}, // a prefix alone is no place
+		{"York New York", []uint8{lbPlaceB, lbPlaceB | lbCommon, lbPlaceI | lbPlaceB}},
 		{"", nil},
 	}
 	for _, tt := range tests {

@@ -74,7 +74,7 @@ const (
 // the whole stream may be gzipped.
 const (
 	magic         = "NERP"
-	formatVersion = 3
+	formatVersion = 4
 	maxBits       = 24
 )
 
