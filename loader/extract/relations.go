@@ -37,6 +37,8 @@ func (d *doc) relations() {
 			bySent[m.sent] = append(bySent[m.sent], m)
 		}
 	}
+	type speaker struct{ ent, sent int }
+	lastSpeaker := map[graph.Kind]speaker{}
 	named := func(m *mention) bool {
 		return m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace
 	}
@@ -61,12 +63,12 @@ func (d *doc) relations() {
 			}
 			if dst < 0 {
 				// nearest organization before the name, else after it
-				for k := x - 1; k >= 0 && dst < 0 && !after; k-- {
+				for k := x - 1; k >= 0 && dst < 0 && !after && !d.quoteBetween(ms[k].last, m.first); k-- {
 					if ms[k].kind == graph.KindOrg {
 						dst = ms[k].ent
 					}
 				}
-				for k := x + 1; k < len(ms) && dst < 0 && (m.role == "" || after); k++ {
+				for k := x + 1; k < len(ms) && dst < 0 && (m.role == "" || after) && !d.quoteBetween(m.last, ms[k].first); k++ {
 					if ms[k].kind == graph.KindOrg || after && ms[k].kind == graph.KindPlace {
 						dst = ms[k].ent
 					}
@@ -102,25 +104,66 @@ func (d *doc) relations() {
 				}
 			}
 		}
-		// STATED and ACTION
-		for x, a := range ms {
-			if !named(a) {
-				continue
+		// STATED: the speaker -> each name and number of its claim
+		stated := func(a *mention, verb string, vk int) {
+			cs, ce := d.claim(a, verb, vk, ms)
+			if cs >= ce {
+				return
 			}
-			if verb, ok := d.speechAfter(a); ok {
-				qs := d.quoteSpan(si)
-				for _, b := range ms {
-					if b != a && named(b) && b.ent != a.ent {
-						addRel(graph.RelStated, verb, a.ent, b.ent, si, qs)
+			qs := d.quoteSpan(si)
+			for _, b := range ms {
+				if b != a && b.ent != a.ent && b.first >= cs && b.last <= ce && (named(b) || b.kind == graph.KindNumber) &&
+					!d.topicName(b) {
+					addRel(graph.RelStated, verb, a.ent, b.ent, si, qs)
+				}
+			}
+			lastSpeaker[a.kind] = speaker{a.ent, si}
+		}
+		spoke := false
+		for _, a := range ms {
+			if named(a) {
+				if verb, vk, ok := d.speechOf(a); ok {
+					stated(a, verb, vk)
+					spoke = true
+				}
+			}
+		}
+		if !spoke {
+			// "It said ...", "He told ...": the last speaker of that kind
+			// within the three sentences before.
+			// Else the only name of that kind in the sentence before.
+			if p, verb, vk, kind := d.pronounSpeech(si); p >= 0 {
+				ent := -1
+				if sp, ok := lastSpeaker[kind]; ok && si-sp.sent <= 3 {
+					ent = sp.ent
+				} else if si > 0 {
+					for _, m := range bySent[si-1] {
+						if m.kind == kind && ent != m.ent {
+							if ent >= 0 {
+								ent = -1
+								break
+							}
+							ent = m.ent
+						}
 					}
 				}
+				if ent >= 0 {
+					stated(&mention{first: p, last: p + 1, kind: kind, sent: si, ent: ent}, verb, vk)
+				}
+			}
+		}
+		// ACTION: subject -> the next name when a verb from a general list
+		// follows the subject directly
+		for x, a := range ms {
+			if !named(a) || a.kind == graph.KindPlace {
+				continue
 			}
 			for y := x + 1; y < len(ms); y++ {
 				b := ms[y]
 				if !named(b) {
 					continue
 				}
-				if verb := d.actionBetween(a.last, b.first); verb != "" && (b.kind != graph.KindPlace || placeVerbs[verb]) && a.kind != graph.KindPlace {
+				if verb := d.actionBetween(a.last, b.first); verb != "" && (b.kind != graph.KindPlace || placeVerbs[verb]) {
 					addRel(graph.RelAction, verb, a.ent, b.ent, si, sp)
 				}
 				break
@@ -340,23 +383,188 @@ func (d *doc) hasWordBetween(i, j int, ws ...string) bool {
 	return false
 }
 
-// speechAfter reports a speech verb right after mention a ("X said"), or
-// right before it ("said X"), or "according to X".
-func (d *doc) speechAfter(a *mention) (string, bool) {
-	k := a.last
-	if w := d.lower(k); speechVerbs[w] && w != "according" {
-		return w, true
+// speechDets may stand between "according to" and its source, or before a
+// speaker's name.
+var speechDets = set("the", "its", "his", "her", "their", "a", "an", "our")
+
+// notSubject are prepositions: a name right after one is not the subject
+// of the verb after it ("officials responsible for Ukraine said").
+var notSubject = set("of", "for", "in", "from", "to", "with", "by", "against", "on", "at", "about", "into",
+	"over", "near", "toward", "towards", "between", "among", "than", "via")
+
+// claimAfterStops join the clause of another speaker: "... as Ukraine claims".
+var claimAfterStops = set(",", "as", "while", "and", "but", "whereas", "although", "though", "when", "after", "before")
+
+// addresseeVerbs take the listener as their object ("told reporters"): their
+// claim is only what follows "that".
+var addresseeVerbs = set("told", "tells", "urged", "warned", "warns", "asked", "accused", "informed", "assured")
+
+var speechAux = set("has", "had", "have", "also", "later", "earlier", "again", "then", "reportedly", "repeatedly")
+
+// speechOf finds the speech verb whose speaker is a: "X said", "X has said",
+// "said X" (persons), "according to X". vk is the verb's token ("according"
+// for "according to").
+func (d *doc) speechOf(a *mention) (verb string, vk int, ok bool) {
+	k := a.first - 1
+	for n := 0; n < 2 && k >= 0 && speechDets[d.lower(k)]; n++ {
+		k--
 	}
-	if w := d.lower(k + 1); (d.lower(k) == "has" || d.lower(k) == "had" || d.lower(k) == "have") && speechVerbs[w] {
-		return w, true
+	if d.lower(k) == "to" && d.lower(k-1) == "according" && d.sentOf[k-1] == a.sent {
+		return "according to", k - 1, true
 	}
-	if w := d.lower(a.first - 1); a.kind == graph.KindPerson && a.first > 0 && speechVerbs[w] && w != "according" {
-		return w, true
+	if notSubject[d.lower(k)] {
+		return "", 0, false
 	}
-	if d.lower(a.first-1) == "to" && d.lower(a.first-2) == "according" {
-		return "according to", true
+	k = a.last
+	if d.tok(k) == "," && d.sentOf[k] == a.sent {
+		// "Russia's commander, X, told ...", "X, commander of Y, said ..."
+		v := k + 1
+		if speechAux[d.lower(v)] {
+			v++
+		}
+		switch {
+		case d.tok(a.first-1) == "," && speechVerbs[d.lower(v)]:
+			k++
+		case k+1 < len(d.toks) && d.toks[k+1].Shape == text.ShapeLower:
+			for j := k + 2; j < k+12 && j < len(d.toks) && d.sentOf[j] == a.sent && d.tok(j) != "\""; j++ {
+				if d.tok(j) == "," {
+					k = j + 1
+					break
+				}
+			}
+		}
 	}
-	return "", false
+	if speechAux[d.lower(k)] && d.sentOf[k] == a.sent {
+		k++
+	}
+	if w := d.lower(k); speechVerbs[w] && w != "according" && d.sentOf[k] == a.sent {
+		return w, k, true
+	}
+	if w := d.lower(a.first - 1); a.kind == graph.KindPerson && a.first > 0 && speechVerbs[w] && w != "according" &&
+		d.sentOf[a.first-1] == a.sent {
+		return w, a.first - 1, true
+	}
+	return "", 0, false
+}
+
+// phraseStart returns the first token of the noun phrase that ends with
+// mention a: determiners, a possessor ("Ukraine's") and capitalized titles
+// before the name.
+func (d *doc) phraseStart(a *mention) int {
+	first := d.sents[a.sent].First
+	k := a.first
+	for n := 0; n < 6 && k > first; n++ {
+		w, t := d.lower(k-1), d.toks[k-1]
+		if speechDets[w] || w == "'s" || roleWords[w] || t.Shape == text.ShapeTitle || t.Shape == text.ShapeUpper {
+			k--
+			continue
+		}
+		break
+	}
+	return k
+}
+
+// claim returns the tokens [cs, ce) of what speaker a states with the
+// speech verb at vk: the words after the verb up to the clause of another
+// speaker ("X said CLAIM as Y claims ..."), from "that" on when the verb
+// first names a listener or circumstances ("told Y on Wednesday that ...");
+// else, when nothing that could be a claim follows, the words before the
+// speaker ("CLAIM, X said on Friday", "\"...\" said X, from Z").
+func (d *doc) claim(a *mention, verb string, vk int, ms []*mention) (cs, ce int) {
+	s := d.sents[a.sent]
+	ps, pe := d.phraseStart(a), vk+1
+	if verb == "according to" || vk < a.first {
+		ps, pe = vk, a.last
+	}
+	if cs, ce = d.claimAfter(a, verb, pe, ms); cs < ce {
+		return cs, ce
+	}
+	if d.tok(a.first-1) == "," && d.tok(a.last) == "," && vk > a.last && vk <= a.last+2 {
+		return 0, 0 // ", X, said": the words before name the speaker
+	}
+	if p := d.tok(ps - 1); ps-1 > s.First && (p == "," || p == "\"") {
+		cs = s.First
+		for k := s.First; k < ps-1 && k < s.First+4; k++ {
+			if d.tok(k) == ":" {
+				cs = k + 1
+				break
+			}
+		}
+		return cs, ps - 1
+	}
+	return 0, 0
+}
+
+// claimTime are words of time that may follow a speech verb before the
+// claim or instead of it ("said late Thursday", "said on Friday").
+var claimTime = set("late", "early", "earlier", "later", "yesterday", "today", "tonight", "last", "this",
+	"week", "month", "morning", "afternoon", "evening", "night", "monday", "tuesday", "wednesday", "thursday",
+	"friday", "saturday", "sunday", "again", "also")
+
+func (d *doc) claimAfter(a *mention, verb string, pe int, ms []*mention) (cs, ce int) {
+	s := d.sents[a.sent]
+	cs, ce = pe, s.Last
+	for _, b := range ms {
+		if b == a || b.first < pe || !(b.kind == graph.KindPerson || b.kind == graph.KindOrg || b.kind == graph.KindPlace) {
+			continue
+		}
+		if _, bk, ok := d.speechOf(b); ok {
+			ce = min(bk, d.phraseStart(b))
+			for ce > cs && claimAfterStops[d.lower(ce-1)] {
+				ce--
+			}
+			break
+		}
+	}
+	for k := cs; k < ce && k < cs+12; k++ {
+		if w := d.lower(k); w == "that" {
+			return k + 1, ce
+		} else if w == "," || d.tok(k) == "\"" {
+			break
+		}
+	}
+	for cs < ce && claimTime[d.lower(cs)] {
+		cs++
+	}
+	if addresseeVerbs[verb] || cs >= ce || notSubject[d.lower(cs)] || d.toks[cs].Shape == text.ShapePunct {
+		return cs, cs
+	}
+	return cs, ce
+}
+
+// topicName reports a name that opens its sentence before a colon or is a
+// dateline: "KYIV:", a headline's topic ("Ukraine: Russia says ..."),
+// "LONDON (Reuters)".
+func (d *doc) topicName(m *mention) bool {
+	return m.first == d.sents[m.sent].First && d.tok(m.last) == ":" || d.dateline(m.first, m.last)
+}
+
+// pronounSpeech finds "it said", "he told" in sentence si: the pronoun's
+// token, the verb and its token, and the kind of speaker it refers to; p
+// is -1 if there is none.
+func (d *doc) pronounSpeech(si int) (p int, verb string, vk int, kind graph.Kind) {
+	s := d.sents[si]
+	for k := s.First; k+1 < s.Last; k++ {
+		switch d.lower(k) {
+		case "it":
+			kind = graph.KindOrg
+		case "he", "she":
+			kind = graph.KindPerson
+		default:
+			continue
+		}
+		if prev := d.tok(k - 1); k != s.First && prev != "," && prev != "\"" {
+			continue
+		}
+		v := k + 1
+		if speechAux[d.lower(v)] && v+1 < s.Last {
+			v++
+		}
+		if w := d.lower(v); speechVerbs[w] && w != "according" {
+			return k, w, v, kind
+		}
+	}
+	return -1, "", 0, 0
 }
 
 // quoteSpan returns the first quotation in sentence si, or the sentence.
@@ -394,6 +602,25 @@ func (d *doc) actionBetween(i, j int) string {
 			}
 			return w
 		}
+		// the subject must come right before its verb: only auxiliaries,
+		// adverbs and commas between ("Russia's commander, X, told")
+		if w != "," && !actionAux[w] && !(strings.HasSuffix(w, "ly") && d.toks[k].Shape == text.ShapeLower) {
+			return ""
+		}
 	}
 	return ""
+}
+
+var actionAux = set("has", "have", "had", "was", "were", "is", "are", "will", "would", "could", "did", "does",
+	"been", "also", "then", "later", "earlier", "never", "already", "reportedly", "again", "not")
+
+// quoteBetween reports a quotation mark among tokens [i, j): a name in a
+// quotation is in another voice than a name outside it.
+func (d *doc) quoteBetween(i, j int) bool {
+	for k := i; k < j; k++ {
+		if d.tok(k) == "\"" {
+			return true
+		}
+	}
+	return false
 }
