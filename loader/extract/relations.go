@@ -341,7 +341,23 @@ func (d *doc) locatedCue(a, b *mention) bool {
 	if d.lower(k) == "the" {
 		k--
 	}
-	return k >= a.last && d.lower(k) == "in" && between <= 15
+	if k < a.last || d.lower(k) != "in" || between > 15 {
+		return false
+	}
+	// "X, a village ... in B" (apposition), else at most two lower-case
+	// words between: "the Y fields in B", not "Y from interests in B"
+	if d.tok(a.last) == "," {
+		return true
+	}
+	if k-a.last > 2 {
+		return false
+	}
+	for j := a.last; j < k; j++ {
+		if d.toks[j].Shape != text.ShapeLower || notSubject[d.lower(j)] {
+			return false
+		}
+	}
+	return true
 }
 
 // biggerPlace reports whether m can contain other places: a country, a
@@ -398,6 +414,8 @@ var claimAfterStops = set(",", "as", "while", "and", "but", "whereas", "although
 // addresseeVerbs take the listener as their object ("told reporters"): their
 // claim is only what follows "that".
 var addresseeVerbs = set("told", "tells", "urged", "warned", "warns", "asked", "accused", "informed", "assured")
+
+var relPronouns = set("which", "who", "whose", "whom", "where")
 
 var speechAux = set("has", "had", "have", "also", "later", "earlier", "again", "then", "reportedly", "repeatedly")
 
@@ -513,6 +531,14 @@ func (d *doc) claimAfter(a *mention, verb string, pe int, ms []*mention) (cs, ce
 			for ce > cs && claimAfterStops[d.lower(ce-1)] {
 				ce--
 			}
+			break
+		}
+	}
+	// ", which owns ...": a relative clause after a comma describes its
+	// antecedent in the writer's voice
+	for k := cs; k+1 < ce; k++ {
+		if d.tok(k) == "," && relPronouns[d.lower(k+1)] {
+			ce = k
 			break
 		}
 	}
