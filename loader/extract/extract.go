@@ -14,7 +14,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"strings"
+	"sync"
 
 	"github.com/newsgraph/newsgraph/graph"
 	"github.com/newsgraph/newsgraph/loader/ner"
@@ -39,6 +41,7 @@ func (t nerTagger) TagSentences(sents [][]string) [][]string { return t.m.TagDoc
 type Extractor struct {
 	gaz    *gazetteer
 	tagger Tagger
+	folds  foldCache // text.Fold of names, shared by all documents
 }
 
 // Option configures an Extractor.
@@ -94,7 +97,8 @@ type doc struct {
 	low    []string // and in lower case
 	heads  []int8   // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
 	folds  map[string]string
-	endAt  map[int]*mention // the longest mention ending at a token
+	ctry   map[string]countryHit // country results by name
+	endAt  map[int]*mention      // the longest mention ending at a token
 	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
 	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
 	tagged  map[[2]int]graph.Kind
@@ -218,7 +222,8 @@ func (d *doc) inSent(i, si int) bool {
 	return i >= d.sents[si].First && i < d.sents[si].Last
 }
 
-// fold is text.Fold, remembered for the document.
+// fold is text.Fold, remembered for the document and, across documents,
+// in the Extractor's cache.
 func (d *doc) fold(s string) string {
 	if f, ok := d.folds[s]; ok {
 		return f
@@ -226,19 +231,73 @@ func (d *doc) fold(s string) string {
 	if d.folds == nil {
 		d.folds = make(map[string]string, 64)
 	}
-	f := text.Fold(s)
+	f := d.x.folds.get(s)
 	d.folds[s] = f
 	return f
 }
 
-// country is gazetteer.country with the document's fold cache.
-func (d *doc) country(name string) (string, bool) {
-	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
-		return c, true
-	}
-	c, ok := d.g.countries[d.fold(name)]
-	return c, ok
+// countryHit is a remembered result of doc.country.
+type countryHit struct {
+	country string
+	ok      bool
 }
+
+// country is gazetteer.country with the document's caches.
+func (d *doc) country(name string) (string, bool) {
+	if h, ok := d.ctry[name]; ok {
+		return h.country, h.ok
+	}
+	var h countryHit
+	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
+		h = countryHit{c, true}
+	} else {
+		h.country, h.ok = d.g.countries[d.fold(name)]
+	}
+	if d.ctry == nil {
+		d.ctry = make(map[string]countryHit, 64)
+	}
+	d.ctry[name] = h
+	return h.country, h.ok
+}
+
+// foldCache remembers text.Fold results for any number of goroutines. It
+// is sharded to keep lock contention low, and a shard that grows past
+// foldShardMax entries starts again empty, so memory stays bounded on an
+// endless stream of articles.
+type foldCache struct {
+	shards [foldShards]foldShard
+}
+
+const (
+	foldShards   = 16
+	foldShardMax = 4096
+)
+
+type foldShard struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// get returns text.Fold(s), computing it at most once while it is cached.
+func (c *foldCache) get(s string) string {
+	sh := &c.shards[maphash.String(foldSeed, s)%foldShards]
+	sh.mu.Lock()
+	f, ok := sh.m[s]
+	sh.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = text.Fold(s)
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= foldShardMax {
+		sh.m = make(map[string]string, 256)
+	}
+	sh.m[strings.Clone(s)] = f
+	sh.mu.Unlock()
+	return f
+}
+
+var foldSeed = maphash.MakeSeed()
 
 // lookupPlace is gazetteer.lookupPlace with the document's fold cache.
 func (d *doc) lookupPlace(name string) (place, bool) {

@@ -24,7 +24,15 @@ func (d *doc) isNameTok(i int) bool {
 	if d.taken[i] || t.Shape != text.ShapeTitle && t.Shape != text.ShapeUpper {
 		return false
 	}
-	return !nonNames[text.Norm(t.Text)] && !nonNames[strings.Title(strings.ToLower(t.Text))] //nolint:staticcheck // ASCII words
+	if nonNames[d.norm[i]] {
+		return false
+	}
+	// nonNames[strings.Title(strings.ToLower(t.Text))] without building it.
+	low := d.low[i]
+	if d.norm[i] != t.Text {
+		low = strings.ToLower(t.Text)
+	}
+	return !nonNamesTitled[low]
 }
 
 func (d *doc) isPossessive(i int) bool {

@@ -1,5 +1,7 @@
 package extract
 
+import "strings"
+
 // The word tables below are general English news vocabulary: none names an
 // entity of a particular article.
 
@@ -184,6 +186,19 @@ var newspaperHeads = set("Times", "Post", "Journal", "Herald", "Tribune", "Indep
 
 // connectors may join capitalized words inside an organization or place name.
 var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "von", "der", "la", "du")
+
+// nonNamesTitled holds the lower-case forms of the nonNames that are in
+// title case, so that nonNames[strings.Title(w)] is nonNamesTitled[w] for
+// a lower-case w, with no string built.
+var nonNamesTitled = func() map[string]bool {
+	out := make(map[string]bool, len(nonNames))
+	for k := range nonNames {
+		if low := strings.ToLower(k); strings.Title(low) == k { //nolint:staticcheck // ASCII words
+			out[low] = true
+		}
+	}
+	return out
+}()
 
 // nonNames are capitalized words that never start or form a name by
 // themselves: weekdays, months, time and page furniture words.

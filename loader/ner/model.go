@@ -188,6 +188,7 @@ type tagState struct {
 	cache  map[uint64]int32 // hashString(word) -> index in words
 	words  []wordEntry      // cached words
 	ents   []*wordEntry     // the sentence's tokens' entries, padded like sentence.a
+	idx    []int32          // the sentence's tokens' indices in words
 	kinds  []LexKind        // one-token lexicon kinds of the sentence's tokens
 }
 
@@ -359,8 +360,9 @@ func (m *Model) prepare(st *tagState, words []string, shift uint) {
 	}
 	st.sent.begin()
 	st.kinds = st.kinds[:0]
-	// First make sure every word is cached: st.words may grow, so pointers
-	// into it are taken afterwards.
+	// First make sure every word is cached, remembering indices: st.words
+	// may grow, so pointers into it are taken afterwards.
+	st.idx = st.idx[:0]
 	for _, w := range words {
 		k := hashString(w)
 		idx, ok := st.cache[k]
@@ -373,11 +375,12 @@ func (m *Model) prepare(st *tagState, words []string, shift uint) {
 		e := &st.words[idx]
 		st.sent.a = append(st.sent.a, e.a)
 		st.kinds = append(st.kinds, e.kind)
+		st.idx = append(st.idx, idx)
 	}
 	st.sent.end(m.lex, st.kinds)
 	st.ents = append(st.ents[:0], m.bos, m.bos)
-	for _, w := range words {
-		st.ents = append(st.ents, &st.words[st.cache[hashString(w)]])
+	for _, idx := range st.idx {
+		st.ents = append(st.ents, &st.words[idx])
 	}
 	st.ents = append(st.ents, m.eos, m.eos)
 }
