@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -67,12 +68,33 @@ func decodeOffset(c string) (int, error) {
 	return int(binary.BigEndian.Uint64(b[1:])) + 1, nil
 }
 
+// pageOf makes one page of a list of n items held in memory, from index
+// start: item(i) returns the i-th item and its cursor, or skip to leave it
+// out (it no longer exists).
+func pageOf[T any](n, start int, p Page, item func(i int) (v T, cursor string, skip bool, err error)) (List[T], error) {
+	l := List[T]{Total: n}
+	size := pageSize(p)
+	i := start
+	for ; i < n && len(l.Items) < size; i++ {
+		v, c, skip, err := item(i)
+		if err != nil {
+			return List[T]{}, err
+		}
+		if skip {
+			continue
+		}
+		l.Items = append(l.Items, v)
+		l.Cursors = append(l.Cursors, c)
+	}
+	l.HasNext = i < n
+	return l, nil
+}
+
 // scanOpts configure scan.
 type scanOpts struct {
 	prefix   []byte
 	start    []byte // seek here (default prefix)
 	after    []byte // skip keys <= after
-	values   bool
 	first    int
 	countAll bool // keep scanning to count every match
 	// countBefore makes total include the matches up to after (they are
@@ -88,8 +110,11 @@ var errStop = errors.New("stop scan")
 // room). It returns the page's cursors, whether more matches follow and,
 // with countAll, the number of matches.
 func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.Item, page bool) (bool, error)) (cursors []string, hasNext bool, total int, err error) {
+	// Values are read in place with Item.Value: Badger's prefetching
+	// starts a goroutine per item, which costs more than it saves on the
+	// short scans of a query.
 	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues, opts.Prefix = o.values, o.prefix
+	opts.PrefetchValues, opts.Prefix = false, o.prefix
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	start := o.prefix
@@ -238,7 +263,7 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter, p Page) (List[Art
 		if err != nil {
 			return err
 		}
-		o := scanOpts{prefix: []byte{pfxArticle}, after: after, values: true, first: pageSize(p), countAll: filtered, countBefore: filtered}
+		o := scanOpts{prefix: []byte{pfxArticle}, after: after, first: pageSize(p), countAll: filtered, countBefore: filtered}
 		l.Cursors, l.HasNext, l.Total, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
@@ -311,15 +336,10 @@ func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List
 		if err != nil {
 			return err
 		}
-		l.Total = len(ms)
-		n := pageSize(p)
-		i := start
-		for ; i < len(ms) && len(l.Items) < n; i++ {
-			l.Items = append(l.Items, ms[i].mention(id))
-			l.Cursors = append(l.Cursors, offsetCursor(i))
-		}
-		l.HasNext = i < len(ms)
-		return nil
+		l, err = pageOf(len(ms), start, p, func(i int) (Mention, string, bool, error) {
+			return ms[i].mention(id), offsetCursor(i), false, nil
+		})
+		return err
 	})
 	if err != nil {
 		return List[Mention]{}, fmt.Errorf("graph: mentions of article %d: %w", id, err)
@@ -392,36 +412,27 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 // transaction (one consistent snapshot). IDs that name no entity are left
 // out of the map; repeated IDs are read once.
 func (s *Store) EntitiesByID(ctx context.Context, ids []EntityID) (map[EntityID]Entity, error) {
-	out := make(map[EntityID]Entity, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
-		for _, id := range ids {
-			if _, ok := out[id]; ok {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			r, err := readEntity(txn, id)
-			if errors.Is(err, ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("entity %d: %w", id, err)
-			}
-			out[id] = r.entity(id)
+	return byID(ctx, s, "entities", ids, func(txn *badger.Txn, id EntityID) (Entity, error) {
+		r, err := readEntity(txn, id)
+		if err != nil {
+			return Entity{}, err
 		}
-		return nil
+		return r.entity(id), nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("graph: entities by id: %w", err)
-	}
-	return out, nil
 }
 
 // ArticlesByID returns the articles with these IDs, with their text, read
 // in one transaction. IDs that name no article are left out of the map.
 func (s *Store) ArticlesByID(ctx context.Context, ids []ArticleID) (map[ArticleID]Article, error) {
-	out := make(map[ArticleID]Article, len(ids))
+	return byID(ctx, s, "articles", ids, func(txn *badger.Txn, id ArticleID) (Article, error) {
+		return getArticle(txn, id, true)
+	})
+}
+
+// byID reads the values of ids with get in one transaction, leaving out
+// those get does not find.
+func byID[K ~uint64, V any](ctx context.Context, s *Store, what string, ids []K, get func(*badger.Txn, K) (V, error)) (map[K]V, error) {
+	out := make(map[K]V, len(ids))
 	err := s.view(func(txn *badger.Txn) error {
 		for _, id := range ids {
 			if _, ok := out[id]; ok {
@@ -430,19 +441,19 @@ func (s *Store) ArticlesByID(ctx context.Context, ids []ArticleID) (map[ArticleI
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			a, err := getArticle(txn, id, true)
+			v, err := get(txn, id)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("article %d: %w", id, err)
+				return fmt.Errorf("%d: %w", id, err)
 			}
-			out[id] = a
+			out[id] = v
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("graph: articles by id: %w", err)
+		return nil, fmt.Errorf("graph: %s by id: %w", what, err)
 	}
 	return out, nil
 }
@@ -479,38 +490,51 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 		}
 		return l, nil
 	}
-	var l List[Entity]
-	err := s.view(func(txn *badger.Txn) error {
-		prefix, ctr := []byte{pfxEntity}, ctrEntities
-		if f.Kind != 0 {
-			prefix, ctr = kindPrefix(f.Kind), ctrKindBase+byte(f.Kind)
+	prefix, ctr := []byte{pfxEntity}, ctrEntities
+	if f.Kind != 0 {
+		prefix, ctr = kindPrefix(f.Kind), ctrKindBase+byte(f.Kind)
+	}
+	return keyPage(ctx, s, "entities", prefix, ctr, p, func(txn *badger.Txn, it *badger.Item) (Entity, error) {
+		pk, err := parseKey(it.Key())
+		if err != nil {
+			return Entity{}, err
 		}
+		var r *entRec
+		if f.Kind == 0 {
+			err = it.Value(func(v []byte) error {
+				r, err = decodeEntity(v)
+				return err
+			})
+		} else {
+			r, err = readEntity(txn, pk.Entity) // the kind index holds no value
+		}
+		if err != nil {
+			return Entity{}, fmt.Errorf("entity %d: %w", pk.Entity, err)
+		}
+		return r.entity(pk.Entity), nil
+	})
+}
+
+// keyPage lists one page of the keys under prefix in key order, item
+// making each page item from its key and value; Total is the counter ctr.
+func keyPage[T any](ctx context.Context, s *Store, what string, prefix []byte, ctr byte, p Page,
+	item func(txn *badger.Txn, it *badger.Item) (T, error)) (List[T], error) {
+	var l List[T]
+	err := s.view(func(txn *badger.Txn) error {
 		after, err := decodeCursor(p.After, prefix)
 		if err != nil {
 			return err
 		}
-		o := scanOpts{prefix: prefix, after: after, values: f.Kind == 0, first: pageSize(p)}
+		o := scanOpts{prefix: prefix, after: after, first: pageSize(p)}
 		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
 			if !page {
 				return true, nil
 			}
-			pk, err := parseKey(it.Key())
+			v, err := item(txn, it)
 			if err != nil {
 				return false, err
 			}
-			var r *entRec
-			if f.Kind == 0 {
-				err = it.Value(func(v []byte) error {
-					r, err = decodeEntity(v)
-					return err
-				})
-			} else {
-				r, err = getEntity(txn, pk.Entity)
-			}
-			if err != nil {
-				return false, fmt.Errorf("entity %d: %w", pk.Entity, err)
-			}
-			l.Items = append(l.Items, r.entity(pk.Entity))
+			l.Items = append(l.Items, v)
 			return true, nil
 		})
 		if err != nil {
@@ -520,7 +544,7 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 		return err
 	})
 	if err != nil {
-		return List[Entity]{}, fmt.Errorf("graph: entities: %w", err)
+		return List[T]{}, fmt.Errorf("graph: %s: %w", what, err)
 	}
 	return l, nil
 }
@@ -547,7 +571,7 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 		}
 		n := pageSize(p)
 		look := newMentionLookup(txn)
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, start: after, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, start: after, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
 				return false, err
@@ -653,78 +677,40 @@ func (s *Store) Relations(ctx context.Context, t RelType, p Page) (List[Relation
 	if t != 0 && !t.Valid() {
 		return List[Relation]{}, fmt.Errorf("graph: relations: %w: type %d", ErrInvalid, t)
 	}
-	var l List[Relation]
-	err := s.view(func(txn *badger.Txn) error {
-		prefix, ctr := []byte{pfxRel}, ctrRelations
-		if t != 0 {
-			prefix, ctr = relTypePrefix(t), ctrTypeBase+byte(t)
-		}
-		after, err := decodeCursor(p.After, prefix)
+	prefix, ctr := []byte{pfxRel}, ctrRelations
+	if t != 0 {
+		prefix, ctr = relTypePrefix(t), ctrTypeBase+byte(t)
+	}
+	return keyPage(ctx, s, "relations", prefix, ctr, p, func(_ *badger.Txn, it *badger.Item) (Relation, error) {
+		pk, err := parseKey(it.Key())
 		if err != nil {
-			return err
+			return Relation{}, err
 		}
-		o := scanOpts{prefix: prefix, after: after, values: true, first: pageSize(p)}
-		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
-			if !page {
-				return true, nil
-			}
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
-			}
-			var a *relAgg
-			err = it.Value(func(v []byte) error {
-				a, _, err = decodeRel(v, true)
-				return err
-			})
-			if err != nil {
-				return false, err
-			}
-			l.Items = append(l.Items, a.relation(pk.Rel))
-			return true, nil
+		var a *relAgg
+		err = it.Value(func(v []byte) error {
+			a, _, err = decodeRel(v, true)
+			return err
 		})
 		if err != nil {
-			return err
+			return Relation{}, err
 		}
-		l.Total, err = getCounter(txn, ctr)
-		return err
+		return a.relation(pk.Rel), nil
 	})
-	if err != nil {
-		return List[Relation]{}, fmt.Errorf("graph: relations: %w", err)
-	}
-	return l, nil
 }
 
 // relIdentsOf lists the relations with id as source or target whose type
 // is in types (nil: all), sorted in relation key order.
 func relIdentsOf(ctx context.Context, txn *badger.Txn, id EntityID, types []RelType) ([]relIdent, error) {
-	if len(types) == 0 {
-		types = RelTypes()
-	}
-	want := map[RelType]bool{}
-	for _, t := range types {
-		want[t] = true
+	var want func(RelType) bool
+	if len(types) > 0 {
+		want = func(t RelType) bool { return slices.Contains(types, t) }
 	}
 	var out []relIdent
-	collect := func(prefix []byte) error {
-		_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
-			}
-			if want[pk.Rel.Type] {
-				out = append(out, pk.Rel)
-			}
-			return false, nil
-		})
-		return err
-	}
-	for t := range want {
-		if err := collect(relSrcPrefix(t, id)); err != nil {
-			return nil, err
-		}
-	}
-	if err := collect(relRevPrefix(id)); err != nil {
+	err := relsOf(ctx, txn, id, want, func(pk parsedKey, _ *badger.Item, _ bool) error {
+		out = append(out, pk.Rel)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Key order: type, source, target, label (keys made once, not per
@@ -763,22 +749,15 @@ func (s *Store) EntityRelations(ctx context.Context, id EntityID, types []RelTyp
 		if err != nil {
 			return err
 		}
-		l.Total = len(ids)
-		i := 0
+		start := 0
 		if after != nil {
-			i = sort.Search(len(ids), func(i int) bool { return bytes.Compare(relKey(ids[i]), after) > 0 })
+			start = sort.Search(len(ids), func(i int) bool { return bytes.Compare(relKey(ids[i]), after) > 0 })
 		}
-		n := pageSize(p)
-		for ; i < len(ids) && len(l.Items) < n; i++ {
+		l, err = pageOf(len(ids), start, p, func(i int) (Relation, string, bool, error) {
 			r, err := getRelation(txn, ids[i])
-			if err != nil {
-				return err
-			}
-			l.Items = append(l.Items, r)
-			l.Cursors = append(l.Cursors, keyCursor(relKey(ids[i])))
-		}
-		l.HasNext = i < len(ids)
-		return nil
+			return r, keyCursor(relKey(ids[i])), false, err
+		})
+		return err
 	})
 	if err != nil {
 		return List[Relation]{}, fmt.Errorf("graph: relations of entity %d: %w", id, err)
@@ -832,15 +811,10 @@ func (s *Store) Claims(ctx context.Context, id EntityID, p Page) (List[Relation]
 			cs = append(cs, c)
 		}
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].newest > cs[j].newest })
-		l.Total = len(cs)
-		n := pageSize(p)
-		i := start
-		for ; i < len(cs) && len(l.Items) < n; i++ {
-			l.Items = append(l.Items, cs[i].r)
-			l.Cursors = append(l.Cursors, offsetCursor(i))
-		}
-		l.HasNext = i < len(cs)
-		return nil
+		l, err = pageOf(len(cs), start, p, func(i int) (Relation, string, bool, error) {
+			return cs[i].r, offsetCursor(i), false, nil
+		})
+		return err
 	})
 	if err != nil {
 		return List[Relation]{}, fmt.Errorf("graph: claims of entity %d: %w", id, err)

@@ -186,24 +186,26 @@ func (s *Store) search(ctx context.Context, f EntityFilter, p Page) (List[Entity
 	if err != nil {
 		return l, err
 	}
-	n := pageSize(p)
-	cands, total := x.rank(qwords, f.Kind, start+n+1)
+	cands, total := x.rank(qwords, f.Kind, start+pageSize(p)+1)
 	err = s.view(func(txn *badger.Txn) error {
-		l.Total = total
-		i := start
-		for ; i < len(cands) && len(l.Items) < n; i++ {
-			r, err := getEntity(txn, cands[i].id)
+		var err error
+		l, err = pageOf(len(cands), start, p, func(i int) (Entity, string, bool, error) {
+			r, err := readEntity(txn, cands[i].id)
 			if errors.Is(err, ErrNotFound) {
-				continue // deleted since the index was read
+				return Entity{}, "", true, nil // deleted since the index was read
 			}
 			if err != nil {
-				return fmt.Errorf("entity %d: %w", cands[i].id, err)
+				return Entity{}, "", false, fmt.Errorf("entity %d: %w", cands[i].id, err)
 			}
-			l.Items = append(l.Items, r.entity(cands[i].id))
-			l.Cursors = append(l.Cursors, offsetCursor(i))
+			return r.entity(cands[i].id), offsetCursor(i), false, nil
+		})
+		// The ranking holds only the first candidates: past them, more
+		// matches follow when there are more than were ranked.
+		l.Total, l.HasNext = total, l.HasNext || len(cands) < total
+		if l.Items == nil {
+			l.Items = []Entity{}
 		}
-		l.HasNext = i < total
-		return nil
+		return err
 	})
 	return l, err
 }

@@ -136,7 +136,7 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 		if err != nil {
 			return err
 		}
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
 			var r *entRec
 			err := it.Value(func(v []byte) error {

@@ -66,58 +66,86 @@ func stronger(as, aa, bs, ba int) bool {
 	return aa > ba
 }
 
+// relsOf calls fn for every stored relation with id as source or target
+// whose type is wanted (nil: all), forward keys by type, then the reverse
+// keys. One iterator serves the six forward type ranges and the reverse
+// range: making an iterator costs more than seeking one. fn reads the value
+// with item.Value if it needs it; reverse tells which kind of key it is.
+func relsOf(ctx context.Context, txn *badger.Txn, id EntityID, want func(RelType) bool,
+	fn func(pk parsedKey, item *badger.Item, reverse bool) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	types := RelTypes()
+	for i := 0; i <= len(types); i++ {
+		reverse := i == len(types)
+		var prefix []byte
+		if reverse {
+			prefix = relRevPrefix(id)
+		} else {
+			if want != nil && !want(types[i]) {
+				continue
+			}
+			prefix = relSrcPrefix(types[i], id)
+		}
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item := it.Item()
+			pk, err := parseKey(item.Key())
+			if err != nil {
+				return err
+			}
+			if reverse && want != nil && !want(pk.Rel.Type) {
+				continue
+			}
+			if err := fn(pk, item, reverse); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // links reads every relation with id as source or target, grouped by the
 // other entity.
 func links(ctx context.Context, txn *badger.Txn, id EntityID) (map[EntityID]*link, error) {
 	out := map[EntityID]*link{}
-	get := func(other EntityID) *link {
+	err := relsOf(ctx, txn, id, nil, func(pk parsedKey, item *badger.Item, reverse bool) error {
+		var sents, arts int
+		err := item.Value(func(v []byte) error {
+			var err error
+			if reverse {
+				sents, arts, err = decodeRevCounts(v)
+				return err
+			}
+			a, _, err := decodeRel(v, false)
+			if err == nil {
+				sents, arts = a.Sentences, a.Articles
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		other := pk.Rel.Dst
+		if reverse {
+			other = pk.Rel.Src
+		}
 		l := out[other]
 		if l == nil {
 			l = &link{}
 			out[other] = l
 		}
-		return l
-	}
-	for _, t := range RelTypes() {
-		prefix := relSrcPrefix(t, id)
-		_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
-			}
-			var a *relAgg
-			err = it.Value(func(v []byte) error {
-				a, _, err = decodeRel(v, false)
-				return err
-			})
-			if err != nil {
-				return false, err
-			}
-			get(pk.Rel.Dst).add(pk.Rel, a.Sentences, a.Articles)
-			return false, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	prefix := relRevPrefix(id)
-	_, _, _, err := scan(ctx, txn, scanOpts{prefix: prefix, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-		pk, err := parseKey(it.Key())
-		if err != nil {
-			return false, err
-		}
-		var sents, arts int
-		err = it.Value(func(v []byte) error {
-			sents, arts, err = decodeRevCounts(v)
-			return err
-		})
-		if err != nil {
-			return false, err
-		}
-		get(pk.Rel.Src).add(pk.Rel, sents, arts)
-		return false, nil
+		l.add(pk.Rel, sents, arts)
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // sortedLinks orders the linked entities strongest first, then by ID.
