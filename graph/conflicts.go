@@ -88,6 +88,13 @@ func (s *Store) Conflicts(ctx context.Context, id EntityID) ([]Conflict, error) 
 			}
 			byUnit[u] = append(byUnit[u], numLink{value: *o.Value, unit: o.Unit, ev: r.Evidence[0]})
 		}
+		// one conflict per pair of values and articles, however many
+		// relations (labels) link the entity to the two numbers
+		type numPair struct {
+			a, b   float64
+			aa, ba ArticleID
+		}
+		seenPair := map[numPair]bool{}
 		for _, u := range units {
 			ls := byUnit[u]
 			sort.SliceStable(ls, func(i, j int) bool { return ls[i].value < ls[j].value })
@@ -96,6 +103,11 @@ func (s *Store) Conflicts(ctx context.Context, id EntityID) ([]Conflict, error) 
 					a, b := ls[i], ls[j]
 					if a.ev.Article == b.ev.Article || !differ(a.value, b.value) {
 						continue
+					}
+					if k := (numPair{a.value, b.value, a.ev.Article, b.ev.Article}); seenPair[k] {
+						continue
+					} else {
+						seenPair[k] = true
 					}
 					out = append(out, Conflict{Kind: "number", A: a.ev, B: b.ev,
 						Description: fmt.Sprintf("%s: %s %s vs %s %s", self.Name, fmtNum(a.value), a.unit, fmtNum(b.value), b.unit)})

@@ -1084,6 +1084,7 @@ func TestConflicts(t *testing.T) {
 		d.mention(t, n, si, fmt.Sprintf("%g workers", workers))
 		d.relation(graph.RelStated, verb, p, o, si)
 		d.relation(graph.RelAction, "employs", o, n, si)
+		d.relation(graph.RelAction, "has", o, n, si) // a second link to the same number is not a second conflict
 		return d.d
 	}
 	add(t, s, article("c1", 1200, "said"))
