@@ -177,28 +177,22 @@ func (f *fakeStore) Entity(ctx context.Context, id graph.EntityID) (graph.Entity
 }
 
 func (f *fakeStore) EntitiesByID(ctx context.Context, ids []graph.EntityID) (map[graph.EntityID]graph.Entity, error) {
-	f.batchCalls.Add(1)
-	if f.fail != nil {
-		return nil, f.fail
-	}
-	out := map[graph.EntityID]graph.Entity{}
-	for _, e := range f.entities {
-		if slices.Contains(ids, e.ID) {
-			out[e.ID] = e
-		}
-	}
-	return out, nil
+	return byID(f, f.entities, ids, func(e graph.Entity) graph.EntityID { return e.ID })
 }
 
 func (f *fakeStore) ArticlesByID(ctx context.Context, ids []graph.ArticleID) (map[graph.ArticleID]graph.Article, error) {
+	return byID(f, f.articles, ids, func(a graph.Article) graph.ArticleID { return a.ID })
+}
+
+func byID[K comparable, V any](f *fakeStore, all []V, ids []K, id func(V) K) (map[K]V, error) {
 	f.batchCalls.Add(1)
 	if f.fail != nil {
 		return nil, f.fail
 	}
-	out := map[graph.ArticleID]graph.Article{}
-	for _, a := range f.articles {
-		if slices.Contains(ids, a.ID) {
-			out[a.ID] = a
+	out := map[K]V{}
+	for _, v := range all {
+		if slices.Contains(ids, id(v)) {
+			out[id(v)] = v
 		}
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -98,31 +99,30 @@ func load[K comparable, V any](st *requestState, m map[K]cached[V], id K, get fu
 // the items then load one by one and report their own errors.
 func (s *Schema) preload(ctx context.Context, ents []graph.EntityID, arts []graph.ArticleID) {
 	st := state(ctx)
+	preloadInto(ctx, st, st.entities, ents, s.store.EntitiesByID)
+	preloadInto(ctx, st, st.articles, arts, s.store.ArticlesByID)
+}
+
+// preloadInto caches in m what get returns for the distinct ids m lacks,
+// when there are two or more (one is left to the item's own load).
+func preloadInto[K cmp.Ordered, V any](ctx context.Context, st *requestState, m map[K]cached[V], ids []K,
+	get func(context.Context, []K) (map[K]V, error)) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	st.mu.Lock()
-	ents = slices.DeleteFunc(ents, func(id graph.EntityID) bool { _, ok := st.entities[id]; return ok })
-	arts = slices.DeleteFunc(arts, func(id graph.ArticleID) bool { _, ok := st.articles[id]; return ok })
+	ids = slices.DeleteFunc(ids, func(id K) bool { _, ok := m[id]; return ok })
 	st.mu.Unlock()
-	if len(ents) > 1 {
-		if es, err := s.store.EntitiesByID(ctx, ents); err == nil {
-			st.mu.Lock()
-			for _, id := range ents {
-				if e, ok := es[id]; ok {
-					st.entities[id] = cached[graph.Entity]{v: e}
-				}
-			}
-			st.mu.Unlock()
-		}
+	if len(ids) < 2 {
+		return
 	}
-	if len(arts) > 1 {
-		if as, err := s.store.ArticlesByID(ctx, arts); err == nil {
-			st.mu.Lock()
-			for _, id := range arts {
-				if a, ok := as[id]; ok {
-					st.articles[id] = cached[graph.Article]{v: a}
-				}
-			}
-			st.mu.Unlock()
-		}
+	got, err := get(ctx, ids)
+	if err != nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for id, v := range got {
+		m[id] = cached[V]{v: v}
 	}
 }
 
