@@ -92,10 +92,14 @@ func pageOf[T any](n, start int, p Page, item func(i int) (v T, cursor string, s
 
 // scanOpts configure scan.
 type scanOpts struct {
-	prefix   []byte
-	start    []byte // seek here (default prefix)
-	after    []byte // skip keys <= after
-	first    int
+	prefix []byte
+	start  []byte // seek here (default prefix)
+	after  []byte // skip keys <= after
+	first  int
+	// values makes Badger prefetch values, with a goroutine per item: that
+	// costs more than it saves on the short scans of a query, whose
+	// callbacks read values in place with Item.Value.
+	values   bool
 	countAll bool // keep scanning to count every match
 	// countBefore makes total include the matches up to after (they are
 	// passed to fn with page false).
@@ -110,11 +114,8 @@ var errStop = errors.New("stop scan")
 // room). It returns the page's cursors, whether more matches follow and,
 // with countAll, the number of matches.
 func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.Item, page bool) (bool, error)) (cursors []string, hasNext bool, total int, err error) {
-	// Values are read in place with Item.Value: Badger's prefetching
-	// starts a goroutine per item, which costs more than it saves on the
-	// short scans of a query.
 	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues, opts.Prefix = false, o.prefix
+	opts.PrefetchValues, opts.Prefix = o.values, o.prefix
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	start := o.prefix
