@@ -265,12 +265,12 @@ func (d *doc) tagAll() {
 		return
 	}
 	sents := make([][]string, len(d.sents))
+	words := make([]string, len(d.toks))
+	for i, t := range d.toks {
+		words[i] = t.Text
+	}
 	for si, s := range d.sents {
-		words := make([]string, 0, s.Last-s.First)
-		for i := s.First; i < s.Last; i++ {
-			words = append(words, d.toks[i].Text)
-		}
-		sents[si] = words
+		sents[si] = words[s.First:s.Last:s.Last]
 	}
 	all := d.x.tagger.TagSentences(sents)
 	if len(all) != len(sents) {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -46,7 +47,7 @@ type Model struct {
 	trans   *[nTags + 1][nTags + 1][nTags]int32 // [t1+1][t2+1]: weights of tagFeatures(t1, t2)
 	bos     *wordEntry                          // the padding before a sentence, as a cached word
 	eos     *wordEntry                          // and after it
-	scratch sync.Pool
+	scratch statePool
 }
 
 // defaultBeam is the beam width of models trained without a beam; a model
@@ -193,10 +194,34 @@ type tagState struct {
 }
 
 func (m *Model) state() *tagState {
-	if st, ok := m.scratch.Get().(*tagState); ok {
+	return m.scratch.get()
+}
+
+// statePool keeps the tagStates of finished calls for the next ones. Unlike
+// a sync.Pool it is not emptied by the garbage collector, so the word
+// caches in the states survive; it keeps at most GOMAXPROCS+1 states.
+type statePool struct {
+	mu   sync.Mutex
+	free []*tagState
+}
+
+func (p *statePool) get() *tagState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		st := p.free[n-1]
+		p.free = p.free[:n-1]
 		return st
 	}
 	return &tagState{}
+}
+
+func (p *statePool) put(st *tagState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) <= runtime.GOMAXPROCS(0) {
+		p.free = append(p.free, st)
+	}
 }
 
 // Tag returns one BIO tag per word of a tokenized sentence.
@@ -213,8 +238,13 @@ func (m *Model) TagWith(words []string, gaz Gazetteer) []string {
 // document is more accurate than tagging its sentences one by one.
 func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 	st := m.state()
-	defer m.scratch.Put(st)
+	defer m.scratch.put(st)
 	out := make([][]string, len(sents))
+	total := 0
+	for _, words := range sents {
+		total += len(words)
+	}
+	flat := make([]string, total) // every sentence's tags, in one allocation
 	if m.opts&optDoc != 0 {
 		st.dm.build(sents)
 	}
@@ -236,7 +266,8 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 		if hist != nil {
 			hist.record(&st.sent, tags)
 		}
-		o := make([]string, len(words))
+		o := flat[:len(words):len(words)]
+		flat = flat[len(words):]
 		for i, t := range tags {
 			o[i] = tagNames[t]
 		}
