@@ -582,7 +582,7 @@ var stemSynonyms = map[string]string{
 	"remov": "evacuat", "relocat": "evacuat", "resettl": "evacuat", "evacue": "evacuat",
 	"retreat": "withdraw", "redeploy": "withdraw",
 	"resid": "liv", "inhabit": "liv",
-	"injur": "wound",
+	"injur":    "wound",
 	"imprison": "detain", "jail": "detain", "arrest": "detain",
 }
 
