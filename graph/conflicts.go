@@ -778,10 +778,12 @@ func sides(st *cSentence) []sideStmt {
 				k--
 			}
 		}
+		text := ts[k].lower + " the " + side + " " + head
 		if head == "bank" && motion == "from" {
 			motion, side = "to", oppositeSide[side]
+			text += " (to the " + side + " bank)"
 		}
-		s := sideStmt{sent: st, motion: motion, side: side, head: head, span: Span{ts[k].span.Start, ts[j].span.End}}
+		s := sideStmt{sent: st, motion: motion, side: side, head: head, span: Span{ts[k].span.Start, ts[j].span.End}, text: text}
 		// "of <entity>" right after the head
 		if j+1 < len(ts) && ts[j+1].lower == "of" {
 			after := ts[j+1].span.End
@@ -830,7 +832,7 @@ func (c *conflictScan) sideConflicts() []Conflict {
 			out = append(out, Conflict{Kind: "opposition",
 				A:           Evidence{Article: a.sent.art, Sentence: a.sent.span, Span: a.span},
 				B:           Evidence{Article: b.sent.art, Sentence: b.sent.span, Span: b.span},
-				Description: fmt.Sprintf("%s: %s the %s %s vs %s the %s %s%s", c.selfName, a.motion, a.side, a.head, b.motion, b.side, b.head, where)})
+				Description: fmt.Sprintf("%s: %s vs %s%s", c.selfName, a.text, b.text, where)})
 		}
 	}
 	return out
