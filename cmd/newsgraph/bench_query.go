@@ -47,8 +47,10 @@ clients, in each mode:
   store      the same lookups made directly on graph.Store
 Entities are drawn (fixed --seed) uniformly from the PERSON,
 ORGANIZATION and PLACE entities with at least --min-mentions mentions.
-It prints p50/p99 latency and requests/s per row, then the cost of the
-GraphQL layer: graphql (and http) against store, as ratios.
+It prints p50/p99 latency, requests/s and the process's CPU time per
+request (user+system, all goroutines: the clients' share included; it
+varies less than latency on a shared machine) per row, then the cost of
+the GraphQL layer: graphql (and http) against store, as ratios.
 
 Flags:
 `
@@ -195,7 +197,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 		defer pprof.StopCPUProfile()
 	}
 
-	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "errors")
+	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %11s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "errors")
 	type key struct {
 		q, m string
 		n    int
@@ -209,7 +211,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 					return err
 				}
 				results[key{q, m, n}] = r
-				fmt.Fprintf(w, "%-10s %-8s %7d %9d %9.0f %9.2f %9.2f %6d\n", q, m, n, r.requests, r.rate(), ms(r.p50), ms(r.p99), r.errors)
+				fmt.Fprintf(w, "%-10s %-8s %7d %9d %9.0f %9.2f %9.2f %11.3f %6d\n", q, m, n, r.requests, r.rate(), ms(r.p50), ms(r.p99), ms(r.cpu)/float64(r.requests), r.errors)
 				if r.errors > 0 {
 					fmt.Fprintf(w, "  first error: %v\n", r.firstErr)
 				}
@@ -217,7 +219,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 		}
 	}
 	if slices.Contains(c.modes, "store") && len(c.modes) > 1 {
-		fmt.Fprintln(w, "GraphQL layer cost (mode / store): p50 and p99 latency ratios, store req/s over mode req/s")
+		fmt.Fprintln(w, "GraphQL layer cost (mode / store): p50 and p99 latency ratios, store req/s over mode req/s, CPU per request ratio")
 		for _, q := range c.queries {
 			for _, n := range c.clients {
 				s := results[key{q, "store", n}]
@@ -226,8 +228,9 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 						continue
 					}
 					r := results[key{q, m, n}]
-					fmt.Fprintf(w, "%-10s %-8s %7d  p50 x%.1f  p99 x%.1f  throughput x%.1f\n", q, m, n,
-						ratio(r.p50, s.p50), ratio(r.p99, s.p99), s.rate()/r.rate())
+					fmt.Fprintf(w, "%-10s %-8s %7d  p50 x%.1f  p99 x%.1f  throughput x%.1f  cpu x%.1f\n", q, m, n,
+						ratio(r.p50, s.p50), ratio(r.p99, s.p99), s.rate()/r.rate(),
+						ratio(r.cpu/time.Duration(r.requests), s.cpu/time.Duration(s.requests)))
 				}
 			}
 		}
@@ -247,6 +250,7 @@ func ratio(a, b time.Duration) float64 {
 type benchResult struct {
 	requests, errors int
 	elapsed          time.Duration
+	cpu              time.Duration // the process's CPU time (user+system) during the run
 	p50, p99         time.Duration
 	firstErr         error
 }
@@ -265,6 +269,7 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 			wg     sync.WaitGroup
 			start  = time.Now()
 			finish = start.Add(d)
+			cpu0   = cpuTime() // in load_bench.go
 		)
 		for i := 0; i < n; i++ {
 			wg.Add(1)
@@ -288,6 +293,11 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 					if record {
 						mine = append(mine, lat)
 					}
+					// Let the other clients' requests run, as a network
+					// round trip would: without it a client keeps its P
+					// for a whole 10 ms time slice, which measures the Go
+					// scheduler rather than the query.
+					runtime.Gosched()
 				}
 				mu.Lock()
 				lats = append(lats, mine...)
@@ -300,6 +310,7 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 		}
 		wg.Wait()
 		res.elapsed = time.Since(start)
+		res.cpu = cpuTime() - cpu0
 		res.requests = len(lats)
 		if len(lats) > 0 {
 			slices.Sort(lats)
