@@ -143,6 +143,7 @@ func (d *doc) run() {
 	}
 	d.typeUnknown()
 	d.findTagged()
+	d.typeTeams()
 	d.findDescriptors()
 	d.harmonize()
 	d.findNumbers()

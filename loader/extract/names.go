@@ -801,3 +801,162 @@ func (d *doc) dateline(i, j int) bool {
 // tagSays returns the kind the statistical tagger gives exactly the span
 // [i, j), or 0.
 func (d *doc) tagSays(i, j int) graph.Kind { return d.tagged[[2]int{i, j}] }
+
+// typeTeams types sports teams named after a town ("Leeds United", "Chelsea
+// beat Arsenal") as organizations, and a town the tagger called an
+// organization back as a place when nothing in the article is about sport
+// ("Floods hit Leeds ... homes in Leeds"). The evidence is general: a club suffix after the
+// town's name, sports words next to the mention ("X striker", "beat X",
+// "X drew"), a match score beside it, and, for the article as a whole, how
+// many sports words it has. A town once typed as a team in a sports article
+// is a team in its other bare mentions there too, unless a place cue
+// ("in", "mayor of") says otherwise.
+func (d *doc) typeTeams() {
+	sports := d.sportsArticle()
+	if sports {
+		// Town names the rules dropped as common words at a sentence
+		// start ("Chelsea beat ...") but that sports words mark as teams.
+		for i, t := range d.toks {
+			if d.taken[i] || t.Shape != text.ShapeTitle {
+				continue
+			}
+			if p, ok := d.lookupPlace(d.norm[i]); ok && p.Kind == placeCity && p.Pop < 1000000 {
+				m := &mention{first: i, last: i + 1, sent: d.sentOf[i]}
+				if d.teamCue(m, true) {
+					m.kind, m.orgHead, m.weak = graph.KindOrg, d.low[i], true
+					d.add(m)
+				}
+			}
+		}
+	}
+	teams := map[string]bool{} // folded town names typed as teams here
+	var towns []*mention       // bare town mentions, for the second pass
+	for _, m := range d.ms {
+		if m.descriptor || m.anaphor || !(m.kind == graph.KindPlace || m.kind == graph.KindOrg ||
+			m.kind == graph.KindPerson && sports && m.last-m.first == 1 && m.role == "") {
+			continue
+		}
+		if k := m.last - m.first; k >= 2 && d.clubSuffix(m.last-1, sports) {
+			if p, ok := d.lookupPlace(d.tokText(m.first, m.last-1)); ok && p.Kind == placeCity {
+				d.retype(m, graph.KindOrg)
+				teams[d.fold(d.tokText(m.first, m.last-1))] = true
+				continue
+			}
+		}
+		p, ok := d.lookupPlace(d.tokText(m.first, m.last))
+		if !ok || p.Kind != placeCity || p.Pop >= 1000000 {
+			continue // a big city's bare name is the city ("London")
+		}
+		towns = append(towns, m)
+		if d.teamCue(m, sports) {
+			teams[d.fold(d.tokText(m.first, m.last))] = true
+		}
+	}
+	placed := map[string]bool{} // outside sport: towns with a place cue somewhere
+	for _, m := range towns {
+		if !sports && d.townCue(m) {
+			placed[d.fold(d.tokText(m.first, m.last))] = true
+		}
+	}
+	for _, m := range towns {
+		key := d.fold(d.tokText(m.first, m.last))
+		team := teams[key]
+		switch {
+		case team && sports && !d.townCue(m):
+			d.retype(m, graph.KindOrg)
+		case m.kind == graph.KindPerson:
+			// a lone given name that is also a town stays a person
+		case !team && placed[key] && m.kind == graph.KindOrg && m.weak:
+			d.retype(m, graph.KindPlace)
+		}
+	}
+}
+
+// retype changes a name mention's kind between place, organization (and a
+// lone town name taken for a person).
+func (d *doc) retype(m *mention, k graph.Kind) {
+	if m.kind == k {
+		return
+	}
+	m.kind, m.region, m.canon, m.orgHead, m.role, m.roleOwner, m.roleOrg = k, false, "", "", "", nil, ""
+	switch k {
+	case graph.KindOrg:
+		m.orgHead = d.lower(m.last - 1)
+	case graph.KindPlace:
+		if p, ok := d.lookupPlace(d.tokText(m.first, m.last)); ok {
+			m.canon, m.region = p.Name, p.Kind == placeRegion
+		}
+	}
+}
+
+// sportsArticle reports whether the article is about sport: at least three
+// sports words or match scores ("2-1") in it.
+func (d *doc) sportsArticle() bool {
+	n := 0
+	for i := range d.toks {
+		if sportsWords[d.low[i]] || d.isScore(i) {
+			n++
+			if n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isScore reports whether token i is a match score such as "2-1" or "3-3".
+func (d *doc) isScore(i int) bool {
+	a, b, ok := strings.Cut(d.norm[i], "-")
+	return ok && len(a) >= 1 && len(a) <= 2 && len(b) >= 1 && len(b) <= 2 && allDigits(a) && allDigits(b)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// clubSuffix reports whether token i ends a club's name after a town:
+// "United", "Rovers", "FC" always; "City", "Town", "County" only in a
+// sports article ("Bristol City" the club, but "Mexico City" elsewhere).
+func (d *doc) clubSuffix(i int, sports bool) bool {
+	w := d.tok(i)
+	return clubSuffixes[w] || sports && sportsClubSuffixes[w]
+}
+
+// teamCue reports sports words right next to a town's mention: "X
+// striker", "X beat", "beat X", "against X" (the last two only in a sports
+// article), or a score beside it ("X 2-1 Y").
+func (d *doc) teamCue(m *mention, sports bool) bool {
+	after, before := d.lower(m.last), d.lower(m.first-1)
+	if m.last < len(d.toks) && d.sentOf[m.last] == m.sent {
+		if teamNounsAfter[after] || sports && (teamVerbsAfter[after] || d.isScore(m.last)) {
+			return true
+		}
+		if after == "'s" || after == "’s" {
+			if next := d.lower(m.last + 1); teamNounsAfter[next] && d.sentOf[m.last+1] == m.sent {
+				return true
+			}
+		}
+	}
+	if sports && m.first > 0 && d.sentOf[m.first-1] == m.sent {
+		if teamWordsBefore[before] || d.isScore(m.first-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// townCue reports a place cue before a town's mention: "in X", "mayor of X".
+func (d *doc) townCue(m *mention) bool {
+	if m.first == 0 || d.sentOf[m.first-1] != m.sent {
+		return false
+	}
+	if townWordsBefore[d.lower(m.first-1)] {
+		return true
+	}
+	return d.lower(m.first-1) == "of" && townNounsOf[d.lower(m.first-2)]
+}

@@ -225,3 +225,33 @@ func set(ws ...string) map[string]bool {
 	}
 	return m
 }
+
+// Sports vocabulary for typing teams named after towns (see typeTeams).
+var (
+	// sportsWords make an article about sport when three of them (or match
+	// scores) appear.
+	sportsWords = set("match", "matches", "striker", "midfielder", "defender", "goalkeeper", "league",
+		"premiership", "championship", "tournament", "fixture", "fixtures", "goal", "goals", "scored",
+		"scorer", "penalty", "kick-off", "half-time", "unbeaten", "relegation", "relegated", "promotion",
+		"season", "coach", "referee", "playoff", "play-off", "semi-final", "quarter-final", "final",
+		"cup", "squad", "stadium", "winger", "try", "tries", "innings", "wicket", "wickets", "batsman",
+		"bowler", "champions", "draw", "drew", "beat", "defeat", "victory", "transfer", "loan")
+	// teamNounsAfter follow a team's name: "Leeds striker", "Chelsea fans".
+	teamNounsAfter = set("striker", "midfielder", "defender", "goalkeeper", "winger", "forward",
+		"manager", "boss", "coach", "captain", "fans", "supporters", "squad", "chairman")
+	// teamVerbsAfter follow a team's name in a sports article: "Chelsea beat".
+	teamVerbsAfter = set("beat", "beats", "drew", "draw", "lost", "lose", "won", "win", "defeated",
+		"thrashed", "edged", "held", "have", "host", "hosted", "face", "faced", "play", "played", "v", "vs", "vs.")
+	// teamWordsBefore come before a team's name in a sports article:
+	// "beat Arsenal", "against Brighton".
+	teamWordsBefore = set("beat", "beating", "against", "v", "vs", "vs.", "versus", "defeated", "host",
+		"hosted", "face", "faced", "play", "played", "to", "drew", "from", "joined", "join", "over")
+	// clubSuffixes end a club's name after a town anywhere.
+	clubSuffixes = set("United", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur", "FC", "F.C.", "Rangers", "Argyle")
+	// sportsClubSuffixes end a club's name after a town in a sports article.
+	sportsClubSuffixes = set("City", "Town", "County")
+	// townWordsBefore mark a place: "in Leeds", "near Leeds".
+	townWordsBefore = set("in", "near", "outside", "around", "across", "downtown")
+	// townNounsOf mark a place before "of": "mayor of Leeds".
+	townNounsOf = set("city", "town", "mayor", "council", "people", "residents", "streets", "centre", "center", "outskirts", "university")
+)
