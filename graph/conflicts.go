@@ -392,7 +392,7 @@ func (c *conflictScan) numbers(st *cSentence) error {
 			continue
 		}
 		ukey, mods := unitKey(e.Unit)
-		if ukey == "" {
+		if ukey == "" || unvalidated[ukey] {
 			continue
 		}
 		ctx := numberContext(st.toks, Span{m.Start, m.End})
@@ -479,6 +479,12 @@ var unitKeys = map[string]string{
 	"percent": "percent", "pct": "percent", "per cent": "percent",
 }
 
+// unvalidated are units that name no counted thing: prices, amounts and
+// rates change from day to day, and durations ("the first time in six
+// years") differ without contradicting.
+var unvalidated = setOf("dollar", "euro", "pound", "pence", "yen", "percent", "point", "cent", "barrel", "share",
+	"year", "month", "week", "day", "hour", "minute", "time")
+
 // unitKey returns the counted thing of a stored unit, folded, and the
 // unit's other words as context stems ("wounded soldiers": "troop",
 // ["wound"]). Measure words keep their "square"/"cubic".
@@ -557,7 +563,7 @@ var stopWords = setOf("a", "an", "the", "and", "or", "but", "of", "in", "on", "a
 	"further", "between", "out", "off", "per", "cent", "percent", "such", "very", "own", "each", "both",
 	"last", "first", "new", "week", "weeks", "day", "days", "month", "months", "year", "years", "earlier",
 	"later", "ago", "today", "yesterday", "tomorrow", "ve", "s", "t", "n't", "including", "included",
-	"mr", "mrs", "ms", "dr", "half", "quarter", "third")
+	"mr", "mrs", "ms", "dr", "half", "quarter", "third", "top")
 
 func setOf(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
