@@ -396,11 +396,11 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r, err := getEntity(txn, id)
+		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return err
 		}
-		e = r.entity(id)
+		e = entityCopy(r, id)
 		return nil
 	})
 	if err != nil {
@@ -414,11 +414,11 @@ func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 // out of the map; repeated IDs are read once.
 func (s *Store) EntitiesByID(ctx context.Context, ids []EntityID) (map[EntityID]Entity, error) {
 	return byID(ctx, s, "entities", ids, func(txn *badger.Txn, id EntityID) (Entity, error) {
-		r, err := readEntity(txn, id)
+		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return Entity{}, err
 		}
-		return r.entity(id), nil
+		return entityCopy(r, id), nil
 	})
 }
 
@@ -507,12 +507,12 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 				return err
 			})
 		} else {
-			r, err = readEntity(txn, pk.Entity) // the kind index holds no value
+			r, err = s.cachedEntity(txn, pk.Entity) // the kind index holds no value
 		}
 		if err != nil {
 			return Entity{}, fmt.Errorf("entity %d: %w", pk.Entity, err)
 		}
-		return r.entity(pk.Entity), nil
+		return entityCopy(r, pk.Entity), nil
 	})
 }
 
@@ -554,7 +554,7 @@ func keyPage[T any](ctx context.Context, s *Store, what string, prefix []byte, c
 func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[Mention], error) {
 	var l List[Mention]
 	err := s.view(func(txn *badger.Txn) error {
-		r, err := getEntity(txn, id)
+		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return err
 		}
@@ -614,7 +614,7 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[Article], error) {
 	var l List[Article]
 	err := s.view(func(txn *badger.Txn) error {
-		r, err := getEntity(txn, id)
+		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return err
 		}

@@ -190,14 +190,14 @@ func (s *Store) search(ctx context.Context, f EntityFilter, p Page) (List[Entity
 	err = s.view(func(txn *badger.Txn) error {
 		var err error
 		l, err = pageOf(len(cands), start, p, func(i int) (Entity, string, bool, error) {
-			r, err := readEntity(txn, cands[i].id)
+			r, err := s.cachedEntity(txn, cands[i].id)
 			if errors.Is(err, ErrNotFound) {
 				return Entity{}, "", true, nil // deleted since the index was read
 			}
 			if err != nil {
 				return Entity{}, "", false, fmt.Errorf("entity %d: %w", cands[i].id, err)
 			}
-			return r.entity(cands[i].id), offsetCursor(i), false, nil
+			return entityCopy(r, cands[i].id), offsetCursor(i), false, nil
 		})
 		// The ranking holds only the first candidates: past them, more
 		// matches follow when there are more than were ranked.

@@ -1172,3 +1172,50 @@ func sameEntity(e graph.Entity) string {
 	e.Value = nil
 	return fmt.Sprintf("%+v value=%s", e, v)
 }
+
+// TestReadCacheFollowsWrites reads an entity and its neighbours, writes an
+// article that changes both, and checks that the reads see the change (the
+// Store caches decoded reads per snapshot).
+func TestReadCacheFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	a, b := briefing(t)
+	add(t, s, a)
+	p := entityByName(t, s, graph.KindPerson, "Maryna Hrytsenkiy")
+	before, err := s.Entity(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := s.Neighbors(ctx, p.ID, 1, nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before.Aliases = append(before.Aliases[:0], "changed by the caller") // must not reach the cache
+	add(t, s, b)
+	after, err := s.Entity(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.MentionCount <= before.MentionCount || after.ArticleCount != 2 {
+		t.Errorf("after a second article: %d mentions in %d articles, before %d", after.MentionCount, after.ArticleCount, before.MentionCount)
+	}
+	for _, al := range after.Aliases {
+		if al == "changed by the caller" {
+			t.Errorf("a caller's change to Aliases reached the store: %q", after.Aliases)
+		}
+	}
+	nb2, err := s.Neighbors(ctx, p.ID, 1, nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nb2) <= len(nb) {
+		t.Errorf("neighbours: %d before the second article, %d after; want more", len(nb), len(nb2))
+	}
+	es, err := s.EntitiesByID(ctx, []graph.EntityID{p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es[p.ID].MentionCount != after.MentionCount {
+		t.Errorf("EntitiesByID: %d mentions, Entity: %d", es[p.ID].MentionCount, after.MentionCount)
+	}
+}

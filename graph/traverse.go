@@ -190,7 +190,7 @@ func (s *Store) Neighbors(ctx context.Context, id EntityID, depth int, kinds []K
 		for d := 1; d <= depth && len(frontier) > 0 && len(out) < limit; d++ {
 			layer := map[EntityID]*Neighbor{}
 			for _, from := range frontier {
-				ls, err := links(ctx, txn, from)
+				ls, err := s.cachedLinks(ctx, txn, from)
 				if err != nil {
 					return err
 				}
@@ -228,7 +228,7 @@ func (s *Store) Neighbors(ctx context.Context, id EntityID, depth int, kinds []K
 					continue
 				}
 				if len(want) > 0 {
-					r, err := getEntity(txn, nb.Entity)
+					r, err := s.cachedEntity(txn, nb.Entity)
 					if err != nil {
 						return fmt.Errorf("entity %d: %w", nb.Entity, err)
 					}
@@ -276,7 +276,7 @@ func (s *Store) Paths(ctx context.Context, from, to EntityID, maxDepth, limit in
 		for d := 1; d <= maxDepth && !found && len(frontier) > 0; d++ {
 			var next []EntityID
 			for _, u := range frontier {
-				ls, err := links(ctx, txn, u)
+				ls, err := s.cachedLinks(ctx, txn, u)
 				if err != nil {
 					return err
 				}
@@ -326,7 +326,7 @@ func (s *Store) Paths(ctx context.Context, from, to EntityID, maxDepth, limit in
 				ls, ok := cache[a]
 				if !ok {
 					var err error
-					if ls, err = links(ctx, txn, a); err != nil {
+					if ls, err = s.cachedLinks(ctx, txn, a); err != nil {
 						return err
 					}
 					cache[a] = ls
