@@ -24,6 +24,7 @@ package graph
 //	'w' value:8 entity:8 article:8 start:4       -> empty       (numbers by value)
 //	'z'                                          -> counters    (exact totals, one key)
 //	's' name(rest)                               -> badger Sequence state
+//	'v'                                          -> storage format version (uvarint)
 //
 // value:8 is a float64 in order-preserving form (see encodeFloat). Offsets
 // (start) are code points and fit in 32 bits.
@@ -54,6 +55,7 @@ const (
 	pfxNum      byte = 'w'
 	pfxCounter  byte = 'z'
 	pfxSeq      byte = 's'
+	pfxFormat   byte = 'v'
 )
 
 // Counter IDs in the counters value.
@@ -182,6 +184,8 @@ func countersKey() []byte { return []byte{pfxCounter} }
 
 func seqKey(name string) []byte { return append([]byte{pfxSeq}, name...) }
 
+func formatKey() []byte { return []byte{pfxFormat} }
+
 // parsedKey is any key taken apart by parseKey. Only the fields of the key's
 // kind are set.
 type parsedKey struct {
@@ -278,7 +282,7 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, err
 		}
 		p.Value, p.Entity, p.Article, p.Start = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:])), ArticleID(be.Uint64(b[16:])), int(be.Uint32(b[24:]))
-	case pfxCounter:
+	case pfxCounter, pfxFormat:
 		if err := need(0); err != nil {
 			return p, err
 		}
@@ -323,6 +327,8 @@ func buildKey(p parsedKey) []byte {
 		return numKey(p.Value, p.Entity, p.Article, p.Start)
 	case pfxCounter:
 		return countersKey()
+	case pfxFormat:
+		return formatKey()
 	}
 	return nil
 }

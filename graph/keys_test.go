@@ -31,6 +31,7 @@ var keyCases = []struct {
 	{"number", numKey(0.25, 4, 5, 6)},
 	{"counters", countersKey()},
 	{"sequence", seqKey("entity")},
+	{"format version", formatKey()},
 }
 
 func TestParseKeyRoundTrip(t *testing.T) {
@@ -82,6 +83,7 @@ func TestParseKeyMalformed(t *testing.T) {
 		{"short number", []byte{pfxNum, 1}},
 		{"resolution without kind", []byte{pfxResKey}},
 		{"counters too long", []byte{pfxCounter, 1}},
+		{"format too long", []byte{pfxFormat, 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,6 +34,7 @@ type Store struct {
 	articleSeq *badger.Sequence // lazily made by the first write
 	entitySeq  *badger.Sequence
 	cache      *writeCache // see writeCache; guarded by wmu
+	cacheScale int         // divides the write cache bounds (tests)
 
 	idxMu sync.Mutex   // guards idx being built or replaced
 	idx   *searchIndex // nil until the first search
@@ -62,12 +65,20 @@ func Open(dir string, opts Options) (*Store, error) {
 	// would only cost time. ZSTD keeps a loaded graph near 2x its raw text
 	// (Snappy: 2.6x on 2 KB news) at no measurable load-rate cost.
 	bo = bo.WithLogger(logger).WithReadOnly(opts.ReadOnly).WithDetectConflicts(false).
-		WithNumVersionsToKeep(1).WithCompression(options.ZSTD)
+		WithNumVersionsToKeep(1).WithCompression(options.ZSTD).
+		// Badger's expvar metrics cost atomic adds on every key.
+		WithMetricsEnabled(false).
+		// Two cores: more compactors only contend with the writer.
+		WithNumCompactors(2)
 	db, err := badger.Open(bo)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
 			return nil, fmt.Errorf("graph: open %s: %w (%v)", dir, ErrLocked, err)
 		}
+		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
+	}
+	if err := checkFormat(db, opts.ReadOnly); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
 	}
 	s := &Store{db: db, ro: opts.ReadOnly}
@@ -82,6 +93,132 @@ func Open(dir string, opts Options) (*Store, error) {
 		// On error the first search retries the build and reports it.
 	}()
 	return s, nil
+}
+
+// formatVersion is the storage format this code writes and reads: the key
+// layout (keys.go) and the value encodings (codec.go). It is stored under
+// formatKey when a database is created; change it with any change that
+// older code could not read, or that this code cannot read from older
+// databases.
+const formatVersion = 1
+
+// ErrFormat is wrapped by Open's error when the database was written in a
+// storage format this build cannot read.
+var ErrFormat = errors.New("incompatible database format")
+
+// checkFormat compares the stored format version with formatVersion. A
+// new (empty) database is stamped with it. A database without a version
+// key is from before the key was introduced: it is accepted (and stamped)
+// only when its values decode in the current format.
+func checkFormat(db *badger.DB, readOnly bool) error {
+	var (
+		found, empty bool
+		stored       uint64
+	)
+	err := db.View(func(txn *badger.Txn) error {
+		b, err := getValue(txn, formatKey())
+		if err == nil {
+			v, n := binary.Uvarint(b)
+			if n <= 0 || n != len(b) {
+				return fmt.Errorf("%w: unreadable format version %x", ErrFormat, b)
+			}
+			stored, found = v, true
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		it.Rewind()
+		empty = !it.Valid()
+		it.Close()
+		if empty {
+			return nil
+		}
+		if err := sniffFormat(txn); err != nil {
+			return fmt.Errorf("%w: the database has no format version and its values are not in format version %d "+
+				"(written by an older newsgraph?): load the articles into a new database (%v)", ErrFormat, formatVersion, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if found {
+		if stored != formatVersion {
+			return fmt.Errorf("%w: the database has storage format version %d, this newsgraph reads version %d: "+
+				"open it with the newsgraph that wrote it, or load the articles into a new database", ErrFormat, stored, formatVersion)
+		}
+		return nil
+	}
+	if readOnly {
+		return nil
+	}
+	return db.Update(func(txn *badger.Txn) error {
+		return txn.Set(formatKey(), binary.AppendUvarint(nil, formatVersion))
+	})
+}
+
+// sniffFormat checks that the counters and the first value of each
+// keyspace whose layout changed before the format version key existed
+// decode in the current format and encode back to the same bytes.
+func sniffFormat(txn *badger.Txn) error {
+	roundTrip := map[byte]func(v []byte) ([]byte, error){
+		pfxCounter: func(v []byte) ([]byte, error) {
+			cs, err := decodeCounters(v)
+			return encodeCounters(cs), err
+		},
+		pfxArticle: func(v []byte) ([]byte, error) {
+			a, err := decodeArticle(0, v, true)
+			return encodeArticle(a), err
+		},
+		pfxDocMent: func(v []byte) ([]byte, error) {
+			ms, err := decodeDocMentions(v)
+			return encodeDocMentions(ms), err
+		},
+		pfxEntMent: func(v []byte) ([]byte, error) {
+			ea, err := decodeEntArticle(v)
+			return encodeEntArticle(ea), err
+		},
+		pfxEntity: func(v []byte) ([]byte, error) {
+			r, err := decodeEntity(v)
+			return encodeEntity(r), err
+		},
+		pfxRel: func(v []byte) ([]byte, error) {
+			r, _, err := decodeRel(v, true)
+			return encodeRel(r), err
+		},
+		pfxContrib: func(v []byte) ([]byte, error) {
+			c, err := decodeContrib(v)
+			return encodeContrib(c), err
+		},
+	}
+	for _, p := range []byte{pfxCounter, pfxArticle, pfxDocMent, pfxEntMent, pfxEntity, pfxRel, pfxContrib} {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{p}
+		it := txn.NewIterator(opts)
+		it.Rewind()
+		var err error
+		if it.Valid() {
+			item := it.Item()
+			if _, err = parseKey(item.Key()); err == nil {
+				err = item.Value(func(v []byte) error {
+					again, err := roundTrip[p](v)
+					if err == nil && !bytes.Equal(again, v) {
+						err = errBadValue
+					}
+					return err
+				})
+			}
+		}
+		it.Close()
+		if err != nil {
+			return fmt.Errorf("key %q: %w", []byte{p}, err)
+		}
+	}
+	return nil
 }
 
 // Close releases the ID sequences and closes the database. Calls after the

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"net/url"
 	"slices"
 	"sort"
@@ -75,7 +74,7 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 		return fail(err)
 	}
 	if s.cache == nil {
-		if s.cache, err = newWriteCache(ctx, s.db); err != nil {
+		if s.cache, err = newWriteCache(ctx, s.db, s.cacheScale); err != nil {
 			return fail(err)
 		}
 	}
@@ -206,99 +205,6 @@ func (w *writer) indexDelta() *indexDelta {
 	return &d
 }
 
-// writeCache keeps committed entity records, resolution-key holders and
-// counters in memory so that AddDoc need not read them back from Badger,
-// and a set of the hashes of every stored relation key so that a new
-// relation costs no failed lookup. Only the writer (under Store.wmu)
-// touches it, and only after a commit succeeded; the Badger directory lock
-// guarantees that no other process writes.
-type writeCache struct {
-	ents     map[EntityID]*entRec
-	holders  map[string][]EntityID
-	complete bool         // holders has every stored resolution key
-	counters map[byte]int // nil until the first commit
-	seed     maphash.Seed
-	rels     map[uint64]struct{} // hashes of relation keys that may exist
-}
-
-// maxCached bounds the cached entities and holder lists; past it the
-// cache starts over (and holders stops being complete).
-const maxCached = 1 << 21
-
-// newWriteCache loads every resolution key and relation key hash.
-func newWriteCache(ctx context.Context, db *badger.DB) (*writeCache, error) {
-	c := &writeCache{ents: map[EntityID]*entRec{}, holders: map[string][]EntityID{},
-		seed: maphash.MakeSeed(), rels: map[uint64]struct{}{}, complete: true}
-	err := db.View(func(txn *badger.Txn) error {
-		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxResKey}, values: true, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			var ids []EntityID
-			err := it.Value(func(v []byte) error {
-				var err error
-				ids, err = decodeIDs(v)
-				return err
-			})
-			if err != nil {
-				return false, err
-			}
-			if len(c.holders) >= maxCached {
-				c.complete = false
-				return false, errStop
-			}
-			c.holders[string(it.Key())] = ids
-			return false, nil
-		})
-		if err != nil {
-			return err
-		}
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxRel}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			c.rels[maphash.Bytes(c.seed, it.Key())] = struct{}{}
-			return false, nil
-		})
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load write cache: %w", err)
-	}
-	return c, nil
-}
-
-// maybeRelation reports whether the relation key may be stored; false
-// means it certainly is not.
-func (c *writeCache) maybeRelation(k []byte) bool {
-	_, ok := c.rels[maphash.Bytes(c.seed, k)]
-	return ok
-}
-
-// commit folds a committed writer's state into the cache.
-func (c *writeCache) commit(w *writer) {
-	if len(c.ents)+len(w.ents) > maxCached {
-		c.ents = map[EntityID]*entRec{}
-	}
-	if len(c.holders)+len(w.holders) > maxCached {
-		c.holders, c.complete = map[string][]EntityID{}, false
-	}
-	for id, r := range w.ents {
-		if r == nil {
-			delete(c.ents, id)
-		} else {
-			c.ents[id] = r
-		}
-	}
-	for hk, ids := range w.holders {
-		c.holders[hk] = ids
-	}
-	if w.newCounters != nil {
-		c.counters = w.newCounters
-	}
-	// Deleted relations stay in the set: a hash may be shared, and a
-	// false "may exist" only costs a lookup.
-	for ri, st := range w.rels {
-		if st.agg.Articles > 0 {
-			c.rels[maphash.Bytes(c.seed, relKey(ri))] = struct{}{}
-		}
-	}
-}
-
 func (w *writer) init() {
 	w.ents = map[EntityID]*entRec{}
 	w.entDirty = map[EntityID]bool{}
@@ -351,16 +257,9 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 	if r, ok := w.ents[id]; ok {
 		return r, nil
 	}
-	if r, ok := w.cache.ents[id]; ok {
-		c := *r
-		c.Aliases, c.Keys = slices.Clip(c.Aliases), slices.Clip(c.Keys)
-		c.Merges = slices.Clone(c.Merges) // DeleteFunc works in place
-		if r.Value != nil {
-			v := *r.Value
-			c.Value = &v
-		}
-		w.ents[id] = &c
-		return &c, nil
+	if r, ok := w.cache.entity(id); ok {
+		w.ents[id] = r
+		return r, nil
 	}
 	b, err := getValue(w.txn, entityKey(id))
 	if err != nil {
@@ -379,13 +278,17 @@ func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
 	if ids, ok := w.holders[hk]; ok {
 		return ids, nil
 	}
-	if ids, ok := w.cache.holders[hk]; ok || w.cache.complete {
+	if ids, ok := w.cache.holders.get(hk); ok {
 		ids = slices.Clip(ids)
 		w.holders[hk] = ids
 		return ids, nil
 	}
-	b, err := getValue(w.txn, []byte(hk))
 	var ids []EntityID
+	if !w.cache.resKeys.has([]byte(hk)) {
+		w.holders[hk] = ids
+		return ids, nil
+	}
+	b, err := getValue(w.txn, []byte(hk))
 	switch {
 	case err == nil:
 		if ids, err = decodeIDs(b); err != nil {
@@ -404,7 +307,13 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 	}
 	st := &relState{}
 	k := relKey(id)
-	if !w.cache.maybeRelation(k) {
+	if a, ok := w.cache.relation(id); ok {
+		st.agg, st.existed = a, true
+		w.rels[id] = st
+		w.relOrder = append(w.relOrder, id)
+		return st, nil
+	}
+	if !w.cache.relKeys.has(k) {
 		st.agg = &relAgg{}
 		w.rels[id] = st
 		w.relOrder = append(w.relOrder, id)

@@ -1,0 +1,332 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// genDocs makes n articles over a pool of entities, with repeated external
+// IDs (so some articles replace earlier ones) and repeated texts (so some
+// are unchanged).
+func genDocs(n, pool int, seed uint64) []Doc {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	kinds := []Kind{KindPerson, KindOrg, KindPlace, KindNumber}
+	docs := make([]Doc, 0, n)
+	for i := range n {
+		var text strings.Builder
+		runes := 0
+		ext := fmt.Sprintf("doc-%d", i)
+		if i > 10 && r.IntN(8) == 0 {
+			ext = fmt.Sprintf("doc-%d", r.IntN(i)) // a new version of an earlier article
+		}
+		d := Doc{Article: Article{ExternalID: ext, Outlet: []string{"a", "b", "c"}[r.IntN(3)]}}
+		local := map[int]int{}
+		for s := range 4 + r.IntN(4) {
+			start := runes
+			var ents []int
+			for range 2 + r.IntN(3) {
+				id := r.IntN(pool)
+				li, ok := local[id]
+				if !ok {
+					li = len(d.Entities)
+					local[id] = li
+					name := fmt.Sprintf("Name%d Family%d", id, id%(pool/3+1))
+					le := LocalEntity{Kind: kinds[id%len(kinds)], Name: name, Aliases: []string{name},
+						Keys: []string{"full:" + strings.ToLower(name), "fam:" + fmt.Sprint(id%(pool/3+1))}}
+					if le.Kind == KindNumber {
+						v := float64(id)
+						le.Value, le.Unit = &v, "people"
+					}
+					d.Entities = append(d.Entities, le)
+				}
+				name := d.Entities[li].Name
+				text.WriteString(name + " spoke. ")
+				d.Mentions = append(d.Mentions, LocalMention{Entity: li, Span: Span{Start: runes, End: runes + len(name)}, Text: name, Sentence: s})
+				runes += len(name) + len(" spoke. ")
+				ents = append(ents, li)
+			}
+			text.WriteString("\n")
+			runes++
+			d.Sentences = append(d.Sentences, Span{Start: start, End: runes})
+			for a := range ents {
+				for b := a + 1; b < len(ents); b++ {
+					if ents[a] != ents[b] {
+						d.Relations = append(d.Relations, LocalRelation{Type: RelCoMentioned, Source: ents[a], Target: ents[b],
+							Sentence: s, Span: Span{Start: start, End: runes}})
+					}
+				}
+			}
+		}
+		d.Article.Text = text.String()
+		if i > 10 && r.IntN(10) == 0 {
+			d = docs[r.IntN(len(docs))] // the same text again
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// dumpGraph returns every key and value except the Sequence state (which
+// depends on how IDs were leased) and the article load times.
+func dumpGraph(t *testing.T, s *Store) string {
+	t.Helper()
+	var b strings.Builder
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.DefaultIteratorOptions)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			if k[0] == pfxSeq {
+				continue
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if k[0] == pfxArticle {
+				a, err := decodeArticle(0, v, true)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(&b, "%x article %s %s %d\n", k, a.ExternalID, a.Hash, len(a.Text))
+				continue
+			}
+			fmt.Fprintf(&b, "%x %x\n", k, v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWriteCacheEviction loads the same articles with the normal write
+// cache and with one so small that nearly every lookup misses it, and
+// checks that the two graphs are identical: the cache changes speed, not
+// what is stored.
+func TestWriteCacheEviction(t *testing.T) {
+	docs := genDocs(400, 60, 7)
+	ctx := context.Background()
+	var dumps []string
+	var results [][]AddResult
+	for _, scale := range []int{1, 1 << 30} {
+		s, err := Open("", Options{InMemory: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.cacheScale = scale
+		var res []AddResult
+		for _, d := range docs {
+			r, err := s.AddDoc(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res = append(res, r)
+		}
+		if scale > 1 && (s.cache.ents.len() > 2 || s.cache.rels.len() > 2 || s.cache.holders.len() > 2) {
+			t.Errorf("tiny cache holds %d entities, %d relations, %d holders", s.cache.ents.len(), s.cache.rels.len(), s.cache.holders.len())
+		}
+		dumps = append(dumps, dumpGraph(t, s))
+		results = append(results, res)
+		s.Close()
+	}
+	statuses := map[AddStatus]int{}
+	for i := range docs {
+		if results[0][i] != results[1][i] {
+			t.Fatalf("doc %d: %+v with the full cache, %+v with the tiny one", i, results[0][i], results[1][i])
+		}
+		statuses[results[0][i].Status]++
+	}
+	if statuses[StatusCreated] == 0 || statuses[StatusReplaced] == 0 || statuses[StatusUnchanged] == 0 {
+		t.Fatalf("statuses %v: want created, replaced and unchanged articles", statuses)
+	}
+	if dumps[0] != dumps[1] {
+		a, b := strings.Split(dumps[0], "\n"), strings.Split(dumps[1], "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Fatalf("graphs differ at line %d:\nfull cache: %s\ntiny cache: %s", i, a[i], b[i])
+			}
+		}
+		t.Fatalf("graphs differ in length: %d and %d lines", len(a), len(b))
+	}
+}
+
+// TestWriteCacheReopen checks that a store reopened on a database fills
+// its Bloom filters from the stored keys: articles added after reopening
+// find the stored entities and relations.
+func TestWriteCacheReopen(t *testing.T) {
+	docs := genDocs(200, 40, 9)
+	ctx := context.Background()
+	dir := t.TempDir()
+	one, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	for _, d := range docs {
+		if _, err := one.AddDoc(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, part := range [][]Doc{docs[:100], docs[100:]} {
+		s, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range part {
+			if _, err := s.AddDoc(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if a, b := dumpGraph(t, one), dumpGraph(t, s); a != b {
+		t.Errorf("loading in two runs gives another graph than in one:\n%d and %d bytes of dump", len(a), len(b))
+	}
+}
+
+func TestGenCache(t *testing.T) {
+	c := newGenCache[int, int](4)
+	for i := range 100 {
+		c.put(i, i*i)
+		if c.len() > 8 {
+			t.Fatalf("after %d puts the cache holds %d entries, bound 8", i+1, c.len())
+		}
+		// Keep 0 in use: it must survive however many keys pass.
+		if v, ok := c.get(0); !ok || v != 0 {
+			t.Fatalf("after %d puts: the key in use was evicted", i+1)
+		}
+	}
+	if _, ok := c.get(50); ok {
+		t.Error("an old key was kept")
+	}
+	if v, ok := c.get(99); !ok || v != 99*99 {
+		t.Errorf("latest key: %d, %v", v, ok)
+	}
+	c.del(99)
+	if _, ok := c.get(99); ok {
+		t.Error("deleted key found")
+	}
+}
+
+func TestBloom(t *testing.T) {
+	b := newBloom(16)
+	for i := range 2000 {
+		b.add(fmt.Appendf(nil, "key-%d", i))
+	}
+	for i := range 2000 {
+		if !b.has(fmt.Appendf(nil, "key-%d", i)) {
+			t.Fatalf("key-%d added but not found", i)
+		}
+	}
+	fp := 0
+	for i := range 10000 {
+		if b.has(fmt.Appendf(nil, "other-%d", i)) {
+			fp++
+		}
+	}
+	// 2000 keys in 65536 bits with 4 hashes: about 0.1% false positives.
+	if fp > 100 {
+		t.Errorf("%d of 10000 absent keys found", fp)
+	}
+}
+
+func TestFormatVersion(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range genDocs(20, 10, 3) {
+		if _, err := s.AddDoc(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw := func(fn func(txn *badger.Txn) error) {
+		t.Helper()
+		db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Update(fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stored []byte
+	raw(func(txn *badger.Txn) error {
+		var err error
+		stored, err = getValue(txn, formatKey())
+		return err
+	})
+	if v, _ := binary.Uvarint(stored); v != formatVersion {
+		t.Fatalf("stored format version %x, want %d", stored, formatVersion)
+	}
+
+	// Another version: a clear error naming both versions.
+	raw(func(txn *badger.Txn) error { return txn.Set(formatKey(), binary.AppendUvarint(nil, 99)) })
+	for _, ro := range []bool{false, true} {
+		_, err = Open(dir, Options{ReadOnly: ro})
+		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "version 99") ||
+			!strings.Contains(err.Error(), fmt.Sprintf("version %d", formatVersion)) {
+			t.Errorf("read-only %v: open a version 99 database: %v", ro, err)
+		}
+	}
+
+	// No version key (a database from before it existed) in the current
+	// format: opened, and stamped.
+	raw(func(txn *badger.Txn) error { return txn.Delete(formatKey()) })
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("open a current database without a version key: %v", err)
+	}
+	if st, err := s.Stats(ctx); err != nil || st.Articles == 0 {
+		t.Errorf("stats %+v, %v", st, err)
+	}
+	s.Close()
+	raw(func(txn *badger.Txn) error {
+		_, err := getValue(txn, formatKey())
+		return err
+	})
+
+	// No version key and values in another layout: refused, not
+	// "malformed value" on the first read.
+	raw(func(txn *badger.Txn) error {
+		if err := txn.Delete(formatKey()); err != nil {
+			return err
+		}
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{pfxEntity}
+		it := txn.NewIterator(opts)
+		it.Rewind()
+		k := it.Item().KeyCopy(nil)
+		it.Close()
+		// An entity value of an older layout: no merges at the end.
+		old := bytes.Clone(encodeEntity(&entRec{Kind: KindPerson, Name: "Old Layout", MentionCount: 1, ArticleCount: 1}))
+		return txn.Set(k, old[:len(old)-1])
+	})
+	_, err = Open(dir, Options{})
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "no format version") {
+		t.Errorf("open an older database: %v", err)
+	}
+}
