@@ -191,6 +191,19 @@ type tagState struct {
 	ents   []*wordEntry     // the sentence's tokens' entries, padded like sentence.a
 	idx    []int32          // the sentence's tokens' indices in words
 	kinds  []LexKind        // one-token lexicon kinds of the sentence's tokens
+
+	// Per-document tables. Every word of a document is cached before its
+	// first sentence is tagged, so indices into words stay valid for the
+	// whole document; a word's lower-case form gets a document id (lid)
+	// that indexes the document counts and the prediction history.
+	gen     uint64           // the document number; wordEntry.gen == gen: lid is this document's
+	didx    []int32          // the index in words of every token of the document
+	lids    map[uint64]int32 // lower-case hash -> lid, this document
+	lcounts []docCounts      // by lid: how the word is written in the document
+	lhist   [][5]int32       // by lid: the types tagged on it so far (prediction history)
+	dtok    []docTok         // every token of the document (hash unused)
+	dstart  []int            // dstart[s]: sentence s's first index in dtok and didx
+	dhead   []bool           // dhead[s]: sentence s is an all-caps headline
 }
 
 func (m *Model) state() *tagState {
@@ -245,26 +258,22 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 		total += len(words)
 	}
 	flat := make([]string, total) // every sentence's tags, in one allocation
+	shift := 64 - m.bits
+	m.beginDoc(st, sents, total, shift)
 	if m.opts&optDoc != 0 {
-		st.dm.build(sents)
+		st.buildDoc(sents)
 	}
-	var hist history
-	if m.opts&optHist != 0 {
-		if st.hist == nil {
-			st.hist = make(history)
-		}
-		clear(st.hist)
-		hist = st.hist
-	}
+	useHist := m.opts&optHist != 0
 	for si, words := range sents {
 		var doc []docAttrs
 		if m.opts&optDoc != 0 {
-			st.doc = st.dm.attrsFor(st.doc[:0], si, words)
+			st.doc = st.docAttrs(st.doc[:0], si, len(words))
 			doc = st.doc
 		}
-		tags := m.tagSentence(st, words, doc, gaz, hist)
-		if hist != nil {
-			hist.record(&st.sent, tags)
+		idx := st.didx[st.dstart[si]:][:len(words)]
+		tags := m.tagSentence(st, words, idx, doc, gaz, useHist)
+		if useHist {
+			st.recordHist(tags)
 		}
 		o := flat[:len(words):len(words)]
 		flat = flat[len(words):]
@@ -274,6 +283,147 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 		out[si] = o
 	}
 	return out
+}
+
+// beginDoc caches every word of a document's sentences (so that no word is
+// evicted while the document is tagged), fills st.didx and st.dstart, and
+// gives each distinct lower-case form a document id.
+func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) {
+	if st.cache == nil {
+		st.cache = make(map[uint64]int32)
+		st.lids = make(map[uint64]int32)
+	}
+	if len(st.words)+total > maxCache {
+		clear(st.cache)
+		st.words = st.words[:0]
+	}
+	st.gen++
+	clear(st.lids)
+	st.lcounts = st.lcounts[:0]
+	st.lhist = st.lhist[:0]
+	st.didx = slices.Grow(st.didx[:0], total)
+	st.dstart = st.dstart[:0]
+	for _, words := range sents {
+		st.dstart = append(st.dstart, len(st.didx))
+		for _, w := range words {
+			k := hashString(w)
+			idx, ok := st.cache[k]
+			if !ok {
+				idx = int32(len(st.words))
+				st.words = append(st.words, wordEntry{})
+				m.fillEntry(st, &st.words[idx], w, shift)
+				st.cache[k] = idx
+			}
+			st.didx = append(st.didx, idx)
+		}
+	}
+	for _, idx := range st.didx {
+		e := &st.words[idx]
+		if e.gen == st.gen {
+			continue
+		}
+		e.gen = st.gen
+		lid, ok := st.lids[e.a.lower]
+		if !ok {
+			lid = int32(len(st.lcounts))
+			st.lids[e.a.lower] = lid
+			st.lcounts = append(st.lcounts, docCounts{})
+			st.lhist = append(st.lhist, [5]int32{})
+		}
+		e.lid = lid
+	}
+}
+
+// buildDoc is docMap.build over the cached words of the document that
+// beginDoc prepared: the same counts, kept by document id.
+func (st *tagState) buildDoc(sents [][]string) {
+	st.dtok = st.dtok[:0]
+	st.dhead = st.dhead[:0]
+	for si, words := range sents {
+		idx := st.didx[st.dstart[si]:][:len(words)]
+		cased, caps := 0, 0
+		for _, wi := range idx {
+			e := &st.words[wi]
+			if e.first == 'X' {
+				cased++
+				if e.allCaps {
+					caps++
+				}
+			}
+			st.dtok = append(st.dtok, docTok{first: e.first})
+		}
+		toks := st.dtok[st.dstart[si]:]
+		for i := 0; i < len(toks); {
+			j := i
+			for j < len(toks) && toks[j].first == 'X' {
+				j++
+			}
+			for k := i; k < j; k++ {
+				toks[k].run = int32(j - i)
+			}
+			i = max(j, i+1)
+		}
+		headline := cased >= 3 && caps*10 >= cased*9
+		st.dhead = append(st.dhead, headline)
+		if headline {
+			continue
+		}
+		for i, tk := range toks {
+			tk.count(&st.lcounts[st.words[idx[i]].lid], i, 1)
+		}
+	}
+}
+
+// docAttrs is docMap.attrsFor for sentence si of n words.
+func (st *tagState) docAttrs(dst []docAttrs, si, n int) []docAttrs {
+	headline := st.dhead[si]
+	toks := st.dtok[st.dstart[si]:][:n]
+	idx := st.didx[st.dstart[si]:][:n]
+	for i, tk := range toks {
+		var a docAttrs
+		c := st.lcounts[st.words[idx[i]].lid]
+		if !headline {
+			tk.count(&c, i, -1) // take this occurrence out
+		}
+		if tk.first != 0 {
+			a.capElsewhere = c.capInner > 0
+			a.lowerElsewhere = c.lower > 0
+			a.longer = tk.first == 'X' && c.inMulti > 0 && (headline || tk.run == 1)
+		}
+		dst = append(dst, a)
+	}
+	return dst
+}
+
+// histLabel is history.label for token i of the sentence in st: the type
+// most often given to its word earlier in the document, or -1.
+func (st *tagState) histLabel(i int) int {
+	e := st.ents[i+2]
+	if !e.a.capitalized {
+		return -1
+	}
+	c := &st.lhist[e.lid]
+	if c[0]|c[1]|c[2]|c[3]|c[4] == 0 {
+		return -1 // never recorded (counts only grow)
+	}
+	best := 0
+	for k := 1; k < len(c); k++ {
+		if c[k] > c[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+// recordHist is history.record for the sentence in st.
+func (st *tagState) recordHist(tags []int) {
+	for i, t := range tags {
+		e := st.ents[i+2]
+		if !e.a.capitalized || (st.sent.headline && e.a.allCaps) {
+			continue
+		}
+		st.lhist[e.lid][typeOf(t)]++
+	}
 }
 
 // beamItem is one partial tagging in the beam: the tag at some position,
@@ -296,9 +446,9 @@ type beamItem struct {
 // word and cached (see prepare); only the features of word pairs, lexicon,
 // document, history and other previous tags are looked up per token. The
 // scores are the same sums as without the cache.
-func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Gazetteer, hist history) []int {
+func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []docAttrs, gaz Gazetteer, useHist bool) []int {
 	shift := 64 - m.bits
-	m.prepare(st, words, shift)
+	m.prepare(st, idx)
 	st.tags = st.tags[:0]
 	n := len(words)
 	if n == 0 {
@@ -318,7 +468,9 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 		if gaz != nil {
 			f = st.sent.gazetteerFeatures(f, i, gaz.Lookup(words, i))
 		}
-		f = st.sent.historyFeatures(f, i, hist.label(&st.sent, i))
+		if useHist {
+			f = st.sent.historyFeatures(f, i, st.histLabel(i))
+		}
 		st.feats = f
 		cur := ents[i+2]
 		var static [nTags]int32
@@ -342,11 +494,11 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 					score[k] += tr[k] + cur.tagO[k] + prev.prevO[k]
 				}
 			} else {
+				// tagWordFeatures, summed per word and previous tag
+				c, p := m.tagCurRow(st, cur, t1, shift), m.tagPrevRow(st, ents[i+1], t1, shift)
 				for k := range nTags {
-					score[k] += tr[k]
+					score[k] += tr[k] + c[k] + p[k]
 				}
-				st.feats = st.sent.tagWordFeatures(st.feats[:0], i, t1)
-				m.addRows(&score, st.feats, shift)
 			}
 			parent := int16(j)
 			if prevStart < 0 {
@@ -378,48 +530,56 @@ func (m *Model) tagSentence(st *tagState, words []string, doc []docAttrs, gaz Ga
 	return st.tags
 }
 
-// prepare fills st.sent and st.ents for words. The attributes and the
-// summed word-only feature weights of each distinct word are cached in st,
-// which belongs to this model's pool, so frequent words cost one map lookup.
-func (m *Model) prepare(st *tagState, words []string, shift uint) {
-	if st.cache == nil {
-		st.cache = make(map[uint64]int32)
-	}
-	if len(st.words)+len(words) > maxCache {
-		clear(st.cache)
-		st.words = st.words[:0]
-	}
+// prepare fills st.sent and st.ents for the sentence whose words have the
+// cache indices idx (see beginDoc). The attributes and the summed
+// word-only feature weights of each distinct word are cached in st, which
+// belongs to this model's pool, so frequent words cost one map lookup.
+func (m *Model) prepare(st *tagState, idx []int32) {
 	st.sent.begin()
 	st.kinds = st.kinds[:0]
-	// First make sure every word is cached, remembering indices: st.words
-	// may grow, so pointers into it are taken afterwards.
-	st.idx = st.idx[:0]
-	for _, w := range words {
-		k := hashString(w)
-		idx, ok := st.cache[k]
-		if !ok {
-			idx = int32(len(st.words))
-			st.words = append(st.words, wordEntry{})
-			m.fillEntry(st, &st.words[idx], w, shift)
-			st.cache[k] = idx
-		}
-		e := &st.words[idx]
+	st.ents = append(st.ents[:0], m.bos, m.bos)
+	for _, i := range idx {
+		e := &st.words[i]
 		st.sent.a = append(st.sent.a, e.a)
 		st.kinds = append(st.kinds, e.kind)
-		st.idx = append(st.idx, idx)
+		st.ents = append(st.ents, e)
 	}
 	st.sent.end(m.lex, st.kinds)
-	st.ents = append(st.ents[:0], m.bos, m.bos)
-	for _, idx := range st.idx {
-		st.ents = append(st.ents, &st.words[idx])
-	}
 	st.ents = append(st.ents, m.eos, m.eos)
+}
+
+// tagCurRow returns the summed weights of tagCurFeatures of e with previous
+// tag t1 (-1 the start), computed once per word and tag.
+func (m *Model) tagCurRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
+	bit := uint16(1) << (t1 + 1)
+	if e.curDone&bit == 0 {
+		st.feats = tagCurFeatures(st.feats[:0], &e.a, t1)
+		e.tagCur[t1+1] = [nTags]int32{}
+		m.addRows(&e.tagCur[t1+1], st.feats, shift)
+		e.curDone |= bit
+	}
+	return &e.tagCur[t1+1]
+}
+
+// tagPrevRow returns the summed weights of tagPrevFeatures of e, the
+// previous token, with its tag t1, computed once per word and tag. The
+// shared padding entry is filled for every tag by fillTrans.
+func (m *Model) tagPrevRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
+	bit := uint16(1) << (t1 + 1)
+	if e.prevDone&bit == 0 {
+		st.feats = tagPrevFeatures(st.feats[:0], &e.a, t1)
+		e.tagPrev[t1+1] = [nTags]int32{}
+		m.addRows(&e.tagPrev[t1+1], st.feats, shift)
+		e.prevDone |= bit
+	}
+	return &e.tagPrev[t1+1]
 }
 
 // fillEntry computes the cached attributes and weights of word w.
 func (m *Model) fillEntry(st *tagState, e *wordEntry, w string, shift uint) {
 	e.a, st.runes = tokenAttrs(w, st.runes)
 	e.kind = m.lex.kind1(e.a.lower)
+	e.first, e.allCaps = wordShape(w)
 	m.fillWeights(e, &st.feats, shift)
 }
 
@@ -450,6 +610,16 @@ type wordEntry struct {
 	nb    [nbRoles][nTags]int32 // neighbourFeatures in each role
 	tagO  [nTags]int32          // tagCurFeatures after an O tag
 	prevO [nTags]int32          // tagPrevFeatures of an O tag on this word
+
+	first   rune // wordShape of the word
+	allCaps bool
+	gen     uint64 // tagState.gen of the document lid belongs to
+	lid     int32  // the lower-case form's id in that document
+
+	// tagCurFeatures and tagPrevFeatures after other previous tags,
+	// indexed by tag+1, filled when first needed (bit tag+1 of the masks).
+	curDone, prevDone uint16
+	tagCur, tagPrev   [nTags + 1][nTags]int32
 }
 
 // fillTrans precomputes the weights of the tag-only features and of the
@@ -466,6 +636,14 @@ func (m *Model) fillTrans() {
 	m.bos, m.eos = &wordEntry{a: bosAttrs}, &wordEntry{a: eosAttrs}
 	m.fillWeights(m.bos, &f, 64-m.bits)
 	m.fillWeights(m.eos, &f, 64-m.bits)
+	// The padding is shared by all states: fill its lazy rows now.
+	st := &tagState{}
+	for t1 := -1; t1 < nTags; t1++ {
+		for _, e := range []*wordEntry{m.bos, m.eos} {
+			m.tagCurRow(st, e, t1, 64-m.bits)
+			m.tagPrevRow(st, e, t1, 64-m.bits)
+		}
+	}
 }
 
 // addRows adds the weight rows of feature hashes f to score.
