@@ -220,7 +220,7 @@ func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
 			return err
 		}
 		var err error
-		a, err = getArticle(txn, id, true)
+		a, err = s.cachedArticle(txn, id)
 		return err
 	})
 	if err != nil {
@@ -244,7 +244,7 @@ func (s *Store) ArticleByExternalID(ctx context.Context, ext string) (Article, e
 		if err != nil {
 			return err
 		}
-		a, err = getArticle(txn, ArticleID(id), true)
+		a, err = s.cachedArticle(txn, ArticleID(id))
 		return err
 	})
 	if err != nil {
@@ -333,7 +333,7 @@ func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List
 		if err != nil {
 			return err
 		}
-		ms, err := getDocMentions(txn, id)
+		ms, err := s.cachedDocMentions(txn, id)
 		if err != nil {
 			return err
 		}
@@ -362,19 +362,20 @@ func getDocMentions(txn *badger.Txn, a ArticleID) ([]docMention, error) {
 
 // mentionLookup finds single mentions, decoding each article's list once.
 type mentionLookup struct {
+	s     *Store
 	txn   *badger.Txn
 	lists map[ArticleID][]docMention
 }
 
-func newMentionLookup(txn *badger.Txn) *mentionLookup {
-	return &mentionLookup{txn: txn, lists: map[ArticleID][]docMention{}}
+func newMentionLookup(s *Store, txn *badger.Txn) *mentionLookup {
+	return &mentionLookup{s: s, txn: txn, lists: map[ArticleID][]docMention{}}
 }
 
 func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error) {
 	ms, ok := l.lists[a]
 	if !ok {
 		var err error
-		if ms, err = getDocMentions(l.txn, a); err != nil {
+		if ms, err = l.s.cachedDocMentions(l.txn, a); err != nil {
 			return Mention{}, err
 		}
 		l.lists[a] = ms
@@ -426,7 +427,7 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []EntityID) (map[EntityID]
 // in one transaction. IDs that name no article are left out of the map.
 func (s *Store) ArticlesByID(ctx context.Context, ids []ArticleID) (map[ArticleID]Article, error) {
 	return byID(ctx, s, "articles", ids, func(txn *badger.Txn, id ArticleID) (Article, error) {
-		return getArticle(txn, id, true)
+		return s.cachedArticle(txn, id)
 	})
 }
 
@@ -571,7 +572,7 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 			after, afterStart = c[:len(prefix)+8], int(binary.BigEndian.Uint32(c[len(prefix)+8:]))
 		}
 		n := pageSize(p)
-		look := newMentionLookup(txn)
+		look := newMentionLookup(s, txn)
 		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, start: after, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
@@ -633,7 +634,7 @@ func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[A
 			if err != nil {
 				return false, err
 			}
-			a, err := getArticle(txn, pk.Article, true)
+			a, err := s.cachedArticle(txn, pk.Article)
 			if err != nil {
 				return false, fmt.Errorf("article %d: %w", pk.Article, err)
 			}
@@ -842,7 +843,7 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 			return err
 		}
 		o := scanOpts{prefix: prefix, start: start, after: after, first: pageSize(p), countAll: true}
-		look := newMentionLookup(txn)
+		look := newMentionLookup(s, txn)
 		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
 			pk, err := parseKey(it.Key())
 			if err != nil {
@@ -891,7 +892,7 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span) ([]EntityID, error) {
 	var out []EntityID
 	err := s.view(func(txn *badger.Txn) error {
-		ms, err := getDocMentions(txn, a)
+		ms, err := s.cachedDocMentions(txn, a)
 		if err != nil {
 			return err
 		}
