@@ -46,7 +46,10 @@ clients, in each mode:
   graphql    schema.Do in process, result encoded to JSON
   store      the same lookups made directly on graph.Store
 Entities are drawn (fixed --seed) uniformly from the PERSON,
-ORGANIZATION and PLACE entities with at least --min-mentions mentions.
+ORGANIZATION and PLACE entities with at least --min-mentions mentions:
+--pool of them, then each request picks one of those. The store keeps a
+read cache per snapshot, so a pool it can hold is measured warm, and a
+pool of all entities mostly cold.
 It prints p50/p99 latency, requests/s and the process's CPU time per
 request (user+system, all goroutines: the clients' share included; it
 varies less than latency on a shared machine) per row, then the cost of
@@ -64,6 +67,7 @@ type benchQueryConfig struct {
 	modes       []string
 	seed        uint64
 	minMentions int
+	pool        int
 	cpuProfile  string
 }
 
@@ -88,6 +92,7 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	modes := fl.String("modes", strings.Join(benchModeNames, ","), "modes to run: "+strings.Join(benchModeNames, ", "))
 	fl.Uint64Var(&c.seed, "seed", 1, "seed of the entity and search-term draw")
 	fl.IntVar(&c.minMentions, "min-mentions", 2, "draw only entities with at least this many mentions")
+	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
@@ -110,8 +115,8 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	if c.modes, err = pickNames("--modes", *modes, benchModeNames); err != nil {
 		return nil, err
 	}
-	if c.duration <= 0 || c.warmup < 0 {
-		return nil, fmt.Errorf("%w: --duration must be positive and --warmup not negative", errUsage)
+	if c.duration <= 0 || c.warmup < 0 || c.pool <= 0 {
+		return nil, fmt.Errorf("%w: --duration and --pool must be positive and --warmup not negative", errUsage)
 	}
 	return c, nil
 }
@@ -152,7 +157,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 	if err != nil {
 		return fmt.Errorf("bench-query: %w", err)
 	}
-	wl, err := newQueryWorkload(ctx, store, c.seed, c.minMentions)
+	wl, err := newQueryWorkload(ctx, store, c.seed, c.minMentions, c.pool)
 	if err != nil {
 		return fmt.Errorf("bench-query: %w", err)
 	}
@@ -342,7 +347,7 @@ type queryWorkload struct {
 }
 
 // newQueryWorkload draws the entities, path pairs and search terms.
-func newQueryWorkload(ctx context.Context, store *graph.Store, seed uint64, minMentions int) (*queryWorkload, error) {
+func newQueryWorkload(ctx context.Context, store *graph.Store, seed uint64, minMentions, pool int) (*queryWorkload, error) {
 	var all []graph.Entity
 	for _, k := range []graph.Kind{graph.KindPerson, graph.KindOrg, graph.KindPlace} {
 		p := graph.Page{First: 1000}
@@ -368,7 +373,7 @@ func newQueryWorkload(ctx context.Context, store *graph.Store, seed uint64, minM
 	r := rand.New(rand.NewPCG(seed, 1))
 	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	wl := &queryWorkload{named: len(all)}
-	pick := all[:min(len(all), 1000)]
+	pick := all[:min(len(all), pool)]
 	for _, e := range pick {
 		wl.ents = append(wl.ents, e.ID)
 		words := strings.Fields(e.Name)

@@ -32,7 +32,7 @@ func TestBenchQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &benchQueryConfig{db: "seeds", clients: []int{1, 4}, duration: 150 * time.Millisecond,
-		queries: benchQueryNames, modes: benchModeNames, seed: 1, minMentions: 2}
+		queries: benchQueryNames, modes: benchModeNames, seed: 1, minMentions: 2, pool: 1000}
 	var out bytes.Buffer
 	if err := benchQuery(ctx, c, store, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
