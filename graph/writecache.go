@@ -172,7 +172,7 @@ func (c *writeCache) commit(w *writer) {
 			ids = nil
 		}
 		c.holders.put(hk, ids)
-		if ids != nil {
+		if ids != nil && w.hDirty[hk] {
 			c.resKeys.add([]byte(hk))
 		}
 	}
@@ -182,7 +182,9 @@ func (c *writeCache) commit(w *writer) {
 	for ri, st := range w.rels {
 		if st.agg.Articles > 0 {
 			c.rels.put(ri, st.agg)
-			c.relKeys.add(relKey(ri))
+			if !st.existed {
+				c.relKeys.add(relKey(ri))
+			}
 		} else {
 			c.rels.del(ri)
 		}

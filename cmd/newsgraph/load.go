@@ -154,7 +154,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		r := &loader.Remote{URL: c.server, Token: c.token, BatchSize: c.batch}
 		sum, err = l.Send(ctx, r, src, c.paths...)
 	} else {
-		store, oerr := graph.Open(c.db, graph.Options{})
+		store, oerr := graph.Open(c.db, graph.Options{BulkLoad: true})
 		if errors.Is(oerr, graph.ErrLocked) {
 			return fmt.Errorf("load: database %s is in use by another process, probably a running `newsgraph serve`; "+
 				"load through it instead: newsgraph load --server http://HOST:PORT/graphql --token TOKEN PATH...: %w", c.db, oerr)
