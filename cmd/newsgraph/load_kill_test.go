@@ -155,6 +155,28 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("clean load stored %+v, %d distinct entities", want.stats, len(want.entities))
 	}
 
+	// check compares a database with the clean load's.
+	check := func(db, when string) {
+		t.Helper()
+		got := takeSnapshot(t, db)
+		if got.stats != want.stats {
+			t.Errorf("stats %s: %+v, clean load: %+v", when, got.stats, want.stats)
+		}
+		if strings.Join(got.external, ",") != strings.Join(want.external, ",") {
+			t.Errorf("stored articles %s differ: %d vs %d", when, len(got.external), len(want.external))
+		}
+		diffs := 0
+		for k, w := range want.entities {
+			if g := got.entities[k]; g != w && diffs < 10 {
+				diffs++
+				t.Errorf("entity %q %s: mentions/articles %v, clean load %v", k, when, g, w)
+			}
+		}
+		if len(got.entities) != len(want.entities) {
+			t.Errorf("%d distinct entities %s, clean load %d", len(got.entities), when, len(want.entities))
+		}
+	}
+
 	killedDB := filepath.Join(dir, "killed.db")
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	kills, midLoad := 0, 0
@@ -173,6 +195,13 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 			n := storedArticles(t, killedDB)
 			if n < want.stats.Articles {
 				midLoad++
+			} else {
+				// The killed runs finished the load before a kill landed
+				// (the clean load may have been slowed by other work):
+				// check this database now and go on with a new one, so
+				// that the remaining kills land mid-load.
+				check(killedDB, fmt.Sprintf("after %d kills", kills))
+				killedDB = filepath.Join(dir, fmt.Sprintf("killed-%d.db", i))
 			}
 			progress = append(progress, n)
 		}
@@ -182,23 +211,6 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("%d loads killed, %d of them before the load was complete; want at least 10 and 5", kills, midLoad)
 	}
 	out = runToEnd(killedDB)
-	got := takeSnapshot(t, killedDB)
-
-	if got.stats != want.stats {
-		t.Errorf("stats after %d kills: %+v, clean load: %+v", kills, got.stats, want.stats)
-	}
-	if strings.Join(got.external, ",") != strings.Join(want.external, ",") {
-		t.Errorf("stored articles differ: %d vs %d", len(got.external), len(want.external))
-	}
-	diffs := 0
-	for k, w := range want.entities {
-		if g := got.entities[k]; g != w && diffs < 10 {
-			diffs++
-			t.Errorf("entity %q: mentions/articles %v, clean load %v", k, g, w)
-		}
-	}
-	if len(got.entities) != len(want.entities) {
-		t.Errorf("%d distinct entities, clean load %d", len(got.entities), len(want.entities))
-	}
+	check(killedDB, "after the last kill and a final run")
 	t.Logf("clean load %s; %d kills; final run: %s", cleanTime.Round(time.Millisecond), kills, strings.TrimSpace(out))
 }
