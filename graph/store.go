@@ -18,10 +18,11 @@ type Options struct {
 	InMemory bool          // keep everything in memory (tests); dir is ignored
 	Logger   badger.Logger // nil = quiet
 	ReadOnly bool          // open for reading only; AddDoc fails
-	// BulkLoad tunes Badger for a process that mostly writes (newsgraph
-	// load): a 32 MiB block cache instead of 256 MiB, since AddDoc reads
-	// little that its write cache does not hold, which keeps a long
-	// load's memory low.
+	// BulkLoad tunes the store for a process that mostly writes
+	// (newsgraph load), so that a long load's memory stays low: a 32 MiB
+	// Badger block cache instead of 256 MiB (AddDoc reads little that its
+	// write cache does not hold), and no in-memory search index until the
+	// first search.
 	BulkLoad bool
 }
 
@@ -93,6 +94,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
 	}
 	s := &Store{db: db, ro: opts.ReadOnly}
+	if opts.BulkLoad {
+		// No search index: a load does not search, and keeping the index
+		// of every entity name current would make its memory grow with
+		// the graph. The first search, if any, builds it.
+		return s, nil
+	}
 	// Build the search index in the background so the first searches do
 	// not wait for it; Close waits for the build (it takes idxMu).
 	s.idxMu.Lock()

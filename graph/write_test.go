@@ -330,3 +330,29 @@ func TestFormatVersion(t *testing.T) {
 		t.Errorf("open an older database: %v", err)
 	}
 }
+
+// TestBulkLoadSearch checks that a BulkLoad store, which keeps no search
+// index while it writes, still finds what it stored.
+func TestBulkLoadSearch(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), Options{BulkLoad: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, d := range genDocs(30, 12, 5) {
+		if _, err := s.AddDoc(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.idx != nil {
+		t.Error("a BulkLoad store built the search index before any search")
+	}
+	l, err := s.Entities(ctx, EntityFilter{Search: "Name3 Family3"}, Page{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) == 0 || l.Items[0].Name != "Name3 Family3" {
+		t.Errorf("search after a bulk load: %+v", l.Items)
+	}
+}
