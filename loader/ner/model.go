@@ -204,6 +204,7 @@ type tagState struct {
 	dtok    []docTok         // every token of the document (hash unused)
 	dstart  []int            // dstart[s]: sentence s's first index in dtok and didx
 	dhead   []bool           // dhead[s]: sentence s is an all-caps headline
+	tw      []tagRows        // see wordEntry.tw
 }
 
 func (m *Model) state() *tagState {
@@ -296,6 +297,7 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 	if len(st.words)+total > maxCache {
 		clear(st.cache)
 		st.words = st.words[:0]
+		st.tw = st.tw[:0]
 	}
 	st.gen++
 	clear(st.lids)
@@ -548,31 +550,43 @@ func (m *Model) prepare(st *tagState, idx []int32) {
 	st.ents = append(st.ents, m.eos, m.eos)
 }
 
+// rows returns e's tagRows, adding them to st.tw (or, for the shared
+// padding entries, which have them from fillTrans, never).
+func (st *tagState) rows(e *wordEntry) *tagRows {
+	if e.tw == 0 {
+		st.tw = append(st.tw, tagRows{})
+		e.tw = int32(len(st.tw))
+	}
+	return &st.tw[e.tw-1]
+}
+
 // tagCurRow returns the summed weights of tagCurFeatures of e with previous
 // tag t1 (-1 the start), computed once per word and tag.
 func (m *Model) tagCurRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
+	r := st.rows(e)
 	bit := uint16(1) << (t1 + 1)
-	if e.curDone&bit == 0 {
+	if r.curDone&bit == 0 {
 		st.feats = tagCurFeatures(st.feats[:0], &e.a, t1)
-		e.tagCur[t1+1] = [nTags]int32{}
-		m.addRows(&e.tagCur[t1+1], st.feats, shift)
-		e.curDone |= bit
+		m.addRows(&r.cur[t1+1], st.feats, shift)
+		r.curDone |= bit
 	}
-	return &e.tagCur[t1+1]
+	return &r.cur[t1+1]
 }
 
 // tagPrevRow returns the summed weights of tagPrevFeatures of e, the
-// previous token, with its tag t1, computed once per word and tag. The
-// shared padding entry is filled for every tag by fillTrans.
+// previous token, with its tag t1, computed once per word and tag.
 func (m *Model) tagPrevRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
-	bit := uint16(1) << (t1 + 1)
-	if e.prevDone&bit == 0 {
-		st.feats = tagPrevFeatures(st.feats[:0], &e.a, t1)
-		e.tagPrev[t1+1] = [nTags]int32{}
-		m.addRows(&e.tagPrev[t1+1], st.feats, shift)
-		e.prevDone |= bit
+	if e.pad != nil {
+		return &e.pad.prev[t1+1] // shared padding: filled by fillTrans
 	}
-	return &e.tagPrev[t1+1]
+	r := st.rows(e)
+	bit := uint16(1) << (t1 + 1)
+	if r.prevDone&bit == 0 {
+		st.feats = tagPrevFeatures(st.feats[:0], &e.a, t1)
+		m.addRows(&r.prev[t1+1], st.feats, shift)
+		r.prevDone |= bit
+	}
+	return &r.prev[t1+1]
 }
 
 // fillEntry computes the cached attributes and weights of word w.
@@ -616,10 +630,17 @@ type wordEntry struct {
 	gen     uint64 // tagState.gen of the document lid belongs to
 	lid     int32  // the lower-case form's id in that document
 
-	// tagCurFeatures and tagPrevFeatures after other previous tags,
-	// indexed by tag+1, filled when first needed (bit tag+1 of the masks).
+	pad *tagRows // the padding entries' rows, all filled (shared, read-only)
+	tw  int32    // 1 + index of the word's tagRows in tagState.tw; 0: none yet
+}
+
+// tagRows are a word's summed tagCurFeatures and tagPrevFeatures weights
+// after previous tags other than O, indexed by tag+1 (-1 is the start),
+// filled when first needed (bit tag+1 of the masks). Few words need them,
+// so they are kept apart from wordEntry, which stays small.
+type tagRows struct {
 	curDone, prevDone uint16
-	tagCur, tagPrev   [nTags + 1][nTags]int32
+	cur, prev         [nTags + 1][nTags]int32
 }
 
 // fillTrans precomputes the weights of the tag-only features and of the
@@ -636,12 +657,13 @@ func (m *Model) fillTrans() {
 	m.bos, m.eos = &wordEntry{a: bosAttrs}, &wordEntry{a: eosAttrs}
 	m.fillWeights(m.bos, &f, 64-m.bits)
 	m.fillWeights(m.eos, &f, 64-m.bits)
-	// The padding is shared by all states: fill its lazy rows now.
-	st := &tagState{}
-	for t1 := -1; t1 < nTags; t1++ {
-		for _, e := range []*wordEntry{m.bos, m.eos} {
-			m.tagCurRow(st, e, t1, 64-m.bits)
-			m.tagPrevRow(st, e, t1, 64-m.bits)
+	// The padding is shared by all states: fill its rows now. Only the
+	// start padding is ever a previous token; neither is a tagged token.
+	for _, e := range []*wordEntry{m.bos, m.eos} {
+		e.pad = new(tagRows)
+		for t1 := -1; t1 < nTags; t1++ {
+			f = tagPrevFeatures(f[:0], &e.a, t1)
+			m.addRows(&e.pad.prev[t1+1], f, 64-m.bits)
 		}
 	}
 }
