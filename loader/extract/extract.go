@@ -26,7 +26,8 @@ import (
 // Tagger is a statistical named-entity tagger: for the words of each
 // sentence of one document it returns one BIO tag per word (B-PER, I-PER,
 // B-ORG, I-ORG, B-LOC, I-LOC, B-MISC, I-MISC, O). It must be safe for
-// concurrent use.
+// concurrent use, and must not keep sents after it returns: the Extractor
+// reuses their storage.
 type Tagger interface {
 	TagSentences(sents [][]string) [][]string
 }
@@ -78,7 +79,53 @@ func (x *Extractor) Extract(a graph.Article) graph.Doc {
 	}
 	d := newDoc(x, a)
 	d.run()
+	d.release()
 	return d.out
+}
+
+// scratch is the per-document storage that is reused across documents:
+// slices indexed by token. Nothing in it outlives Extract.
+type scratch struct {
+	toks    []text.Token
+	norm    []string
+	low     []string
+	words   []string
+	sents   [][]string
+	sentOf  []int
+	taken   []bool
+	tagKind []graph.Kind
+	lowBuf  []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grow returns s resliced to n elements, all zero.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// release gives the document's token storage back to the pool. The
+// strings in it are cleared so that the pool keeps no article text alive.
+func (d *doc) release() {
+	sc := d.sc
+	if sc == nil {
+		return
+	}
+	d.sc = nil
+	clear(d.toks)
+	clear(d.norm)
+	clear(d.low)
+	clear(sc.words)
+	clear(sc.sents)
+	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
+	sc.words, sc.sents = sc.words[:0], sc.sents[:0]
+	d.toks, d.norm, d.low, d.sentOf, d.taken, d.tagKind = nil, nil, nil, nil, nil, nil
+	scratchPool.Put(sc)
 }
 
 // doc is the working state of one extraction.
@@ -105,21 +152,40 @@ type doc struct {
 	tagKind []graph.Kind
 	tagSp   [][2]int
 	out     graph.Doc
+	sc      *scratch // reused storage, returned by release
 }
 
 func newDoc(x *Extractor, a graph.Article) *doc {
-	d := &doc{x: x, g: x.gaz, src: a.Text}
+	sc := scratchPool.Get().(*scratch)
+	d := &doc{x: x, g: x.gaz, src: a.Text, sc: sc}
 	d.out.Article = a
-	d.toks = text.Tokenize(a.Text)
+	d.toks = text.AppendTokens(sc.toks[:0], a.Text)
 	d.sents = text.Sentences(d.toks)
-	d.norm = make([]string, len(d.toks))
-	d.low = make([]string, len(d.toks))
+	n := len(d.toks)
+	d.norm = grow(sc.norm, n)
+	d.low = grow(sc.low, n)
+	// Lower-case ASCII words go into one string; others use strings.ToLower.
+	buf := sc.lowBuf[:0]
 	for i, t := range d.toks {
 		d.norm[i] = text.Norm(t.Text)
-		d.low[i] = strings.ToLower(d.norm[i])
+		if asciiUpper(d.norm[i]) {
+			buf = appendASCIILower(buf, d.norm[i])
+		}
 	}
-	d.sentOf = make([]int, len(d.toks))
-	d.taken = make([]bool, len(d.toks))
+	lows := string(buf)
+	sc.lowBuf = buf
+	off := 0
+	for i, w := range d.norm {
+		switch {
+		case asciiUpper(w):
+			d.low[i] = lows[off : off+len(w)]
+			off += len(w)
+		default:
+			d.low[i] = strings.ToLower(w)
+		}
+	}
+	d.sentOf = grow(sc.sentOf, n)
+	d.taken = grow(sc.taken, n)
 	for si, s := range d.sents {
 		for i := s.First; i < s.Last; i++ {
 			d.sentOf[i] = si
@@ -130,6 +196,33 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 		d.year = a.Published.Year()
 	}
 	return d
+}
+
+// asciiUpper reports whether s is all ASCII with some upper-case letter:
+// strings.ToLower(s) then only maps 'A'-'Z' to 'a'-'z'.
+func asciiUpper(s string) bool {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			upper = true
+		}
+	}
+	return upper
+}
+
+func appendASCIILower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func (d *doc) run() {

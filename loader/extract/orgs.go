@@ -259,13 +259,14 @@ func (d *doc) harmonize() {
 
 // tagAll runs the statistical tagger over the document.
 func (d *doc) tagAll() {
-	d.tagKind = make([]graph.Kind, len(d.toks))
+	d.tagKind = grow(d.sc.tagKind, len(d.toks))
 	d.tagged = map[[2]int]graph.Kind{}
 	if d.x.tagger == nil {
 		return
 	}
-	sents := make([][]string, len(d.sents))
-	words := make([]string, len(d.toks))
+	sents := grow(d.sc.sents, len(d.sents))
+	words := grow(d.sc.words, len(d.toks))
+	d.sc.sents, d.sc.words = sents, words
 	for i, t := range d.toks {
 		words[i] = t.Text
 	}

@@ -64,7 +64,13 @@ func isDash(r rune) bool {
 // and dotted abbreviations ("U.S."); a possessive "'s" and other clitics are
 // separate tokens; numbers keep inner "," and "." between digits.
 func Tokenize(s string) []Token {
-	toks := make([]Token, 0, len(s)/5+1)
+	return AppendTokens(make([]Token, 0, len(s)/5+1), s)
+}
+
+// AppendTokens is Tokenize appending to dst, whose storage a caller may
+// reuse from one text to the next.
+func AppendTokens(dst []Token, s string) []Token {
+	toks := dst
 	cp := 0
 	i := 0
 	space, newline := false, false
