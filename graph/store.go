@@ -21,8 +21,10 @@ type Options struct {
 	// BulkLoad tunes the store for a process that mostly writes
 	// (newsgraph load), so that a long load's memory stays low: a 32 MiB
 	// Badger block cache instead of 256 MiB (AddDoc reads little that its
-	// write cache does not hold), and no in-memory search index until the
-	// first search.
+	// write cache does not hold), memtables of 32 MiB instead of 64, no
+	// in-memory search index until the first search, and on Linux the
+	// pages of Badger's table files are paged out every 2 seconds (see
+	// startTrim).
 	BulkLoad bool
 }
 
@@ -41,6 +43,8 @@ type Store struct {
 	entitySeq  *badger.Sequence
 	cache      *writeCache // see writeCache; guarded by wmu
 	cacheScale int         // divides the write cache bounds (tests)
+
+	trimStop chan struct{} // closed by Close; nil without BulkLoad
 
 	idxMu sync.Mutex   // guards idx being built or replaced
 	idx   *searchIndex // nil until the first search
@@ -80,7 +84,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		// each is a 64 MiB arena on the Go heap.
 		WithNumMemtables(3)
 	if opts.BulkLoad {
-		bo = bo.WithBlockCacheSize(32 << 20)
+		bo = bo.WithBlockCacheSize(32 << 20).WithMemTableSize(32 << 20)
 	}
 	db, err := badger.Open(bo)
 	if err != nil {
@@ -94,6 +98,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
 	}
 	s := &Store{db: db, ro: opts.ReadOnly}
+	if opts.BulkLoad && !opts.InMemory {
+		s.trimStop = make(chan struct{})
+		startTrim(dir, s.trimStop)
+	}
 	if opts.BulkLoad {
 		// No search index: a load does not search, and keeping the index
 		// of every entity name current would make its memory grow with
@@ -248,6 +256,9 @@ func (s *Store) Close() error {
 	defer s.idxMu.Unlock()
 	if s.db == nil {
 		return nil
+	}
+	if s.trimStop != nil {
+		close(s.trimStop)
 	}
 	var errs []error
 	for _, q := range []*badger.Sequence{s.articleSeq, s.entitySeq} {
