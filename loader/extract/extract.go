@@ -42,7 +42,8 @@ func (t nerTagger) TagSentences(sents [][]string) [][]string { return t.m.TagDoc
 type Extractor struct {
 	gaz    *gazetteer
 	tagger Tagger
-	folds  foldCache // text.Fold of names, shared by all documents
+	folds  memo[string]     // text.Fold of names, shared by all documents
+	ctry   memo[countryHit] // doc.country results by name
 }
 
 // Option configures an Extractor.
@@ -140,12 +141,10 @@ type doc struct {
 	taken  []bool // tokens inside a name mention
 	year   int    // year dates without one default to
 	ents   []*localEnt
-	norm   []string // text.Norm of each token
-	low    []string // and in lower case
-	heads  []int8   // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
-	folds  map[string]string
-	ctry   map[string]countryHit // country results by name
-	endAt  map[int]*mention      // the longest mention ending at a token
+	norm   []string         // text.Norm of each token
+	low    []string         // and in lower case
+	heads  []int8           // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
+	endAt  map[int]*mention // the longest mention ending at a token
 	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
 	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
 	tagged  map[[2]int]graph.Kind
@@ -316,18 +315,9 @@ func (d *doc) inSent(i, si int) bool {
 	return i >= d.sents[si].First && i < d.sents[si].Last
 }
 
-// fold is text.Fold, remembered for the document and, across documents,
-// in the Extractor's cache.
+// fold is text.Fold, remembered across documents in the Extractor's cache.
 func (d *doc) fold(s string) string {
-	if f, ok := d.folds[s]; ok {
-		return f
-	}
-	if d.folds == nil {
-		d.folds = make(map[string]string, 64)
-	}
-	f := d.x.folds.get(s)
-	d.folds[s] = f
-	return f
+	return d.x.folds.get(s, text.Fold)
 }
 
 // countryHit is a remembered result of doc.country.
@@ -336,59 +326,57 @@ type countryHit struct {
 	ok      bool
 }
 
-// country is gazetteer.country with the document's caches.
+// country is gazetteer.country, remembered across documents in the
+// Extractor's cache.
 func (d *doc) country(name string) (string, bool) {
-	if h, ok := d.ctry[name]; ok {
-		return h.country, h.ok
-	}
-	var h countryHit
-	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
-		h = countryHit{c, true}
-	} else {
-		h.country, h.ok = d.g.countries[d.fold(name)]
-	}
-	if d.ctry == nil {
-		d.ctry = make(map[string]countryHit, 64)
-	}
-	d.ctry[name] = h
+	h := d.x.ctry.get(name, d.countryOf)
 	return h.country, h.ok
 }
 
-// foldCache remembers text.Fold results for any number of goroutines. It
-// is sharded to keep lock contention low, and a shard that grows past
-// foldShardMax entries starts again empty, so memory stays bounded on an
-// endless stream of articles.
-type foldCache struct {
-	shards [foldShards]foldShard
+func (d *doc) countryOf(name string) countryHit {
+	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
+		return countryHit{c, true}
+	}
+	c, ok := d.g.countries[d.fold(name)]
+	return countryHit{c, ok}
+}
+
+// memo remembers the results of a function of a string for any number of
+// goroutines. It is sharded to keep lock contention low, and a shard that
+// grows past memoShardMax entries starts again empty, so memory stays
+// bounded on an endless stream of articles.
+type memo[V any] struct {
+	shards [memoShards]memoShard[V]
 }
 
 const (
-	foldShards   = 16
-	foldShardMax = 4096
+	memoShards   = 16
+	memoShardMax = 4096
 )
 
-type foldShard struct {
+type memoShard[V any] struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string]V
 }
 
-// get returns text.Fold(s), computing it at most once while it is cached.
-func (c *foldCache) get(s string) string {
-	sh := &c.shards[maphash.String(foldSeed, s)%foldShards]
+// get returns f(s), computing it at most once while it is cached. f must
+// be a pure function of s.
+func (c *memo[V]) get(s string, f func(string) V) V {
+	sh := &c.shards[maphash.String(foldSeed, s)%memoShards]
 	sh.mu.Lock()
-	f, ok := sh.m[s]
+	v, ok := sh.m[s]
 	sh.mu.Unlock()
 	if ok {
-		return f
+		return v
 	}
-	f = text.Fold(s)
+	v = f(s)
 	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= foldShardMax {
-		sh.m = make(map[string]string, 256)
+	if sh.m == nil || len(sh.m) >= memoShardMax {
+		sh.m = make(map[string]V, 256)
 	}
-	sh.m[strings.Clone(s)] = f
+	sh.m[strings.Clone(s)] = v
 	sh.mu.Unlock()
-	return f
+	return v
 }
 
 var foldSeed = maphash.MakeSeed()

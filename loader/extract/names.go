@@ -894,7 +894,7 @@ func (d *doc) retype(m *mention, k graph.Kind) {
 func (d *doc) sportsArticle() bool {
 	n := 0
 	for i := range d.toks {
-		if sportsWords[d.low[i]] || d.isScore(i) {
+		if sportsFilter.may(d.low[i]) && sportsWords[d.low[i]] || d.isScore(i) {
 			n++
 			if n >= 3 {
 				return true
@@ -903,6 +903,8 @@ func (d *doc) sportsArticle() bool {
 	}
 	return false
 }
+
+var sportsFilter = newPrefilter(sportsWords)
 
 // isScore reports whether token i is a match score such as "2-1" or "3-3".
 func (d *doc) isScore(i int) bool {

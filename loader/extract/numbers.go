@@ -99,8 +99,11 @@ func (d *doc) findDates() {
 				continue
 			}
 		}
+		if !d.toks[i].Capitalized() {
+			continue
+		}
 		mo, isMonth := months[d.lower(i)]
-		if !isMonth || !d.toks[i].Capitalized() {
+		if !isMonth {
 			continue
 		}
 		full := len(d.tok(i)) > 3 || d.tok(i) == "May" || d.tok(i) == "June" || d.tok(i) == "July"

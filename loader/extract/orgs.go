@@ -24,6 +24,8 @@ var descMods = set("defense", "defence", "foreign", "interior", "intelligence", 
 var anaphorHeads = set("ministry", "agency", "directorate", "company", "firm", "bank", "party", "group",
 	"organisation", "organization", "alliance", "council", "committee", "government")
 
+var headFilter = newPrefilter(descHeads, anaphorHeads)
+
 // findDescriptors finds lower-case organization descriptions and anaphors.
 func (d *doc) findDescriptors() {
 	for h := range d.toks {
@@ -31,7 +33,7 @@ func (d *doc) findDescriptors() {
 		if d.taken[h] || d.toks[h].Shape != text.ShapeLower {
 			continue
 		}
-		if !descHeads[w] && !anaphorHeads[w] {
+		if !headFilter.may(w) || !descHeads[w] && !anaphorHeads[w] {
 			continue
 		}
 		si := d.sentOf[h]

@@ -226,6 +226,37 @@ func set(ws ...string) map[string]bool {
 	return m
 }
 
+// prefilter is a cheap necessary condition for membership in a set of
+// words: their lengths and first bytes. It saves map lookups in scans over
+// every token.
+type prefilter struct {
+	minLen, maxLen int
+	first          [256]bool
+}
+
+func newPrefilter(sets ...map[string]bool) *prefilter {
+	p := &prefilter{minLen: int(^uint(0) >> 1)}
+	for _, m := range sets {
+		for w := range m {
+			if w == "" {
+				p.minLen = 0
+				continue
+			}
+			p.minLen, p.maxLen = min(p.minLen, len(w)), max(p.maxLen, len(w))
+			p.first[w[0]] = true
+		}
+	}
+	return p
+}
+
+// may reports false only for a word in none of the sets.
+func (p *prefilter) may(w string) bool {
+	if len(w) < p.minLen || len(w) > p.maxLen {
+		return false
+	}
+	return len(w) == 0 || p.first[w[0]]
+}
+
 // Sports vocabulary for typing teams named after towns (see typeTeams).
 var (
 	// sportsWords make an article about sport when three of them (or match
