@@ -96,9 +96,13 @@ type scratch struct {
 	taken   []bool
 	tagKind []graph.Kind
 	lowBuf  []byte
+	folds   map[string]string     // the document's fold results
+	ctry    map[string]countryHit // and country results
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{folds: make(map[string]string, 64), ctry: make(map[string]countryHit, 64)}
+}}
 
 // grow returns s resliced to n elements, all zero.
 func grow[T any](s []T, n int) []T {
@@ -123,6 +127,12 @@ func (d *doc) release() {
 	clear(d.low)
 	clear(sc.words)
 	clear(sc.sents)
+	if len(sc.folds) > 1024 || len(sc.ctry) > 1024 {
+		sc.folds, sc.ctry = make(map[string]string, 64), make(map[string]countryHit, 64)
+	} else {
+		clear(sc.folds)
+		clear(sc.ctry)
+	}
 	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
 	sc.words, sc.sents = sc.words[:0], sc.sents[:0]
 	d.toks, d.norm, d.low, d.sentOf, d.taken, d.tagKind = nil, nil, nil, nil, nil, nil
@@ -315,9 +325,15 @@ func (d *doc) inSent(i, si int) bool {
 	return i >= d.sents[si].First && i < d.sents[si].Last
 }
 
-// fold is text.Fold, remembered across documents in the Extractor's cache.
+// fold is text.Fold, remembered for the document and, across documents,
+// in the Extractor's cache.
 func (d *doc) fold(s string) string {
-	return d.x.folds.get(s, text.Fold)
+	if f, ok := d.sc.folds[s]; ok {
+		return f
+	}
+	f := d.x.folds.get(s, text.Fold)
+	d.sc.folds[s] = f
+	return f
 }
 
 // countryHit is a remembered result of doc.country.
@@ -326,10 +342,14 @@ type countryHit struct {
 	ok      bool
 }
 
-// country is gazetteer.country, remembered across documents in the
-// Extractor's cache.
+// country is gazetteer.country, remembered for the document and, across
+// documents, in the Extractor's cache.
 func (d *doc) country(name string) (string, bool) {
-	h := d.x.ctry.get(name, d.countryOf)
+	h, ok := d.sc.ctry[name]
+	if !ok {
+		h = d.x.ctry.get(name, d.countryOf)
+		d.sc.ctry[name] = h
+	}
 	return h.country, h.ok
 }
 
