@@ -96,11 +96,13 @@ func (b *bloom) has(k []byte) bool {
 
 // Write cache bounds. Memory does not depend on the size of the graph:
 // at most 2*perGen records of each kind, plus two Bloom filters of
-// 2^bloomBits bits (8 MiB each); about 100 MiB at the most on news.
+// 2^bloomBits bits (8 MiB each). A well-known entity's record holds up to
+// 64 aliases and 20 merges (1 to 2 KB in memory), a relation aggregate up
+// to 20 evidence items (about 1 KB): about 100 MiB at the most.
 const (
-	cacheEntities = 1 << 15 // entity records per generation
+	cacheEntities = 1 << 14 // entity records per generation
 	cacheHolders  = 1 << 16 // resolution keys per generation
-	cacheRels     = 1 << 15 // relation aggregates per generation
+	cacheRels     = 1 << 14 // relation aggregates per generation
 	bloomBits     = 26
 )
 
