@@ -682,6 +682,11 @@ func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
 // long. Two candidates with the same tag and the same previous tag have the
 // same future, so only the better one is kept.
 func insertCand(cands []beamItem, c beamItem, width int) []beamItem {
+	if len(cands) >= width && c.score <= cands[len(cands)-1].score {
+		// No worse item is held, so neither is a worse duplicate of c, and
+		// c would go after the last place: the common case, decided early.
+		return cands
+	}
 	for k, o := range cands {
 		if o.tag == c.tag && o.prev == c.prev {
 			if o.score >= c.score {
