@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -363,6 +364,7 @@ func (d *doc) placeKey(m *mention) string {
 
 // emit writes the local entities and their mentions to d.out.
 func (d *doc) emit(ents []*localEnt) {
+	d.out.Entities = slices.Grow(d.out.Entities, len(ents))
 	for _, e := range ents {
 		live := e.ms[:0]
 		for _, m := range e.ms {
@@ -377,12 +379,10 @@ func (d *doc) emit(ents []*localEnt) {
 		sort.Slice(e.ms, func(a, b int) bool { return e.ms[a].first < e.ms[b].first })
 		idx := len(d.out.Entities)
 		le := graph.LocalEntity{Kind: e.kind}
-		seen := map[string]bool{}
 		for _, m := range e.ms {
 			m.ent = idx
 			s := text.Norm(d.tokText(m.first, m.last))
-			if !seen[s] {
-				seen[s] = true
+			if !slices.Contains(le.Aliases, s) {
 				le.Aliases = append(le.Aliases, s)
 			}
 		}
@@ -397,7 +397,17 @@ func (d *doc) emit(ents []*localEnt) {
 		}
 		d.out.Entities = append(d.out.Entities, le)
 	}
+	if len(d.out.Entities) == 0 {
+		d.out.Entities = nil // as without the capacity above
+	}
 	// mentions in text order
+	n := 0
+	for _, m := range d.ms {
+		if m.ent >= 0 && m.kind != 0 {
+			n++
+		}
+	}
+	d.out.Mentions = slices.Grow(d.out.Mentions, n)
 	for _, m := range d.ms {
 		if m.ent < 0 || m.kind == 0 {
 			continue
