@@ -550,11 +550,15 @@ func (m *Model) prepare(st *tagState, idx []int32) {
 	st.ents = append(st.ents, m.eos, m.eos)
 }
 
-// rows returns e's tagRows, adding them to st.tw (or, for the shared
-// padding entries, which have them from fillTrans, never).
+// rows returns e's tagRows, taking the next free ones in st.tw. Their
+// rows are written whole when filled, so reused storage is not cleared.
 func (st *tagState) rows(e *wordEntry) *tagRows {
 	if e.tw == 0 {
-		st.tw = append(st.tw, tagRows{})
+		if n := len(st.tw); n < cap(st.tw) {
+			st.tw = st.tw[:n+1]
+		} else {
+			st.tw = append(st.tw, tagRows{})
+		}
 		e.tw = int32(len(st.tw))
 	}
 	return &st.tw[e.tw-1]
@@ -563,12 +567,14 @@ func (st *tagState) rows(e *wordEntry) *tagRows {
 // tagCurRow returns the summed weights of tagCurFeatures of e with previous
 // tag t1 (-1 the start), computed once per word and tag.
 func (m *Model) tagCurRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
-	r := st.rows(e)
 	bit := uint16(1) << (t1 + 1)
-	if r.curDone&bit == 0 {
+	r := st.rows(e)
+	if e.curDone&bit == 0 {
 		st.feats = tagCurFeatures(st.feats[:0], &e.a, t1)
-		m.addRows(&r.cur[t1+1], st.feats, shift)
-		r.curDone |= bit
+		var sum [nTags]int32
+		m.addRows(&sum, st.feats, shift)
+		r.cur[t1+1] = sum
+		e.curDone |= bit
 	}
 	return &r.cur[t1+1]
 }
@@ -579,12 +585,14 @@ func (m *Model) tagPrevRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTa
 	if e.pad != nil {
 		return &e.pad.prev[t1+1] // shared padding: filled by fillTrans
 	}
-	r := st.rows(e)
 	bit := uint16(1) << (t1 + 1)
-	if r.prevDone&bit == 0 {
+	r := st.rows(e)
+	if e.prevDone&bit == 0 {
 		st.feats = tagPrevFeatures(st.feats[:0], &e.a, t1)
-		m.addRows(&r.prev[t1+1], st.feats, shift)
-		r.prevDone |= bit
+		var sum [nTags]int32
+		m.addRows(&sum, st.feats, shift)
+		r.prev[t1+1] = sum
+		e.prevDone |= bit
 	}
 	return &r.prev[t1+1]
 }
@@ -631,16 +639,17 @@ type wordEntry struct {
 	lid     int32  // the lower-case form's id in that document
 
 	pad *tagRows // the padding entries' rows, all filled (shared, read-only)
-	tw  int32    // 1 + index of the word's tagRows in tagState.tw; 0: none yet
+	// bit t+1 set: the tagRows' cur (prev) row for previous tag t is filled
+	curDone, prevDone uint16
+	tw                int32 // 1 + index of the word's tagRows in tagState.tw; 0: none yet
 }
 
 // tagRows are a word's summed tagCurFeatures and tagPrevFeatures weights
 // after previous tags other than O, indexed by tag+1 (-1 is the start),
-// filled when first needed (bit tag+1 of the masks). Few words need them,
-// so they are kept apart from wordEntry, which stays small.
+// filled when first needed (see wordEntry.curDone). Not every word needs
+// them, so they are kept apart from wordEntry, which stays small.
 type tagRows struct {
-	curDone, prevDone uint16
-	cur, prev         [nTags + 1][nTags]int32
+	cur, prev [nTags + 1][nTags]int32
 }
 
 // fillTrans precomputes the weights of the tag-only features and of the
