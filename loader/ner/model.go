@@ -181,15 +181,12 @@ type tagState struct {
 	runes  []rune
 	tags   []int
 	doc    []docAttrs
-	dm     docMap
-	hist   history
 	items  []beamItem // beam items of all positions, in order
 	counts []int      // counts[i] is the number of items at position i
 	cands  []beamItem
 	cache  map[uint64]int32 // hashString(word) -> index in words
 	words  []wordEntry      // cached words
 	ents   []*wordEntry     // the sentence's tokens' entries, padded like sentence.a
-	idx    []int32          // the sentence's tokens' indices in words
 	kinds  []LexKind        // one-token lexicon kinds of the sentence's tokens
 
 	// Per-document tables. Every word of a document is cached before its
