@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -333,18 +335,41 @@ func (h *handler) writeErr(w http.ResponseWriter, media string, status int, code
 }
 
 func (h *handler) write(w http.ResponseWriter, media string, status int, res *graphql.Result) {
-	body, err := encodeResult(res)
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	body, err := encodeResult(buf, res)
 	if err != nil {
 		h.s.log.Error("encoding a graphql response", "err", err)
 		status = http.StatusInternalServerError
 		body = []byte(`{"errors":[{"message":"internal error encoding the response"}]}`)
 	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	hd := w.Header()
+	hd["Content-Type"] = []string{media + "; charset=utf-8"}
+	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hd["Cache-Control"] = cacheNoStore
+	hd["X-Content-Type-Options"] = noSniff
 	w.WriteHeader(status)
 	if _, err := w.Write(body); err != nil {
 		h.s.log.Debug("writing a graphql response", "err", err)
+	}
+}
+
+// Header values every response shares (net/http only reads them).
+var (
+	cacheNoStore = []string{"no-store"}
+	noSniff      = []string{"nosniff"}
+)
+
+// bufPool holds response buffers; one larger than maxPooledBuf is dropped
+// rather than kept.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBuf = 1 << 20
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuf {
+		b.Reset()
+		bufPool.Put(b)
 	}
 }
 
@@ -370,10 +395,15 @@ func executed(res *graphql.Result) bool {
 	return false
 }
 
-func encodeResult(res *graphql.Result) ([]byte, error) {
+// encodeResult encodes res into buf (empty) and returns its bytes, which
+// live as long as buf is not reused.
+func encodeResult(buf *bytes.Buffer, res *graphql.Result) ([]byte, error) {
 	r := response{Errors: res.Errors}
 	if executed(res) {
 		r.Data = &res.Data
 	}
-	return json.Marshal(r)
+	if err := json.NewEncoder(buf).Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

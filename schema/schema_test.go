@@ -34,7 +34,7 @@ func newTestSchema(t testing.TB, st Store, ingest IngestFunc) *Schema {
 func do(t testing.TB, s *Schema, q string, vars map[string]any) map[string]any {
 	t.Helper()
 	res := s.Do(context.Background(), Request{Query: q, Variables: vars})
-	b, err := encodeResult(res)
+	b, err := encodeResult(new(bytes.Buffer), res)
 	if err != nil {
 		t.Fatalf("marshal: %v", err)
 	}
@@ -61,7 +61,7 @@ func TestQueries(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := s.Do(context.Background(), Request{Query: string(q)})
-			b, err := encodeResult(res)
+			b, err := encodeResult(new(bytes.Buffer), res)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -279,7 +279,7 @@ func TestIngest(t *testing.T) {
 		t.Fatalf("ingest called without the token")
 	}
 	res = s.Do(context.Background(), Request{Query: q, Variables: vars, Authorized: true})
-	b, _ := encodeResult(res)
+	b, _ := encodeResult(new(bytes.Buffer), res)
 	want := `{"data":{"ingestArticles":[{"article":{"id":"A2"},"externalId":"x","reason":null,"status":"CREATED"},{"article":null,"externalId":"y","reason":"published: \"last week\" is not an RFC 3339 time or a YYYY-MM-DD date","status":"REJECTED"}]}}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
