@@ -69,6 +69,9 @@ type benchQueryConfig struct {
 	minMentions int
 	pool        int
 	cpuProfile  string
+	memProfile  string
+	gcPercent   int
+	memLimit    int64
 }
 
 var (
@@ -94,6 +97,9 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	fl.IntVar(&c.minMentions, "min-mentions", 2, "draw only entities with at least this many mentions")
 	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	fl.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations since the start, -sample_index=alloc_space) to this file at the end")
+	fl.IntVar(&c.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage unless $GOGC is set (serve's default)")
+	fl.Int64Var(&c.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap unless $GOMEMLIMIT is set; 0: none (serve's default)")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
@@ -139,12 +145,26 @@ func runBenchQuery(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
+	setServeGC(c.gcPercent, c.memLimit)
 	store, err := openStore(c.db, graph.Options{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("bench-query: %w", err)
 	}
 	defer store.Close()
-	return benchQuery(ctx, c, store, stdout)
+	if err := benchQuery(ctx, c, store, stdout); err != nil {
+		return err
+	}
+	if c.memProfile != "" {
+		f, err := os.Create(c.memProfile)
+		if err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+	}
+	return nil
 }
 
 // benchQuery runs the benchmark on an open store.
@@ -184,7 +204,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 	// Every query must give a sound answer before it is timed.
 	for _, q := range c.queries {
 		for _, m := range c.modes {
-			if err := wl.do(ctx, q, m, sch, store, httpc, url, rand.New(rand.NewPCG(c.seed, 7))); err != nil {
+			if err := wl.do(ctx, q, m, sch, store, httpc, url, newBenchClient(c.seed, 7)); err != nil {
 				return fmt.Errorf("bench-query: %s %s: %w", q, m, err)
 			}
 		}
@@ -280,13 +300,13 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r := rand.New(rand.NewPCG(c.seed, uint64(i)+100))
+				bc := newBenchClient(c.seed, uint64(i)+100)
 				var mine []time.Duration
 				var errs int
 				var first error
 				for time.Now().Before(finish) && ctx.Err() == nil {
 					t0 := time.Now()
-					err := wl.do(ctx, q, mode, sch, store, httpc, url, r)
+					err := wl.do(ctx, q, mode, sch, store, httpc, url, bc)
 					lat := time.Since(t0)
 					if err != nil {
 						errs++
@@ -443,31 +463,83 @@ func (wl *queryWorkload) request(q string, r *rand.Rand) (string, map[string]any
 	}
 }
 
+// benchClient is one closed-loop client's state, reused between its
+// requests so that the client's own cost stays small next to the server's.
+type benchClient struct {
+	r    *rand.Rand
+	body []byte       // the request body being built
+	resp bytes.Buffer // the response body
+}
+
+func newBenchClient(seed, stream uint64) *benchClient {
+	return &benchClient{r: rand.New(rand.NewPCG(seed, stream))}
+}
+
+// appendRequestJSON appends the GraphQL-over-HTTP body of a request.
+func appendRequestJSON(dst []byte, text string, vars map[string]any) []byte {
+	dst = append(dst, `{"query":`...)
+	dst = appendJSONString(dst, text)
+	dst = append(dst, `,"variables":{`...)
+	keys := make([]string, 0, 2)
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, vars[k].(string))
+	}
+	return append(dst, "}}"...)
+}
+
+// appendJSONString appends s as a JSON string. UTF-8 passes through as it
+// is; quotes, backslashes and control characters are escaped.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
+}
+
 // do makes one request of query q in the given mode.
 func (wl *queryWorkload) do(ctx context.Context, q, mode string, sch *schema.Schema, store *graph.Store,
-	httpc *http.Client, url string, r *rand.Rand) error {
-	text, vars := wl.request(q, r)
+	httpc *http.Client, url string, bc *benchClient) error {
+	text, vars := wl.request(q, bc.r)
 	switch mode {
 	case "http":
-		body, err := json.Marshal(map[string]any{"query": text, "variables": vars})
+		bc.body = appendRequestJSON(bc.body[:0], text, vars)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bc.body))
 		if err != nil {
 			return err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			return err
+		req.Header = http.Header{
+			"Content-Type": {"application/json"},
+			"Accept":       {"application/graphql-response+json"},
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/graphql-response+json")
 		resp, err := httpc.Do(req)
 		if err != nil {
 			return err
 		}
-		b, err := io.ReadAll(resp.Body)
+		bc.resp.Reset()
+		_, err = bc.resp.ReadFrom(resp.Body)
 		resp.Body.Close()
 		if err != nil {
 			return err
 		}
+		b := bc.resp.Bytes()
 		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte(`{"data":{`)) || bytes.Contains(b, []byte(`"errors":`)) {
 			return fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
 		}

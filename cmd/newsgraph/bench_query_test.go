@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -63,5 +64,22 @@ func TestBenchQuery(t *testing.T) {
 	}
 	if _, err := parseBenchQueryFlags([]string{"--db", "x", "--queries", "nope"}, &bytes.Buffer{}); err == nil {
 		t.Error("an unknown query was accepted")
+	}
+}
+
+// TestAppendRequestJSON checks the load generator's request bodies decode
+// to the query and variables they were built from.
+func TestAppendRequestJSON(t *testing.T) {
+	vars := map[string]any{"q": "Zaluzhnyi \"the\" \\ general\n\tКиїв\x01", "id": "E42"}
+	b := appendRequestJSON(nil, benchSearchQuery, vars)
+	var got struct {
+		Query     string            `json:"query"`
+		Variables map[string]string `json:"variables"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if got.Query != benchSearchQuery || len(got.Variables) != 2 || got.Variables["q"] != vars["q"] || got.Variables["id"] != vars["id"] {
+		t.Errorf("decoded %+v from %s", got, b)
 	}
 }
