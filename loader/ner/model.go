@@ -186,8 +186,17 @@ type tagState struct {
 	cands  []beamItem
 	cache  map[uint64]int32 // hashString(word) -> index in words
 	words  []wordEntry      // cached words
-	ents   []*wordEntry     // the sentence's tokens' entries, padded like sentence.a
-	kinds  []LexKind        // one-token lexicon kinds of the sentence's tokens
+	tw     []tagRows        // see wordEntry.tw
+
+	// The previous generation of the word cache: when words fills up it
+	// becomes the old generation, and a word found there is copied into
+	// the new one (its weights are not summed again), so frequent words
+	// survive an eviction while words not seen for a generation are dropped.
+	oldCache map[uint64]int32
+	oldWords []wordEntry
+	oldTw    []tagRows
+	ents     []*wordEntry // the sentence's tokens' entries, padded like sentence.a
+	kinds    []LexKind    // one-token lexicon kinds of the sentence's tokens
 
 	// Per-document tables. Every word of a document is cached before its
 	// first sentence is tagged, so indices into words stay valid for the
@@ -201,7 +210,6 @@ type tagState struct {
 	dtok    []docTok         // every token of the document (hash unused)
 	dstart  []int            // dstart[s]: sentence s's first index in dtok and didx
 	dhead   []bool           // dhead[s]: sentence s is an all-caps headline
-	tw      []tagRows        // see wordEntry.tw
 }
 
 func (m *Model) state() *tagState {
@@ -289,9 +297,13 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) {
 	if st.cache == nil {
 		st.cache = make(map[uint64]int32)
+		st.oldCache = make(map[uint64]int32)
 		st.lids = make(map[uint64]int32)
 	}
 	if len(st.words)+total > maxCache {
+		st.cache, st.oldCache = st.oldCache, st.cache
+		st.words, st.oldWords = st.oldWords, st.words
+		st.tw, st.oldTw = st.oldTw, st.tw
 		clear(st.cache)
 		st.words = st.words[:0]
 		st.tw = st.tw[:0]
@@ -309,8 +321,13 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 			idx, ok := st.cache[k]
 			if !ok {
 				idx = int32(len(st.words))
-				st.words = append(st.words, wordEntry{})
-				m.fillEntry(st, &st.words[idx], w, shift)
+				if oi, old := st.oldCache[k]; old {
+					st.words = append(st.words, st.oldWords[oi])
+					st.promote(&st.words[idx])
+				} else {
+					st.words = append(st.words, wordEntry{})
+					m.fillEntry(st, &st.words[idx], w, shift)
+				}
 				st.cache[k] = idx
 			}
 			st.didx = append(st.didx, idx)
@@ -331,6 +348,17 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 		}
 		e.lid = lid
 	}
+}
+
+// promote finishes the copy e of an old-generation entry: its tagRows, if
+// it has any, are copied into the new generation's tw.
+func (st *tagState) promote(e *wordEntry) {
+	if e.tw == 0 {
+		return
+	}
+	old := &st.oldTw[e.tw-1]
+	e.tw = 0
+	*st.rows(e) = *old
 }
 
 // buildDoc is docMap.build over the cached words of the document that
@@ -617,7 +645,8 @@ func (m *Model) fillWeights(e *wordEntry, feats *[]uint64, shift uint) {
 	*feats = f
 }
 
-// maxCache bounds the words cached per tagState.
+// maxCache bounds the words cached per tagState in one generation (see
+// tagState.oldCache); a state holds at most two generations.
 const maxCache = 1 << 14
 
 // wordEntry is a cached word: its attributes, one-token lexicon kinds and
