@@ -308,6 +308,12 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 		st.words = st.words[:0]
 		st.tw = st.tw[:0]
 	}
+	if st.words == nil {
+		// A generation's full size up front: growing by append would copy
+		// megabytes of entries and rows (pages are touched only when used).
+		st.words = make([]wordEntry, 0, maxCache)
+		st.tw = make([]tagRows, 0, maxCache)
+	}
 	st.gen++
 	clear(st.lids)
 	st.lcounts = st.lcounts[:0]
