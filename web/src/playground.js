@@ -58,11 +58,30 @@ function firstVisit() {
 }
 
 // Restore examples: forget GraphiQL's saved tabs and editors, then reload.
+// The keys are cleared by the reloaded page before GraphiQL starts: the
+// leaving page may still save its tabs (GraphiQL writes them on a timer),
+// which would bring the old tabs back.
+const resetFlag = 'newsgraph:reset-tabs';
+
+function clearSavedTabs() {
+  for (const key of Object.keys(window.localStorage)) {
+    if (key.startsWith('graphiql:') && key !== 'graphiql:theme') window.localStorage.removeItem(key);
+  }
+}
+
+try {
+  if (window.sessionStorage.getItem(resetFlag) !== null) {
+    window.sessionStorage.removeItem(resetFlag);
+    clearSavedTabs();
+  }
+} catch (err) {
+  console.warn('newsgraph: cannot reset the saved tabs:', err);
+}
+
 document.getElementById('reset-tabs')?.addEventListener('click', () => {
   try {
-    for (const key of Object.keys(window.localStorage)) {
-      if (key.startsWith('graphiql:') && key !== 'graphiql:theme') window.localStorage.removeItem(key);
-    }
+    clearSavedTabs();
+    window.sessionStorage.setItem(resetFlag, '1');
   } catch (err) {
     console.warn('newsgraph: cannot reset the saved tabs:', err);
   }
