@@ -92,6 +92,7 @@ type scratch struct {
 	low     []string
 	words   []string
 	sents   [][]string
+	spans   []ner.DocSpan // the tagger's spans (types are constants: not cleared)
 	sentOf  []int
 	taken   []bool
 	tagKind []graph.Kind

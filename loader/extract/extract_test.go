@@ -479,3 +479,43 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("concurrent extraction differs:\n%s", e)
 	}
 }
+
+// stringTagger hides the ner model behind the Tagger interface alone, so
+// the extractor takes the TagSentences path instead of the model's spans.
+type stringTagger struct{ t nerTagger }
+
+func (s stringTagger) TagSentences(sents [][]string) [][]string { return s.t.TagSentences(sents) }
+
+// TestTaggerPaths checks that the model's spans (the default) and a Tagger
+// returning tag strings give the same documents.
+func TestTaggerPaths(t *testing.T) {
+	fast, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nt, ok := fast.tagger.(nerTagger)
+	if !ok {
+		t.Fatalf("default tagger is %T, not nerTagger", fast.tagger)
+	}
+	slow, err := New(WithTagger(stringTagger{nt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := seedTexts(t)
+	if len(texts) == 0 {
+		t.Skip("no seed texts")
+	}
+	for i, s := range texts {
+		a, err := json.Marshal(fast.Extract(graph.Article{Text: s}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(slow.Extract(graph.Article{Text: s}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("text %d: the two tagger paths differ:\n%s\n%s", i, a, b)
+		}
+	}
+}

@@ -275,6 +275,14 @@ func (d *doc) tagAll() {
 	for si, s := range d.sents {
 		sents[si] = words[s.First:s.Last:s.Last]
 	}
+	if nt, ok := d.x.tagger.(nerTagger); ok {
+		// The spans straight from the model, without tag strings.
+		d.sc.spans = nt.m.AppendDocumentSpans(d.sc.spans[:0], sents, nil)
+		for _, sp := range d.sc.spans {
+			d.addTagSpan(d.sents[sp.Sentence].First, sp.Span)
+		}
+		return
+	}
 	all := d.x.tagger.TagSentences(sents)
 	if len(all) != len(sents) {
 		return
@@ -285,24 +293,30 @@ func (d *doc) tagAll() {
 			continue
 		}
 		for _, sp := range ner.Spans(tags) {
-			i, j := s.First+sp.Start, s.First+sp.End
-			var k graph.Kind
-			switch sp.Type {
-			case "PER":
-				k = graph.KindPerson
-			case "ORG":
-				k = graph.KindOrg
-			case "LOC":
-				k = graph.KindPlace
-			default:
-				continue
-			}
-			d.tagged[[2]int{i, j}] = k
-			d.tagSp = append(d.tagSp, [2]int{i, j})
-			for t := i; t < j; t++ {
-				d.tagKind[t] = k
-			}
+			d.addTagSpan(s.First, sp)
 		}
+	}
+}
+
+// addTagSpan records the tagger's span sp of the sentence that starts at
+// token first, if it is a person, organization or place.
+func (d *doc) addTagSpan(first int, sp ner.Span) {
+	i, j := first+sp.Start, first+sp.End
+	var k graph.Kind
+	switch sp.Type {
+	case "PER":
+		k = graph.KindPerson
+	case "ORG":
+		k = graph.KindOrg
+	case "LOC":
+		k = graph.KindPlace
+	default:
+		return
+	}
+	d.tagged[[2]int{i, j}] = k
+	d.tagSp = append(d.tagSp, [2]int{i, j})
+	for t := i; t < j; t++ {
+		d.tagKind[t] = k
 	}
 }
 

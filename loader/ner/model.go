@@ -256,14 +256,62 @@ func (m *Model) TagWith(words []string, gaz Gazetteer) []string {
 // sentence helps to tag its short form in another), so tagging a whole
 // document is more accurate than tagging its sentences one by one.
 func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
-	st := m.state()
-	defer m.scratch.put(st)
 	out := make([][]string, len(sents))
 	total := 0
 	for _, words := range sents {
 		total += len(words)
 	}
 	flat := make([]string, total) // every sentence's tags, in one allocation
+	m.tagDoc(sents, gaz, func(si int, tags []int) {
+		o := flat[:len(tags):len(tags)]
+		flat = flat[len(tags):]
+		for i, t := range tags {
+			o[i] = tagNames[t]
+		}
+		out[si] = o
+	})
+	return out
+}
+
+// DocSpan is an entity span in one sentence of a document.
+type DocSpan struct {
+	Sentence int // index of the sentence in the document
+	Span         // token indices within that sentence
+}
+
+// AppendDocumentSpans tags a document like TagDocument and appends to dst
+// the entity spans of its sentences, in order: for each sentence s, the
+// spans of Spans(TagDocument(sents, gaz)[s]), but without building tag
+// strings.
+func (m *Model) AppendDocumentSpans(dst []DocSpan, sents [][]string, gaz Gazetteer) []DocSpan {
+	m.tagDoc(sents, gaz, func(si int, tags []int) {
+		open := -1 // index in dst of the span being extended, or -1
+		for i, t := range tags {
+			if t == tagO {
+				open = -1
+				continue
+			}
+			typ := typeNames[typeOf(t)]
+			if isInside(t) && open >= 0 && dst[open].Type == typ {
+				dst[open].End = i + 1
+				continue
+			}
+			dst = append(dst, DocSpan{Sentence: si, Span: Span{Start: i, End: i + 1, Type: typ}})
+			open = len(dst) - 1
+		}
+	})
+	return dst
+}
+
+// tagDoc tags the sentences of one document and calls emit with each
+// sentence's tag numbers, in order; tags is reused after emit returns.
+func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags []int)) {
+	st := m.state()
+	defer m.scratch.put(st)
+	total := 0
+	for _, words := range sents {
+		total += len(words)
+	}
 	shift := 64 - m.bits
 	m.beginDoc(st, sents, total, shift)
 	if m.opts&optDoc != 0 {
@@ -281,14 +329,8 @@ func (m *Model) TagDocument(sents [][]string, gaz Gazetteer) [][]string {
 		if useHist {
 			st.recordHist(tags)
 		}
-		o := flat[:len(words):len(words)]
-		flat = flat[len(words):]
-		for i, t := range tags {
-			o[i] = tagNames[t]
-		}
-		out[si] = o
+		emit(si, tags)
 	}
-	return out
 }
 
 // beginDoc caches every word of a document's sentences (so that no word is

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,6 +287,39 @@ func TestTrainer(t *testing.T) {
 var tokenRE = regexp.MustCompile(`\p{L}[\p{L}\p{M}\d'’.-]*|\d[\d,.]*|[^\s\p{L}\d]`)
 
 // seedSentences tokenizes the seed articles crudely, one line per sentence.
+// TestAppendDocumentSpans checks that AppendDocumentSpans gives exactly the
+// spans of TagDocument's tags, sentence by sentence, after dst's contents.
+func TestAppendDocumentSpans(t *testing.T) {
+	m := loadModel(t)
+	sents, _ := seedSentences(t)
+	g := ner.NewListGazetteer()
+	g.Add([]string{"Paris"}, "LOC")
+	prefix := ner.DocSpan{Sentence: -1, Span: ner.Span{Start: 7, End: 9, Type: "X"}}
+	nspans := 0
+	for start := 0; start < len(sents); start += 17 {
+		doc := sents[start:min(start+17, len(sents))]
+		for _, gaz := range []ner.Gazetteer{nil, g} {
+			var want []ner.DocSpan
+			for si, tags := range m.TagDocument(doc, gaz) {
+				for _, sp := range ner.Spans(tags) {
+					want = append(want, ner.DocSpan{Sentence: si, Span: sp})
+				}
+			}
+			got := m.AppendDocumentSpans([]ner.DocSpan{prefix}, doc, gaz)
+			if len(got) == 0 || got[0] != prefix {
+				t.Fatalf("doc at %d: dst's contents lost: %v", start, got)
+			}
+			if !slices.Equal(got[1:], want) {
+				t.Fatalf("doc at %d: spans\n%v\nwant\n%v", start, got[1:], want)
+			}
+			nspans += len(want)
+		}
+	}
+	if nspans == 0 {
+		t.Fatal("no spans in the seed documents")
+	}
+}
+
 func seedSentences(tb testing.TB) ([][]string, int) {
 	tb.Helper()
 	files, err := filepath.Glob("../../data/*.txt")

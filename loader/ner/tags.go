@@ -19,6 +19,9 @@ const (
 // tagNames are the BIO tags Tag returns, indexed by tag number.
 var tagNames = [nTags]string{"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
 
+// typeNames are the entity types, indexed by typeOf(tag); 0 is "O".
+var typeNames = [...]string{"", "PER", "ORG", "LOC", "MISC"}
+
 // Tags lists the BIO tags a Model can return, "O" first.
 func Tags() []string { return append([]string(nil), tagNames[:]...) }
 
