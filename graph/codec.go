@@ -15,9 +15,59 @@ const valueVersion byte = 1
 
 var errBadValue = errors.New("malformed value")
 
-type enc struct{ b []byte }
+type enc struct {
+	b    []byte
+	room int // the arena space e.b started in; 0: not in an arena
+}
 
 func newEnc(n int) *enc { return &enc{b: append(make([]byte, 0, n), valueVersion)} }
+
+// arena hands out the value buffers of one write transaction from one
+// block that is reused by the next: Badger copies every value into its WAL
+// and memtable before Txn.Commit returns, so after that nothing refers to
+// them. A nil arena allocates each value. Only the writer (under
+// Store.wmu) uses one.
+type arena struct {
+	b    []byte // handed out: b[:len(b)]; free: b[len(b):cap(b)]
+	need int    // bytes asked for since the last reset
+}
+
+// arenaKeep bounds the block kept between transactions.
+const arenaKeep = 4 << 20
+
+// enc returns an encoder for a value of about n bytes.
+func (a *arena) enc(n int) *enc {
+	if a == nil || cap(a.b)-len(a.b) < n+1 {
+		if a != nil {
+			a.need += n + 1
+		}
+		return newEnc(n)
+	}
+	a.need += n + 1
+	room := cap(a.b) - len(a.b)
+	return &enc{b: append(a.b[len(a.b):len(a.b):cap(a.b)], valueVersion), room: room}
+}
+
+// take returns e's value, moving the arena's free space past it when it
+// was encoded there (an append past the block moved it elsewhere).
+func (a *arena) take(e *enc) []byte {
+	if a != nil && e.room > 0 && cap(e.b) == e.room {
+		a.b = a.b[:len(a.b)+len(e.b)]
+	}
+	return e.b
+}
+
+// reset makes the whole block free again, sized for the last transaction
+// when it did not fit. Call it only once the values handed out are no
+// longer used.
+func (a *arena) reset() {
+	if a.need > cap(a.b) && a.need <= arenaKeep {
+		a.b = make([]byte, 0, a.need+a.need/4)
+	} else if cap(a.b) > arenaKeep {
+		a.b = nil
+	}
+	a.b, a.need = a.b[:0], 0
+}
 
 func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *enc) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
@@ -128,8 +178,10 @@ func (d *dec) time() time.Time {
 
 // Article value: meta fields first so filters can stop before the text.
 
-func encodeArticle(a Article) []byte {
-	e := newEnc(len(a.Text) + len(a.URL) + len(a.Title) + 128)
+func encodeArticle(a Article) []byte { return encodeArticleIn(nil, a) }
+
+func encodeArticleIn(ar *arena, a Article) []byte {
+	e := ar.enc(len(a.Text) + len(a.URL) + len(a.Title) + 128)
 	e.str(a.ExternalID)
 	e.str(a.URL)
 	e.str(a.Title)
@@ -138,7 +190,7 @@ func encodeArticle(a Article) []byte {
 	e.str(a.Hash)
 	e.time(a.Loaded)
 	e.str(a.Text)
-	return e.b
+	return ar.take(e)
 }
 
 // decodeArticle decodes an article; with withText false it skips the text.
@@ -167,8 +219,10 @@ type docMention struct {
 	Text, Qualifier    string
 }
 
-func encodeDocMentions(ms []docMention) []byte {
-	e := newEnc(4 + len(ms)*24)
+func encodeDocMentions(ms []docMention) []byte { return encodeDocMentionsIn(nil, ms) }
+
+func encodeDocMentionsIn(ar *arena, ms []docMention) []byte {
+	e := ar.enc(4 + len(ms)*24)
 	e.uvarint(uint64(len(ms)))
 	prev := 0
 	for _, m := range ms {
@@ -181,7 +235,7 @@ func encodeDocMentions(ms []docMention) []byte {
 		e.str(m.Qualifier)
 		prev = m.Start
 	}
-	return e.b
+	return ar.take(e)
 }
 
 func decodeDocMentions(b []byte) ([]docMention, error) {
@@ -215,15 +269,17 @@ type entArticle struct {
 	Starts []int // ascending
 }
 
-func encodeEntArticle(v *entArticle) []byte {
-	e := newEnc(2 + len(v.Starts)*2)
+func encodeEntArticle(v *entArticle) []byte { return encodeEntArticleIn(nil, v) }
+
+func encodeEntArticleIn(ar *arena, v *entArticle) []byte {
+	e := ar.enc(2 + len(v.Starts)*2)
 	e.uvarint(uint64(len(v.Starts)))
 	prev := 0
 	for _, st := range v.Starts {
 		e.int(st - prev)
 		prev = st
 	}
-	return e.b
+	return ar.take(e)
 }
 
 func decodeEntArticle(b []byte) (*entArticle, error) {
@@ -254,7 +310,9 @@ type entRec struct {
 	Merges       []Merge // the first maxMerges, oldest first
 }
 
-func encodeEntity(r *entRec) []byte {
+func encodeEntity(r *entRec) []byte { return encodeEntityIn(nil, r) }
+
+func encodeEntityIn(ar *arena, r *entRec) []byte {
 	// Size the buffer once: entities are written on every article that
 	// mentions them, and growing it was a tenth of AddDoc's time.
 	n := 48 + len(r.Name) + len(r.Unit) + len(r.ISO)
@@ -267,7 +325,7 @@ func encodeEntity(r *entRec) []byte {
 	for _, m := range r.Merges {
 		n += len(m.Name) + len(m.Key) + 14
 	}
-	e := newEnc(n)
+	e := ar.enc(n)
 	e.byte(byte(r.Kind))
 	e.int(r.MentionCount)
 	e.int(r.ArticleCount)
@@ -295,7 +353,7 @@ func encodeEntity(r *entRec) []byte {
 		e.str(m.Name)
 		e.str(m.Key)
 	}
-	return e.b
+	return ar.take(e)
 }
 
 func decodeEntity(b []byte) (*entRec, error) {
@@ -357,8 +415,10 @@ type outletCount struct {
 // maxEvidence caps the evidence stored and returned per relation.
 const maxEvidence = 20
 
-func encodeRel(r *relAgg) []byte {
-	e := newEnc(16 + len(r.Evidence)*10 + len(r.Outlets)*12)
+func encodeRel(r *relAgg) []byte { return encodeRelIn(nil, r) }
+
+func encodeRelIn(ar *arena, r *relAgg) []byte {
+	e := ar.enc(16 + len(r.Evidence)*10 + len(r.Outlets)*12)
 	e.int(r.Sentences)
 	e.int(r.Articles)
 	e.uvarint(uint64(len(r.Outlets)))
@@ -374,7 +434,7 @@ func encodeRel(r *relAgg) []byte {
 		e.int(v.Span.Start)
 		e.int(v.Span.End)
 	}
-	return e.b
+	return ar.take(e)
 }
 
 // decodeRel decodes a relation aggregate; with full false it stops after
@@ -417,8 +477,10 @@ type relContrib struct {
 	Sentences int
 }
 
-func encodeContrib(c *contrib) []byte {
-	e := newEnc(8 + len(c.Rels)*24)
+func encodeContrib(c *contrib) []byte { return encodeContribIn(nil, c) }
+
+func encodeContribIn(ar *arena, c *contrib) []byte {
+	e := ar.enc(8 + len(c.Rels)*24)
 	e.uvarint(uint64(len(c.Rels)))
 	for _, r := range c.Rels {
 		e.byte(byte(r.ID.Type))
@@ -427,7 +489,7 @@ func encodeContrib(c *contrib) []byte {
 		e.str(r.ID.Label)
 		e.int(r.Sentences)
 	}
-	return e.b
+	return ar.take(e)
 }
 
 func decodeContrib(b []byte) (*contrib, error) {
@@ -476,11 +538,13 @@ func decodeU64(b []byte) (uint64, error) {
 
 // encodeRevCounts is the value under an 'R' key: the relation's sentence
 // and article counts, so traversals need not read the forward value.
-func encodeRevCounts(r *relAgg) []byte {
-	e := newEnc(8)
+func encodeRevCounts(r *relAgg) []byte { return encodeRevCountsIn(nil, r) }
+
+func encodeRevCountsIn(ar *arena, r *relAgg) []byte {
+	e := ar.enc(8)
 	e.int(r.Sentences)
 	e.int(r.Articles)
-	return e.b
+	return ar.take(e)
 }
 
 func decodeRevCounts(b []byte) (sentences, articles int, err error) {

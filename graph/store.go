@@ -43,6 +43,7 @@ type Store struct {
 	entitySeq  *badger.Sequence
 	cache      *writeCache // see writeCache; guarded by wmu
 	cacheScale int         // divides the write cache bounds (tests)
+	arena      arena       // AddDoc's value buffers; guarded by wmu
 
 	trimStop chan struct{} // closed by Close; nil without BulkLoad
 

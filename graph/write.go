@@ -82,11 +82,14 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 	for attempt := 0; attempt < addAttempts; attempt++ {
 		var w *writer
 		err = s.db.Update(func(txn *badger.Txn) error {
-			w = &writer{ctx: ctx, txn: txn, entSeq: entSeq, cache: s.cache}
+			w = &writer{ctx: ctx, txn: txn, entSeq: entSeq, cache: s.cache, ar: &s.arena}
 			var err error
 			res, err = w.addDoc(&d, sum, artSeq)
 			return err
 		})
+		// Update has returned: Badger has copied the values or dropped
+		// the transaction.
+		s.arena.reset()
 		if err == nil {
 			s.cache.commit(w)
 			s.idxMu.Lock()
@@ -187,6 +190,7 @@ type writer struct {
 	counters map[byte]int // deltas
 
 	cache       *writeCache // committed state; read-only until commit
+	ar          *arena      // value buffers, reused once the txn is done
 	newCounters map[byte]int
 	idx         indexDelta // search index changes, applied after commit
 }
@@ -453,7 +457,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	if a.Loaded.IsZero() {
 		a.Loaded = time.Now().UTC()
 	}
-	av := encodeArticle(a)
+	av := encodeArticleIn(w.ar, a)
 	if len(av) > maxValueSize {
 		return fmt.Errorf("article too big: %d bytes, limit %d", len(av), maxValueSize)
 	}
@@ -504,7 +508,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	// node may both claim a span.
 	ms = slices.CompactFunc(ms, func(a, b docMention) bool { return a.Start == b.Start && a.Entity == b.Entity })
 	if len(ms) > 0 {
-		v := encodeDocMentions(ms)
+		v := encodeDocMentionsIn(w.ar, ms)
 		if len(v) > maxValueSize {
 			return fmt.Errorf("article too big: %d mentions take %d bytes, limit %d", len(ms), len(v), maxValueSize)
 		}
@@ -544,7 +548,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		ea.Starts = append(ea.Starts, m.Start)
 	}
 	for _, e := range entOrder {
-		if err := w.txn.Set(entMentionKey(e, id), encodeEntArticle(perEnt[e])); err != nil {
+		if err := w.txn.Set(entMentionKey(e, id), encodeEntArticleIn(w.ar, perEnt[e])); err != nil {
 			return err
 		}
 	}
@@ -605,7 +609,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		}
 		c.Rels = append(c.Rels, relContrib{ID: ri, Sentences: len(g.sents)})
 	}
-	return w.txn.Set(contribKey(id), encodeContrib(c))
+	return w.txn.Set(contribKey(id), encodeContribIn(w.ar, c))
 }
 
 // resolve finds or makes the node of a local entity and folds the local
@@ -707,10 +711,10 @@ func (w *writer) flush() error {
 	for _, ri := range w.relOrder {
 		st := w.rels[ri]
 		if st.agg.Articles > 0 {
-			if err := w.txn.Set(relKey(ri), encodeRel(st.agg)); err != nil {
+			if err := w.txn.Set(relKey(ri), encodeRelIn(w.ar, st.agg)); err != nil {
 				return err
 			}
-			if err := w.txn.Set(relRevKey(ri), encodeRevCounts(st.agg)); err != nil {
+			if err := w.txn.Set(relRevKey(ri), encodeRevCountsIn(w.ar, st.agg)); err != nil {
 				return err
 			}
 			if !st.existed {
@@ -752,7 +756,7 @@ func (w *writer) flush() error {
 		if r == nil {
 			continue
 		}
-		if err := w.txn.Set(entityKey(id), encodeEntity(r)); err != nil {
+		if err := w.txn.Set(entityKey(id), encodeEntityIn(w.ar, r)); err != nil {
 			return err
 		}
 	}
