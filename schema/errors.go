@@ -20,6 +20,7 @@ const (
 	codeUnauthorized  = "UNAUTHENTICATED" // the write token is missing or wrong
 	codeForbidden     = "FORBIDDEN"       // the server has no write token
 	codeTimeout       = "TIMEOUT"
+	codeBusy          = "SERVICE_UNAVAILABLE" // no query slot within the timeout
 	codeInternal      = "INTERNAL_SERVER_ERROR"
 	codeGETMutation   = "METHOD_NOT_ALLOWED"
 	codeUnsupportedCT = "UNSUPPORTED_MEDIA_TYPE"

@@ -187,6 +187,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if prep.op.Operation == "mutation" {
 		timeout = h.cfg.WriteTimeout
 	}
+	if prep.op.Operation != "mutation" {
+		if err := h.s.acquire(r.Context(), timeout); err != nil {
+			w.Header().Set("Retry-After", "1")
+			h.writeErr(w, media, http.StatusServiceUnavailable, codeBusy, err.Error())
+			return
+		}
+		// Held until the response is written: encoding is part of the
+		// query's CPU time.
+		defer h.s.release()
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	res := h.s.execute(ctx, prep, Request{

@@ -239,3 +239,48 @@ func BenchmarkHandler(b *testing.B) {
 		}
 	}
 }
+
+// TestQuerySlots checks that queries beyond MaxConcurrent wait for a slot:
+// over HTTP until the request timeout (then 503), in Do until the context
+// ends; and that they run once a slot is free.
+func TestQuerySlots(t *testing.T) {
+	s, err := New(Config{Store: newFake(), MaxConcurrent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler(HandlerConfig{Timeout: 50 * time.Millisecond}))
+	defer srv.Close()
+	post := func() (int, string) {
+		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{"query":"{ stats { articles } }"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if err := s.acquire(context.Background(), 0); err != nil { // the one slot
+		t.Fatal(err)
+	}
+	if code, body := post(); code != http.StatusServiceUnavailable || !strings.Contains(body, codeBusy) {
+		t.Errorf("with no free slot: %d %s", code, body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if res := s.Do(ctx, Request{Query: "{ stats { articles } }"}); len(res.Errors) == 0 || res.Errors[0].Extensions["code"] != codeBusy {
+		t.Errorf("Do with no free slot: %+v", res)
+	}
+	done := make(chan int)
+	go func() {
+		code, _ := post()
+		done <- code
+	}()
+	time.Sleep(10 * time.Millisecond)
+	s.release()
+	if code := <-done; code != http.StatusOK {
+		t.Errorf("after the slot was freed: status %d", code)
+	}
+	if code, body := post(); code != http.StatusOK {
+		t.Errorf("with a free slot: %d %s", code, body)
+	}
+}

@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
+	"time"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -83,6 +85,9 @@ type Config struct {
 	Ingest IngestFunc   // nil: the mutation is refused
 	Logger *slog.Logger // internal errors are logged here; nil: discarded
 	Limits Limits
+	// MaxConcurrent bounds the queries that execute at once (default
+	// 2 x GOMAXPROCS); the others wait their turn in arrival order.
+	MaxConcurrent int
 }
 
 // Schema is the executable newsgraph schema. It is safe for concurrent use.
@@ -93,6 +98,7 @@ type Schema struct {
 	log    *slog.Logger
 	limits Limits
 	docs   docCache
+	slots  chan struct{} // one per executing query
 }
 
 // Page sizes.
@@ -119,6 +125,11 @@ func New(cfg Config) (*Schema, error) {
 	if s.limits.MaxIngest <= 0 {
 		s.limits.MaxIngest = DefaultLimits.MaxIngest
 	}
+	n := cfg.MaxConcurrent
+	if n <= 0 {
+		n = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.slots = make(chan struct{}, n)
 	gs, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -146,8 +157,45 @@ func (s *Schema) Do(ctx context.Context, r Request) *graphql.Result {
 	if errs != nil {
 		return &graphql.Result{Errors: errs}
 	}
+	if p.op.Operation != "mutation" {
+		if err := s.acquire(ctx, 0); err != nil {
+			return &graphql.Result{Errors: []gqlerrors.FormattedError{requestError(codeBusy, err.Error())}}
+		}
+		defer s.release()
+	}
 	return s.execute(ctx, p, r)
 }
+
+// acquire waits for an execution slot (mutations, which are few and long,
+// do not take one): queries beyond MaxConcurrent wait
+// in arrival order (a channel's senders are served first come, first
+// served) instead of all sharing the CPUs at once, so that a burst makes
+// every query wait about as long, rather than most run quickly and some
+// very slowly; and the memory of the queries in flight stays bounded.
+// It gives up when ctx ends or, if wait > 0, after wait.
+func (s *Schema) acquire(ctx context.Context, wait time.Duration) error {
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	var timeout <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("the server is busy: %w", ctx.Err())
+	case <-timeout:
+		return errors.New("the server is busy: no query slot within " + wait.String())
+	}
+}
+
+func (s *Schema) release() { <-s.slots }
 
 // prepared is a parsed, checked and validated request document.
 type prepared struct {
