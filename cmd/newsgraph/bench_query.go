@@ -72,6 +72,7 @@ type benchQueryConfig struct {
 	memProfile  string
 	gcPercent   int
 	memLimit    int64
+	maxConc     int
 }
 
 var (
@@ -98,6 +99,7 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	fl.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations since the start, -sample_index=alloc_space) to this file at the end")
+	fl.IntVar(&c.maxConc, "max-concurrent", 0, "queries the schema executes at once, the others wait in order (0: its default, 2 x GOMAXPROCS)")
 	fl.IntVar(&c.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage unless $GOGC is set (serve's default)")
 	fl.Int64Var(&c.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap unless $GOMEMLIMIT is set; 0: none (serve's default)")
 	if err := fl.Parse(args); err != nil {
@@ -169,7 +171,7 @@ func runBenchQuery(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 // benchQuery runs the benchmark on an open store.
 func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w io.Writer) error {
-	sch, err := schema.New(schema.Config{Store: store})
+	sch, err := schema.New(schema.Config{Store: store, MaxConcurrent: c.maxConc})
 	if err != nil {
 		return fmt.Errorf("bench-query: %w", err)
 	}

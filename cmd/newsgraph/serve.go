@@ -46,6 +46,7 @@ type serveConfig struct {
 	logLevel          string
 	gcPercent         int
 	memLimit          int64
+	maxConc           int
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
@@ -68,6 +69,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fl.BoolVar(&c.seeds, "seeds", true, "load the built-in seed articles when the database is empty")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger for seeds and ingested articles")
 	fl.StringVar(&c.logLevel, "log", "info", "log level: debug, info, warn or error")
+	fl.IntVar(&c.maxConc, "max-concurrent", 0, "GraphQL queries executed at once; the others wait in arrival order (0: 2 x GOMAXPROCS)")
 	fl.IntVar(&c.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage (runtime/debug.SetGCPercent) unless $GOGC is set")
 	fl.Int64Var(&c.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit) unless $GOMEMLIMIT is set; 0: none")
 	if err := fl.Parse(args); err != nil {
@@ -138,7 +140,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	sch, err := schema.New(schema.Config{Store: store, Ingest: ingester(store, x), Logger: log})
+	sch, err := schema.New(schema.Config{Store: store, Ingest: ingester(store, x), Logger: log, MaxConcurrent: c.maxConc})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
