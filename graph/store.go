@@ -44,6 +44,7 @@ type Store struct {
 	cache      *writeCache // see writeCache; guarded by wmu
 	cacheScale int         // divides the write cache bounds (tests)
 	arena      arena       // AddDoc's value buffers; guarded by wmu
+	w          *writer     // AddDoc's writer, reused; guarded by wmu
 
 	trimStop chan struct{} // closed by Close; nil without BulkLoad
 

@@ -82,7 +82,11 @@ func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
 	for attempt := 0; attempt < addAttempts; attempt++ {
 		var w *writer
 		err = s.db.Update(func(txn *badger.Txn) error {
-			w = &writer{ctx: ctx, txn: txn, entSeq: entSeq, cache: s.cache, ar: &s.arena}
+			if s.w == nil {
+				s.w = &writer{}
+			}
+			w = s.w
+			w.ctx, w.txn, w.entSeq, w.cache, w.ar = ctx, txn, entSeq, s.cache, &s.arena
 			var err error
 			res, err = w.addDoc(&d, sum, artSeq)
 			return err
@@ -209,14 +213,31 @@ func (w *writer) indexDelta() *indexDelta {
 	return &d
 }
 
+// init empties the writer for a new transaction. The maps of the previous
+// one are cleared, not remade, so that they keep their room: the cache
+// took the records and slices they held, not the maps.
 func (w *writer) init() {
-	w.ents = map[EntityID]*entRec{}
-	w.entDirty = map[EntityID]bool{}
-	w.removed = map[EntityID]bool{}
-	w.holders = map[string][]EntityID{}
-	w.hDirty = map[string]bool{}
-	w.rels = map[relIdent]*relState{}
-	w.counters = map[byte]int{}
+	if w.ents == nil {
+		w.ents = map[EntityID]*entRec{}
+		w.entDirty = map[EntityID]bool{}
+		w.removed = map[EntityID]bool{}
+		w.holders = map[string][]EntityID{}
+		w.hDirty = map[string]bool{}
+		w.rels = map[relIdent]*relState{}
+		w.counters = map[byte]int{}
+	} else {
+		clear(w.ents)
+		clear(w.entDirty)
+		clear(w.removed)
+		clear(w.holders)
+		clear(w.hDirty)
+		clear(w.rels)
+		clear(w.counters)
+	}
+	clear(w.relOrder)
+	w.relOrder = w.relOrder[:0]
+	w.newCounters = nil
+	w.idx = indexDelta{}
 }
 
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
