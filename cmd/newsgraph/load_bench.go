@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,6 +46,8 @@ type benchLoadConfig struct {
 	keep       bool
 	cpuProfile string
 	profile    io.Writer // open cpuProfile, nil without
+	tracePath  string
+	trace      io.Writer // open tracePath, nil without
 	pipelineFlags
 }
 
@@ -57,6 +60,7 @@ func parseBenchLoadFlags(args []string, stderr io.Writer) (*benchLoadConfig, err
 	fl.StringVar(&c.corpus, "corpus", "", "sample article texts from this JSONL file instead of generating them")
 	fl.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the end-to-end loads to this file")
+	fl.StringVar(&c.tracePath, "trace", "", "write an execution trace (go tool trace) of the first end-to-end load to this file")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
@@ -96,6 +100,14 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		defer f.Close()
 		c.profile = f
+	}
+	if c.tracePath != "" {
+		f, err := os.Create(c.tracePath)
+		if err != nil {
+			return fmt.Errorf("bench-load: %w", err)
+		}
+		defer f.Close()
+		c.trace = f
 	}
 	for _, n := range c.sizes {
 		if err := benchOne(ctx, c, x, n, stdout); err != nil {
@@ -153,9 +165,18 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 			return fmt.Errorf("bench-load: %w", err)
 		}
 	}
+	if c.trace != nil {
+		if err := trace.Start(c.trace); err != nil {
+			return fmt.Errorf("bench-load: %w", err)
+		}
+	}
 	cpu0 = cpuTime()
 	es, err := l.Load(ctx, src, corpus)
 	ecpu := cpuTime() - cpu0
+	if c.trace != nil {
+		trace.Stop()
+		c.trace = nil
+	}
 	if c.profile != nil {
 		pprof.StopCPUProfile()
 		c.profile = nil // one profile per file: the first corpus size's
