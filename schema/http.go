@@ -383,14 +383,6 @@ func putBuf(b *bytes.Buffer) {
 	}
 }
 
-// response is the GraphQL response body. Unlike graphql.Result it leaves
-// out "data" when execution did not start (a request error), as GraphQL
-// over HTTP asks, and keeps "data": null when it did.
-type response struct {
-	Data   *any                       `json:"data,omitempty"`
-	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
-}
-
 // executed reports whether execution started: there is data, or a field
 // error (which has a path) nulled it.
 func executed(res *graphql.Result) bool {
@@ -406,14 +398,31 @@ func executed(res *graphql.Result) bool {
 }
 
 // encodeResult encodes res into buf (empty) and returns its bytes, which
-// live as long as buf is not reused.
+// live as long as buf is not reused. Unlike graphql.Result's encoding it
+// leaves out "data" when execution did not start (a request error), as
+// GraphQL over HTTP asks, and keeps "data": null when it did. The data is
+// encoded by appendJSON (encode.go), the errors by encoding/json.
 func encodeResult(buf *bytes.Buffer, res *graphql.Result) ([]byte, error) {
-	r := response{Errors: res.Errors}
+	b := buf.AvailableBuffer()
+	b = append(b, '{')
 	if executed(res) {
-		r.Data = &res.Data
+		b = append(b, `"data":`...)
+		var err error
+		if b, err = appendJSON(b, res.Data); err != nil {
+			return nil, err
+		}
 	}
-	if err := json.NewEncoder(buf).Encode(r); err != nil {
-		return nil, err
+	if len(res.Errors) > 0 {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		errs, err := json.Marshal(res.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `"errors":`...), errs...)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	b = append(b, '}')
+	buf.Write(b) // keeps the grown slice for the next user of buf
+	return buf.Bytes(), nil
 }
