@@ -70,18 +70,8 @@ func (d *docMap) build(sents [][]string) {
 			d.tok = append(d.tok, docTok{hash: lowerHash(w), first: f})
 		}
 		toks := d.tok[d.start[len(d.start)-1]:]
-		// Fill in the lengths of runs of capitalized words.
-		for i := 0; i < len(toks); {
-			j := i
-			for j < len(toks) && toks[j].first == 'X' {
-				j++
-			}
-			for k := i; k < j; k++ {
-				toks[k].run = int32(j - i)
-			}
-			i = max(j, i+1)
-		}
-		headline := cased >= 3 && caps*10 >= cased*9
+		markRuns(toks)
+		headline := isHeadline(cased, caps)
 		d.headline = append(d.headline, headline)
 		if headline {
 			continue
@@ -93,6 +83,25 @@ func (d *docMap) build(sents [][]string) {
 		}
 	}
 }
+
+// markRuns sets each capitalized token's run to the length of the run of
+// capitalized words it stands in.
+func markRuns(toks []docTok) {
+	for i := 0; i < len(toks); {
+		j := i
+		for j < len(toks) && toks[j].first == 'X' {
+			j++
+		}
+		for k := i; k < j; k++ {
+			toks[k].run = int32(j - i)
+		}
+		i = max(j, i+1)
+	}
+}
+
+// isHeadline reports whether a sentence with cased capitalized words, caps
+// of them all capitals, reads as a headline (at least 3, 90% all capitals).
+func isHeadline(cased, caps int) bool { return cased >= 3 && caps*10 >= cased*9 }
 
 // count adds sign times the token at position i to c.
 func (tk docTok) count(c *docCounts, i int, sign int32) {

@@ -428,17 +428,8 @@ func (st *tagState) buildDoc(sents [][]string) {
 			st.dtok = append(st.dtok, docTok{first: e.first})
 		}
 		toks := st.dtok[st.dstart[si]:]
-		for i := 0; i < len(toks); {
-			j := i
-			for j < len(toks) && toks[j].first == 'X' {
-				j++
-			}
-			for k := i; k < j; k++ {
-				toks[k].run = int32(j - i)
-			}
-			i = max(j, i+1)
-		}
-		headline := cased >= 3 && caps*10 >= cased*9
+		markRuns(toks)
+		headline := isHeadline(cased, caps)
 		st.dhead = append(st.dhead, headline)
 		if headline {
 			continue
