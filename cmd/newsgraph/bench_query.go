@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -70,9 +69,7 @@ type benchQueryConfig struct {
 	pool        int
 	cpuProfile  string
 	memProfile  string
-	gcPercent   int
-	memLimit    int64
-	maxConc     int
+	queryTuning
 }
 
 var (
@@ -82,12 +79,7 @@ var (
 
 func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, error) {
 	c := &benchQueryConfig{}
-	fl := flag.NewFlagSet("bench-query", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, benchQueryUsage)
-		fl.PrintDefaults()
-	}
+	fl := commandFlagSet("bench-query", benchQueryUsage, stderr)
 	fl.StringVar(&c.db, "db", "", "database directory (required; opened read-only)")
 	clients := fl.String("clients", "1,32", "comma-separated numbers of concurrent clients")
 	fl.DurationVar(&c.duration, "duration", 5*time.Second, "measured time per query, mode and client count")
@@ -99,9 +91,7 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	fl.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations since the start, -sample_index=alloc_space) to this file at the end")
-	fl.IntVar(&c.maxConc, "max-concurrent", 0, "queries the schema executes at once, the others wait in order (0: its default, 2 x GOMAXPROCS)")
-	fl.IntVar(&c.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage unless $GOGC is set (serve's default)")
-	fl.Int64Var(&c.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap unless $GOMEMLIMIT is set; 0: none (serve's default)")
+	c.queryTuning.register(fl)
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -27,12 +26,7 @@ Flags:
 
 // runEval is the eval subcommand.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, evalUsage)
-		fl.PrintDefaults()
-	}
+	fl := commandFlagSet("eval", evalUsage, stderr)
 	goldPath := fl.String("gold", "testdata/seeds.gold.json", "gold annotation (seed-gold/1 JSON)")
 	db := fl.String("db", "", "score this database instead of the seeds (opened read-only)")
 	endpoint := fl.String("endpoint", "", "score a running server's GraphQL endpoint, e.g. http://127.0.0.1:8080/graphql")

@@ -69,16 +69,23 @@ type pipelineFlags struct {
 	memLimit int64
 }
 
-// newFlagSet makes a subcommand's flag set whose --help prints usage and
-// the flags to stderr, with the pipeline flags that load and bench-load
-// share registered into p.
-func newFlagSet(name, usage string, stderr io.Writer, p *pipelineFlags) *flag.FlagSet {
+// commandFlagSet makes a subcommand's flag set whose --help prints usage
+// and the flags to stderr.
+func commandFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 	fl := flag.NewFlagSet(name, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fl.PrintDefaults()
 	}
+	return fl
+}
+
+// newFlagSet makes a subcommand's flag set whose --help prints usage and
+// the flags to stderr, with the pipeline flags that load and bench-load
+// share registered into p.
+func newFlagSet(name, usage string, stderr io.Writer, p *pipelineFlags) *flag.FlagSet {
+	fl := commandFlagSet(name, usage, stderr)
 	fl.IntVar(&p.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
 	fl.BoolVar(&p.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
 	fl.Int64Var(&p.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")

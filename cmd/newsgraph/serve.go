@@ -44,19 +44,26 @@ type serveConfig struct {
 	maxBody           int64
 	seeds, tagger     bool
 	logLevel          string
-	gcPercent         int
-	memLimit          int64
-	maxConc           int
+	queryTuning
+}
+
+// queryTuning holds the flags that serve and bench-query share: how many
+// queries run at once and how the Go heap is collected.
+type queryTuning struct {
+	maxConc   int
+	gcPercent int
+	memLimit  int64
+}
+
+func (t *queryTuning) register(fl *flag.FlagSet) {
+	fl.IntVar(&t.maxConc, "max-concurrent", 0, "GraphQL queries executed at once; the others wait in arrival order (0: 2 x GOMAXPROCS)")
+	fl.IntVar(&t.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage (runtime/debug.SetGCPercent) unless $GOGC is set")
+	fl.Int64Var(&t.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit) unless $GOMEMLIMIT is set; 0: none")
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, serveUsage)
-		fl.PrintDefaults()
-	}
+	fl := commandFlagSet("serve", serveUsage, stderr)
 	fl.StringVar(&c.db, "db", "newsgraph.db", "database directory (created if missing)")
 	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (port 0 picks a free one)")
 	// The default is read after parsing so that --help never prints the
@@ -69,9 +76,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fl.BoolVar(&c.seeds, "seeds", true, "load the built-in seed articles when the database is empty")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger for seeds and ingested articles")
 	fl.StringVar(&c.logLevel, "log", "info", "log level: debug, info, warn or error")
-	fl.IntVar(&c.maxConc, "max-concurrent", 0, "GraphQL queries executed at once; the others wait in arrival order (0: 2 x GOMAXPROCS)")
-	fl.IntVar(&c.gcPercent, "gc-percent", defaultServeGCPercent, "Go GC target percentage (runtime/debug.SetGCPercent) unless $GOGC is set")
-	fl.Int64Var(&c.memLimit, "memory-limit", defaultServeMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit) unless $GOMEMLIMIT is set; 0: none")
+	c.queryTuning.register(fl)
 	if err := fl.Parse(args); err != nil {
 		return nil, err
 	}
