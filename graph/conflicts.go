@@ -653,13 +653,21 @@ func numberContext(toks []cToken, m Span) map[string]bool {
 	return out
 }
 
-func (c *conflictScan) numberConflicts() []Conflict {
-	var all []*numStmt
-	for _, st := range c.sents {
-		for i := range st.nums {
-			all = append(all, &st.nums[i])
+// gather returns pointers to the statements of one kind in every sentence,
+// in sentence order.
+func gather[T any](sents []*cSentence, of func(*cSentence) []T) []*T {
+	var all []*T
+	for _, st := range sents {
+		xs := of(st)
+		for i := range xs {
+			all = append(all, &xs[i])
 		}
 	}
+	return all
+}
+
+func (c *conflictScan) numberConflicts() []Conflict {
+	all := gather(c.sents, func(st *cSentence) []numStmt { return st.nums })
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].ukey != all[j].ukey {
 			return all[i].ukey < all[j].ukey
@@ -808,12 +816,7 @@ func sides(st *cSentence) []sideStmt {
 }
 
 func (c *conflictScan) sideConflicts() []Conflict {
-	var all []*sideStmt
-	for _, st := range c.sents {
-		for i := range st.sides {
-			all = append(all, &st.sides[i])
-		}
-	}
+	all := gather(c.sents, func(st *cSentence) []sideStmt { return st.sides })
 	var out []Conflict
 	seen := map[[2]Span]bool{}
 	for i := 0; i < len(all) && len(out) < maxConflicts; i++ {
@@ -1023,12 +1026,7 @@ func tokensBetween(ts []cToken, from, to, n int) bool {
 }
 
 func (c *conflictScan) verbConflicts() []Conflict {
-	var all []*verbStmt
-	for _, st := range c.sents {
-		for i := range st.verbs {
-			all = append(all, &st.verbs[i])
-		}
-	}
+	all := gather(c.sents, func(st *cSentence) []verbStmt { return st.verbs })
 	var out []Conflict
 	for i := 0; i < len(all) && len(out) < maxConflicts; i++ {
 		for j := i + 1; j < len(all) && len(out) < maxConflicts; j++ {
