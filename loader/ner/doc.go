@@ -103,6 +103,22 @@ func markRuns(toks []docTok) {
 // of them all capitals, reads as a headline (at least 3, 90% all capitals).
 func isHeadline(cased, caps int) bool { return cased >= 3 && caps*10 >= cased*9 }
 
+// attrs is the document attributes of the token at position i, given the
+// counts c of its word over the document (this occurrence included, unless
+// the sentence is a headline, which is not counted).
+func (tk docTok) attrs(c docCounts, i int, headline bool) docAttrs {
+	var a docAttrs
+	if !headline {
+		tk.count(&c, i, -1) // take this occurrence out
+	}
+	if tk.first != 0 {
+		a.capElsewhere = c.capInner > 0
+		a.lowerElsewhere = c.lower > 0
+		a.longer = tk.first == 'X' && c.inMulti > 0 && (headline || tk.run == 1)
+	}
+	return a
+}
+
 // count adds sign times the token at position i to c.
 func (tk docTok) count(c *docCounts, i int, sign int32) {
 	switch tk.first {
@@ -123,17 +139,7 @@ func (d *docMap) attrsFor(dst []docAttrs, si int, words []string) []docAttrs {
 	headline := d.headline[si]
 	toks := d.tok[d.start[si]:][:len(words)]
 	for i, tk := range toks {
-		var a docAttrs
-		c := d.counts[tk.hash]
-		if !headline {
-			tk.count(&c, i, -1) // take this occurrence out
-		}
-		if tk.first != 0 {
-			a.capElsewhere = c.capInner > 0
-			a.lowerElsewhere = c.lower > 0
-			a.longer = tk.first == 'X' && c.inMulti > 0 && (headline || tk.run == 1)
-		}
-		dst = append(dst, a)
+		dst = append(dst, tk.attrs(d.counts[tk.hash], i, headline))
 	}
 	return dst
 }

@@ -446,17 +446,7 @@ func (st *tagState) docAttrs(dst []docAttrs, si, n int) []docAttrs {
 	toks := st.dtok[st.dstart[si]:][:n]
 	idx := st.didx[st.dstart[si]:][:n]
 	for i, tk := range toks {
-		var a docAttrs
-		c := st.lcounts[st.words[idx[i]].lid]
-		if !headline {
-			tk.count(&c, i, -1) // take this occurrence out
-		}
-		if tk.first != 0 {
-			a.capElsewhere = c.capInner > 0
-			a.lowerElsewhere = c.lower > 0
-			a.longer = tk.first == 'X' && c.inMulti > 0 && (headline || tk.run == 1)
-		}
-		dst = append(dst, a)
+		dst = append(dst, tk.attrs(st.lcounts[st.words[idx[i]].lid], i, headline))
 	}
 	return dst
 }
