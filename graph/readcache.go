@@ -2,10 +2,8 @@ package graph
 
 import (
 	"context"
-	"runtime"
 	"slices"
 	"sync"
-	"weak"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -58,21 +56,7 @@ func (m *snapMap[K, V]) put(k K, v V, cost int) {
 	}
 }
 
-// readCaches holds each open Store's cache, dropped when the Store is
-// garbage collected (the Store type is not this file's).
-var readCaches sync.Map // weak.Pointer[Store] -> *readCache
-
-func (s *Store) readCache() *readCache {
-	k := weak.Make(s)
-	if c, ok := readCaches.Load(k); ok {
-		return c.(*readCache)
-	}
-	c, loaded := readCaches.LoadOrStore(k, &readCache{})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Store]) { readCaches.Delete(k) }, k)
-	}
-	return c.(*readCache)
-}
+func (s *Store) readCache() *readCache { return &s.rc }
 
 // at makes the cache hold snapshot ts if it is newer, and reports whether
 // the cache serves ts. The caller holds c.mu.

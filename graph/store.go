@@ -50,6 +50,8 @@ type Store struct {
 
 	idxMu sync.Mutex   // guards idx being built or replaced
 	idx   *searchIndex // nil until the first search
+
+	rc readCache // decoded records of the newest snapshot read; see readCache
 }
 
 // seqBandwidth is how many IDs a Sequence leases at a time.
