@@ -536,10 +536,8 @@ func decodeU64(b []byte) (uint64, error) {
 	return binary.BigEndian.Uint64(b), nil
 }
 
-// encodeRevCounts is the value under an 'R' key: the relation's sentence
+// encodeRevCountsIn is the value under an 'R' key: the relation's sentence
 // and article counts, so traversals need not read the forward value.
-func encodeRevCounts(r *relAgg) []byte { return encodeRevCountsIn(nil, r) }
-
 func encodeRevCountsIn(ar *arena, r *relAgg) []byte {
 	e := ar.enc(8)
 	e.int(r.Sentences)
