@@ -321,11 +321,6 @@ func (d *doc) tok(i int) string {
 	return d.norm[i]
 }
 
-// inSent reports whether token i is inside sentence si.
-func (d *doc) inSent(i, si int) bool {
-	return i >= d.sents[si].First && i < d.sents[si].Last
-}
-
 // fold is text.Fold, remembered for the document and, across documents,
 // in the Extractor's cache.
 func (d *doc) fold(s string) string {
@@ -355,10 +350,7 @@ func (d *doc) country(name string) (string, bool) {
 }
 
 func (d *doc) countryOf(name string) countryHit {
-	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
-		return countryHit{c, true}
-	}
-	c, ok := d.g.countries[d.fold(name)]
+	c, ok := d.g.country(name, d.fold)
 	return countryHit{c, ok}
 }
 
@@ -404,6 +396,5 @@ var foldSeed = maphash.MakeSeed()
 
 // lookupPlace is gazetteer.lookupPlace with the document's fold cache.
 func (d *doc) lookupPlace(name string) (place, bool) {
-	p, ok := d.g.places[d.fold(name)]
-	return p, ok
+	return d.g.lookupPlace(name, d.fold)
 }
