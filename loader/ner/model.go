@@ -184,15 +184,16 @@ type tagState struct {
 	items  []beamItem // beam items of all positions, in order
 	counts []int      // counts[i] is the number of items at position i
 	cands  []beamItem
-	cache  map[uint64]int32 // hashString(word) -> index in words
-	words  []wordEntry      // cached words
-	tw     []tagRows        // see wordEntry.tw
+	static [][nTags]int32 // the tag-independent scores of the sentence's tokens
+	cache  idxTable       // hashString(word) -> index in words
+	words  []wordEntry    // cached words
+	tw     []tagRows      // see wordEntry.tw
 
 	// The previous generation of the word cache: when words fills up it
 	// becomes the old generation, and a word found there is copied into
 	// the new one (its weights are not summed again), so frequent words
 	// survive an eviction while words not seen for a generation are dropped.
-	oldCache map[uint64]int32
+	oldCache idxTable
 	oldWords []wordEntry
 	oldTw    []tagRows
 	ents     []*wordEntry // the sentence's tokens' entries, padded like sentence.a
@@ -202,14 +203,14 @@ type tagState struct {
 	// first sentence is tagged, so indices into words stay valid for the
 	// whole document; a word's lower-case form gets a document id (lid)
 	// that indexes the document counts and the prediction history.
-	gen     uint64           // the document number; wordEntry.gen == gen: lid is this document's
-	didx    []int32          // the index in words of every token of the document
-	lids    map[uint64]int32 // lower-case hash -> lid, this document
-	lcounts []docCounts      // by lid: how the word is written in the document
-	lhist   [][5]int32       // by lid: the types tagged on it so far (prediction history)
-	dtok    []docTok         // every token of the document (hash unused)
-	dstart  []int            // dstart[s]: sentence s's first index in dtok and didx
-	dhead   []bool           // dhead[s]: sentence s is an all-caps headline
+	gen     uint64      // the document number; wordEntry.gen == gen: lid is this document's
+	didx    []int32     // the index in words of every token of the document
+	lids    idxTable    // lower-case hash -> lid, this document
+	lcounts []docCounts // by lid: how the word is written in the document
+	lhist   [][5]int32  // by lid: the types tagged on it so far (prediction history)
+	dtok    []docTok    // every token of the document (hash unused)
+	dstart  []int       // dstart[s]: sentence s's first index in dtok and didx
+	dhead   []bool      // dhead[s]: sentence s is an all-caps headline
 }
 
 func (m *Model) state() *tagState {
@@ -337,16 +338,11 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 // evicted while the document is tagged), fills st.didx and st.dstart, and
 // gives each distinct lower-case form a document id.
 func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) {
-	if st.cache == nil {
-		st.cache = make(map[uint64]int32)
-		st.oldCache = make(map[uint64]int32)
-		st.lids = make(map[uint64]int32)
-	}
 	if len(st.words)+total > maxCache {
 		st.cache, st.oldCache = st.oldCache, st.cache
 		st.words, st.oldWords = st.oldWords, st.words
 		st.tw, st.oldTw = st.oldTw, st.tw
-		clear(st.cache)
+		st.cache.reset(4 * maxCache)
 		st.words = st.words[:0]
 		st.tw = st.tw[:0]
 	}
@@ -357,7 +353,7 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 		st.tw = make([]tagRows, 0, maxCache)
 	}
 	st.gen++
-	clear(st.lids)
+	st.lids.reset(1 << 14)
 	st.lcounts = st.lcounts[:0]
 	st.lhist = st.lhist[:0]
 	st.didx = slices.Grow(st.didx[:0], total)
@@ -366,17 +362,17 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 		st.dstart = append(st.dstart, len(st.didx))
 		for _, w := range words {
 			k := hashString(w)
-			idx, ok := st.cache[k]
+			idx, ok := st.cache.get(k)
 			if !ok {
 				idx = int32(len(st.words))
-				if oi, old := st.oldCache[k]; old {
+				if oi, old := st.oldCache.get(k); old {
 					st.words = append(st.words, st.oldWords[oi])
 					st.promote(&st.words[idx])
 				} else {
 					st.words = append(st.words, wordEntry{})
 					m.fillEntry(st, &st.words[idx], w, shift)
 				}
-				st.cache[k] = idx
+				st.cache.put(k, idx)
 			}
 			st.didx = append(st.didx, idx)
 		}
@@ -387,10 +383,10 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 			continue
 		}
 		e.gen = st.gen
-		lid, ok := st.lids[e.a.lower]
+		lid, ok := st.lids.get(e.a.lower)
 		if !ok {
 			lid = int32(len(st.lcounts))
-			st.lids[e.a.lower] = lid
+			st.lids.put(e.a.lower, lid)
 			st.lcounts = append(st.lcounts, docCounts{})
 			st.lhist = append(st.lhist, [5]int32{})
 		}
@@ -510,11 +506,11 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 	if n == 0 {
 		return st.tags
 	}
-	width := max(m.beam, 1)
-	st.items = st.items[:0]
-	st.counts = st.counts[:0]
-	prevStart, prevCount := -1, 1 // the start is one virtual item
-	ents := st.ents               // ents[i+2] is token i's entry
+	// The scores that do not depend on the tags before a token first, for
+	// the whole sentence: a loop of independent table reads that the CPU
+	// can overlap, apart from the beam's unpredictable branches.
+	ents := st.ents // ents[i+2] is token i's entry
+	st.static = slices.Grow(st.static[:0], n)[:n]
 	for i := range n {
 		var d *docAttrs
 		if doc != nil {
@@ -528,13 +524,21 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 			f = st.sent.historyFeatures(f, i, st.histLabel(i))
 		}
 		st.feats = f
+		static := &st.static[i]
 		cur := ents[i+2]
-		var static [nTags]int32
 		for t := range nTags {
 			static[t] = cur.score[t] + ents[i].nb[nbM2][t] + ents[i+1].nb[nbM1][t] +
 				ents[i+3].nb[nbP1][t] + ents[i+4].nb[nbP2][t]
 		}
-		m.addRows(&static, f, shift)
+		m.addRows(static, f, shift)
+	}
+	width := max(m.beam, 1)
+	st.items = st.items[:0]
+	st.counts = st.counts[:0]
+	prevStart, prevCount := -1, 1 // the start is one virtual item
+	for i := range n {
+		cur := ents[i+2]
+		static := &st.static[i]
 		st.cands = st.cands[:0]
 		for j := range prevCount {
 			t1, t2, base := -1, -1, int64(0)
@@ -542,7 +546,7 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 				it := st.items[prevStart+j]
 				t1, t2, base = int(it.tag), int(it.prev), it.score
 			}
-			score := static
+			score := *static
 			tr := &m.trans[t1+1][t2+1]
 			if t1 == tagO {
 				prev := ents[i+1]
@@ -739,8 +743,8 @@ func (m *Model) fillTrans() {
 func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
 	for _, h := range f {
 		row := m.w.row(h >> shift)
-		for t, v := range row {
-			score[t] += int32(v)
+		for t := range nTags {
+			score[t] += int32(row[t])
 		}
 	}
 }

@@ -14,53 +14,53 @@ import (
 // matters more for tagging speed than anything else.
 type weights struct {
 	bitmap []wblock // bit b of bitmap[k].bits set: row 64k+b is stored
-	rows   []int16  // the stored rows, nTags weights each, in row order
+	rows   []wrow   // rows[0] is all zero; then the stored rows, in row order
 }
+
+// wrow is one row of weights, one per tag.
+type wrow [nTags]int16
 
 // wblock is one bitmap word with its rank, together so that a lookup
 // reads one cache line for both.
 type wblock struct {
 	bits uint64
-	rank uint64 // number of stored rows in the words before this one
+	rank uint64 // 1 + the number of stored rows in the words before this one
 }
 
 // newWeights compacts a full table of (1<<nbits)*nTags weights.
 func newWeights(nbits uint, full []int16) weights {
 	n := 1 << nbits
-	w := weights{bitmap: make([]wblock, (n+63)/64)}
+	w := weights{bitmap: make([]wblock, (n+63)/64), rows: make([]wrow, 1)}
 	for r := range n {
-		row := full[r*nTags:][:nTags]
-		for _, v := range row {
-			if v != 0 {
-				w.bitmap[r/64].bits |= 1 << (r % 64)
-				w.rows = append(w.rows, row...)
-				break
-			}
+		row := wrow(full[r*nTags:][:nTags])
+		if row != (wrow{}) {
+			w.bitmap[r/64].bits |= 1 << (r % 64)
+			w.rows = append(w.rows, row)
 		}
 	}
 	w.fillRank()
 	return w
 }
 
+// fillRank fills the ranks and returns the number of stored rows.
 func (w *weights) fillRank() int {
 	total := 0
 	for k := range w.bitmap {
-		w.bitmap[k].rank = uint64(total)
+		w.bitmap[k].rank = uint64(total) + 1
 		total += bits.OnesCount64(w.bitmap[k].bits)
 	}
 	return total
 }
 
-// row returns row b, or nil if it is all zero.
-func (w *weights) row(b uint64) []int16 {
+// row returns row b, all zero if it is not stored. It does not branch on
+// whether the row is stored: a third of the lookups find no row, an
+// unpredictable branch in the tagger's hottest loop.
+func (w *weights) row(b uint64) *wrow {
 	blk := &w.bitmap[b>>6]
 	word := blk.bits
-	bit := uint64(1) << (b & 63)
-	if word&bit == 0 {
-		return nil
-	}
-	i := int(blk.rank) + bits.OnesCount64(word&(bit-1))
-	return w.rows[i*nTags:][:nTags]
+	sh := b & 63
+	present := word >> sh & 1
+	return &w.rows[(blk.rank+uint64(bits.OnesCount64(word&(1<<sh-1))))*present]
 }
 
 // encode appends the bitmap and the stored rows, little-endian.
@@ -68,8 +68,10 @@ func (w *weights) encode(buf []byte) []byte {
 	for _, blk := range w.bitmap {
 		buf = binary.LittleEndian.AppendUint64(buf, blk.bits)
 	}
-	for _, v := range w.rows {
-		buf = binary.LittleEndian.AppendUint16(buf, uint16(v))
+	for _, row := range w.rows[1:] {
+		for _, v := range row {
+			buf = binary.LittleEndian.AppendUint16(buf, uint16(v))
+		}
 	}
 	return buf
 }
@@ -93,9 +95,11 @@ func decodeWeights(r io.Reader, nbits uint) (weights, error) {
 	if _, err := io.ReadFull(r, raw); err != nil {
 		return w, fmt.Errorf("rows: %w", err)
 	}
-	w.rows = make([]int16, nTags*stored)
-	for i := range w.rows {
-		w.rows[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	w.rows = make([]wrow, 1+stored)
+	for i := range stored {
+		for t := range nTags {
+			w.rows[1+i][t] = int16(binary.LittleEndian.Uint16(raw[2*(i*nTags+t):]))
+		}
 	}
 	return w, nil
 }
