@@ -99,17 +99,20 @@ func (x *searchIndex) delPhrase(ph string, id EntityID) {
 func (x *searchIndex) apply(d *indexDelta) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for _, w := range d.delWords {
-		x.delWord(w.word, w.p)
-	}
+	// Additions first: a transaction deletes entities last (in flush),
+	// so an entity that gained words and was deleted in one transaction
+	// ends without them.
 	for _, w := range d.addWords {
 		x.addWord(w.word, w.p)
 	}
-	for _, p := range d.delPhr {
-		x.delPhrase(p.phrase, p.id)
+	for _, w := range d.delWords {
+		x.delWord(w.word, w.p)
 	}
 	for _, p := range d.addPhr {
 		x.addPhrase(p.phrase, p.id)
+	}
+	for _, p := range d.delPhr {
+		x.delPhrase(p.phrase, p.id)
 	}
 	for id, n := range d.mentions {
 		if n < 0 {

@@ -24,9 +24,6 @@ const maxAliases = 64
 // is not news.
 const maxValueSize = 1<<20 - 4096
 
-// addAttempts bounds the retries of AddDoc on badger.ErrConflict.
-const addAttempts = 3
-
 // AddDoc resolves the doc's local entities against the graph and writes the
 // article, its mentions, relations, index entries and counters in one
 // Badger transaction: either all of it is stored or nothing is.
@@ -37,82 +34,178 @@ const addAttempts = 3
 // same transaction and the new version keeps its ArticleID. A doc with out
 // of range indices or spans gives an error wrapping ErrInvalid.
 func (s *Store) AddDoc(ctx context.Context, d Doc) (AddResult, error) {
-	label := d.Article.ExternalID
-	if label == "" {
-		label = d.Article.URL
+	res, errs := s.AddDocs(ctx, []Doc{d})
+	return res[0], errs[0]
+}
+
+// AddDocs stores docs in order, as AddDoc would one after the other, but
+// several articles to a Badger transaction: each article is written whole
+// in one transaction, and a transaction holds whole articles only, so a
+// crash loses whole articles, never part of one. The graph's aggregates
+// (an entity's record and counts, a relation's aggregate, the counters)
+// are written once per transaction instead of once per article, which is
+// most of what a bulk load writes.
+//
+// It returns a result and an error per doc. A doc that fails (invalid, too
+// big) gets its error and is left out; the others are stored. A cancelled
+// context or a failed commit fails every doc not yet committed.
+func (s *Store) AddDocs(ctx context.Context, docs []Doc) ([]AddResult, []error) {
+	res := make([]AddResult, len(docs))
+	errs := make([]error, len(docs))
+	sums := make([][]byte, len(docs))
+	label := func(i int) string {
+		if l := docs[i].Article.ExternalID; l != "" {
+			return l
+		}
+		return docs[i].Article.URL
 	}
-	fail := func(err error) (AddResult, error) {
-		return AddResult{}, fmt.Errorf("graph: add article %q: %w", label, err)
+	fail := func(i int, err error) {
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			err = fmt.Errorf("article too big for one transaction, nothing written: %w", err)
+		}
+		errs[i] = fmt.Errorf("graph: add article %q: %w", label(i), err)
+	}
+	failAll := func(idx []int, err error) {
+		for _, i := range idx {
+			fail(i, err)
+		}
+	}
+	idx := make([]int, 0, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		if s.ro {
+			fail(i, fmt.Errorf("%w: store is read-only", ErrInvalid))
+			continue
+		}
+		if err := validateDoc(d); err != nil {
+			fail(i, err)
+			continue
+		}
+		if d.Article.Hash == "" {
+			h := sha256.Sum256([]byte(d.Article.Text))
+			sums[i] = h[:]
+			d.Article.Hash = hex.EncodeToString(sums[i])
+		} else {
+			sum, err := hex.DecodeString(d.Article.Hash)
+			if err != nil || len(sum) != sha256.Size {
+				fail(i, fmt.Errorf("%w: hash %q is not hex sha256", ErrInvalid, d.Article.Hash))
+				continue
+			}
+			sums[i] = sum
+		}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return res, errs
 	}
 	if err := ctx.Err(); err != nil {
-		return fail(err)
-	}
-	if s.ro {
-		return fail(fmt.Errorf("%w: store is read-only", ErrInvalid))
-	}
-	if err := validateDoc(&d); err != nil {
-		return fail(err)
-	}
-	var sum []byte
-	if d.Article.Hash == "" {
-		h := sha256.Sum256([]byte(d.Article.Text))
-		sum = h[:]
-		d.Article.Hash = hex.EncodeToString(sum)
-	} else {
-		var err error
-		if sum, err = hex.DecodeString(d.Article.Hash); err != nil || len(sum) != sha256.Size {
-			return fail(fmt.Errorf("%w: hash %q is not hex sha256", ErrInvalid, d.Article.Hash))
-		}
+		failAll(idx, err)
+		return res, errs
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.db == nil {
-		return fail(errors.New("store is closed"))
+		failAll(idx, errors.New("store is closed"))
+		return res, errs
 	}
 	artSeq, entSeq, err := s.sequences()
 	if err != nil {
-		return fail(err)
+		failAll(idx, err)
+		return res, errs
 	}
 	if s.cache == nil {
 		if s.cache, err = newWriteCache(ctx, s.db, s.cacheScale); err != nil {
-			return fail(err)
+			failAll(idx, err)
+			return res, errs
 		}
 	}
-	var res AddResult
-	for attempt := 0; attempt < addAttempts; attempt++ {
-		var w *writer
-		err = s.db.Update(func(txn *badger.Txn) error {
-			if s.w == nil {
-				s.w = &writer{}
+	b := &batch{s: s, ctx: ctx, docs: docs, sums: sums, res: res, artSeq: artSeq, entSeq: entSeq}
+	b.write(idx, fail)
+	return res, errs
+}
+
+// batch is one AddDocs call's state while it writes.
+type batch struct {
+	s              *Store
+	ctx            context.Context
+	docs           []Doc
+	sums           [][]byte
+	res            []AddResult
+	artSeq, entSeq *badger.Sequence
+}
+
+// write stores docs[idx] in one transaction. When a doc fails, the
+// transaction is dropped (nothing of it was stored) and the docs are
+// written again without it: those before it in one transaction, then the
+// rest. A transaction grown too big for Badger at the end is split in
+// halves. A cancelled context or a failed commit fails all of idx.
+func (b *batch) write(idx []int, fail func(int, error)) {
+	if len(idx) == 0 {
+		return
+	}
+	s := b.s
+	failed := -1 // position in idx of the doc that failed; len(idx): the aggregates
+	var w *writer
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if s.w == nil {
+			s.w = &writer{}
+		}
+		w = s.w
+		w.ctx, w.txn, w.entSeq, w.cache, w.ar = b.ctx, txn, b.entSeq, s.cache, &s.arena
+		w.init()
+		for p, i := range idx {
+			if err := b.ctx.Err(); err != nil {
+				return err
 			}
-			w = s.w
-			w.ctx, w.txn, w.entSeq, w.cache, w.ar = ctx, txn, entSeq, s.cache, &s.arena
-			var err error
-			res, err = w.addDoc(&d, sum, artSeq)
+			r, err := w.addDoc(&b.docs[i], b.sums[i], b.artSeq)
+			if err != nil {
+				failed = p
+				return err
+			}
+			b.res[i] = r
+		}
+		if err := w.flush(); err != nil {
+			failed = len(idx)
 			return err
-		})
-		// Update has returned: Badger has copied the values or dropped
-		// the transaction.
-		s.arena.reset()
-		if err == nil {
-			s.cache.commit(w)
-			s.idxMu.Lock()
-			if s.idx != nil {
-				s.idx.apply(w.indexDelta())
-			}
-			s.idxMu.Unlock()
 		}
-		if !errors.Is(err, badger.ErrConflict) {
-			break
+		return nil
+	})
+	// Update has returned: Badger has copied the values or dropped the
+	// transaction.
+	s.arena.reset()
+	if err == nil {
+		s.cache.commit(w)
+		s.idxMu.Lock()
+		if s.idx != nil {
+			s.idx.apply(w.indexDelta())
+		}
+		s.idxMu.Unlock()
+		return
+	}
+	for _, i := range idx {
+		b.res[i] = AddResult{}
+	}
+	switch {
+	case failed < 0 || b.ctx.Err() != nil:
+		// Cancelled, or the commit failed: nothing tells one doc apart.
+		for _, i := range idx {
+			fail(i, err)
+		}
+	case len(idx) == 1:
+		fail(idx[0], err)
+	case failed < len(idx):
+		b.write(idx[:failed], fail)
+		b.write(idx[failed:failed+1], fail)
+		b.write(idx[failed+1:], fail)
+	case errors.Is(err, badger.ErrTxnTooBig):
+		h := len(idx) / 2
+		b.write(idx[:h], fail)
+		b.write(idx[h:], fail)
+	default:
+		for _, i := range idx {
+			fail(i, err)
 		}
 	}
-	if errors.Is(err, badger.ErrTxnTooBig) {
-		return fail(fmt.Errorf("article too big for one transaction, nothing written: %w", err))
-	}
-	if err != nil {
-		return fail(err)
-	}
-	return res, nil
 }
 
 // validateDoc checks every index and span of d against its text.
@@ -174,7 +267,9 @@ func normUnit(s string) string { return keyString(strings.ToLower(strings.TrimSp
 // relState is a relation aggregate being changed by one transaction.
 type relState struct {
 	agg     *relAgg
-	existed bool
+	stored  bool // in Badger before the transaction
+	live    bool // exists after the transaction's last settled article
+	touched bool // changed by the article being added
 }
 
 // writer holds one AddDoc transaction's reads and pending changes; flush
@@ -191,6 +286,7 @@ type writer struct {
 	hDirty   map[string]bool
 	rels     map[relIdent]*relState
 	relOrder []relIdent
+	docRels  []relIdent   // relations the article being added changed
 	counters map[byte]int // deltas
 
 	cache       *writeCache // committed state; read-only until commit
@@ -236,12 +332,22 @@ func (w *writer) init() {
 	}
 	clear(w.relOrder)
 	w.relOrder = w.relOrder[:0]
+	w.docRels = w.docRels[:0]
 	w.newCounters = nil
 	w.idx = indexDelta{}
 }
 
+// addDoc adds one doc to the writer's transaction and settles it; flush
+// writes the aggregates once all docs of the transaction are added.
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
-	w.init()
+	res, err := w.addDocOnly(d, sum, artSeq)
+	if err != nil {
+		return res, err
+	}
+	return res, w.settle()
+}
+
+func (w *writer) addDocOnly(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
 	if b, err := getValue(w.txn, hashKey(sum)); err == nil {
 		id, err := decodeU64(b)
 		return AddResult{Article: ArticleID(id), Status: StatusUnchanged}, err
@@ -272,10 +378,7 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 		}
 		res.Article = ArticleID(id)
 	}
-	if err := w.addArticle(res.Article, d, sum); err != nil {
-		return res, err
-	}
-	return res, w.flush()
+	return res, w.addArticle(res.Article, d, sum)
 }
 
 func (w *writer) entity(id EntityID) (*entRec, error) {
@@ -326,22 +429,35 @@ func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
 	return ids, nil
 }
 
+// relation returns the aggregate of id for the article being added to
+// change.
 func (w *writer) relation(id relIdent) (*relState, error) {
-	if r, ok := w.rels[id]; ok {
-		return r, nil
+	st, ok := w.rels[id]
+	if !ok {
+		var err error
+		if st, err = w.loadRelation(id); err != nil {
+			return nil, err
+		}
+		st.live = st.stored
+		w.rels[id] = st
+		w.relOrder = append(w.relOrder, id)
 	}
+	if !st.touched {
+		st.touched = true
+		w.docRels = append(w.docRels, id)
+	}
+	return st, nil
+}
+
+func (w *writer) loadRelation(id relIdent) (*relState, error) {
 	st := &relState{}
 	k := relKey(id)
 	if a, ok := w.cache.relation(id); ok {
-		st.agg, st.existed = a, true
-		w.rels[id] = st
-		w.relOrder = append(w.relOrder, id)
+		st.agg, st.stored = a, true
 		return st, nil
 	}
 	if !w.cache.relKeys.has(k) {
 		st.agg = &relAgg{}
-		w.rels[id] = st
-		w.relOrder = append(w.relOrder, id)
 		return st, nil
 	}
 	b, err := getValue(w.txn, k)
@@ -350,14 +466,12 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 		if st.agg, _, err = decodeRel(b, true); err != nil {
 			return nil, err
 		}
-		st.existed = true
+		st.stored = true
 	case errors.Is(err, ErrNotFound):
 		st.agg = &relAgg{}
 	default:
 		return nil, err
 	}
-	w.rels[id] = st
-	w.relOrder = append(w.relOrder, id)
 	return st, nil
 }
 
@@ -726,40 +840,31 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	return node, merge, nil
 }
 
-// flush writes the pending aggregates, deletes what became empty and
-// updates the counters.
-func (w *writer) flush() error {
-	for _, ri := range w.relOrder {
+// settle ends the article being added, as a transaction of its own would
+// end: relations it created or emptied are counted (on their ends too),
+// and entities it left without mentions and relations are deleted, so
+// that the next article of the transaction resolves against the graph as
+// it would be after this one's commit.
+func (w *writer) settle() error {
+	for _, ri := range w.docRels {
 		st := w.rels[ri]
-		if st.agg.Articles > 0 {
-			if err := w.txn.Set(relKey(ri), encodeRelIn(w.ar, st.agg)); err != nil {
-				return err
-			}
-			if err := w.txn.Set(relRevKey(ri), encodeRevCountsIn(w.ar, st.agg)); err != nil {
-				return err
-			}
-			if !st.existed {
-				w.counters[ctrRelations]++
-				w.counters[ctrTypeBase+byte(ri.Type)]++
-				if err := w.bumpRelCount(ri, 1); err != nil {
-					return err
-				}
-			}
+		st.touched = false
+		live := st.agg.Articles > 0
+		if live == st.live {
 			continue
 		}
-		if st.existed {
-			for _, k := range [][]byte{relKey(ri), relRevKey(ri)} {
-				if err := w.txn.Delete(k); err != nil {
-					return err
-				}
-			}
-			w.counters[ctrRelations]--
-			w.counters[ctrTypeBase+byte(ri.Type)]--
-			if err := w.bumpRelCount(ri, -1); err != nil {
-				return err
-			}
+		st.live = live
+		delta := 1
+		if !live {
+			delta = -1
+		}
+		w.counters[ctrRelations] += delta
+		w.counters[ctrTypeBase+byte(ri.Type)] += delta
+		if err := w.bumpRelCount(ri, delta); err != nil {
+			return err
 		}
 	}
+	w.docRels = w.docRels[:0]
 	for id := range w.removed {
 		r, err := w.entity(id)
 		if err != nil {
@@ -770,6 +875,33 @@ func (w *writer) flush() error {
 		}
 		if err := w.deleteEntity(id, r); err != nil {
 			return err
+		}
+	}
+	clear(w.removed)
+	return nil
+}
+
+// flush writes the transaction's aggregates, each once: relation
+// aggregates (or their deletion), entity records, resolution keys and the
+// counters.
+func (w *writer) flush() error {
+	for _, ri := range w.relOrder {
+		st := w.rels[ri]
+		if st.agg.Articles > 0 {
+			if err := w.txn.Set(relKey(ri), encodeRelIn(w.ar, st.agg)); err != nil {
+				return err
+			}
+			if err := w.txn.Set(relRevKey(ri), encodeRevCountsIn(w.ar, st.agg)); err != nil {
+				return err
+			}
+			continue
+		}
+		if st.stored {
+			for _, k := range [][]byte{relKey(ri), relRevKey(ri)} {
+				if err := w.txn.Delete(k); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	for id := range w.entDirty {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -355,4 +356,150 @@ func TestBulkLoadSearch(t *testing.T) {
 	if len(l.Items) == 0 || l.Items[0].Name != "Name3 Family3" {
 		t.Errorf("search after a bulk load: %+v", l.Items)
 	}
+}
+
+// loadBatches loads docs through AddDocs, size docs a call (0: AddDoc one
+// by one), into a new in-memory store, and returns the store and results.
+func loadBatches(t *testing.T, docs []Doc, size int) (*Store, []AddResult, []error) {
+	t.Helper()
+	s, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	var res []AddResult
+	var errs []error
+	if size == 0 {
+		for _, d := range docs {
+			r, err := s.AddDoc(ctx, d)
+			res, errs = append(res, r), append(errs, err)
+		}
+		return s, res, errs
+	}
+	for i := 0; i < len(docs); i += size {
+		r, e := s.AddDocs(ctx, docs[i:min(i+size, len(docs))])
+		res, errs = append(res, r...), append(errs, e...)
+	}
+	return s, res, errs
+}
+
+// TestAddDocsBatches checks that AddDocs with several articles to a
+// transaction stores exactly what AddDoc one article at a time stores,
+// byte for byte, with articles replaced, unchanged and repeated within one
+// transaction, and with entities and relations emptied and made again
+// within one.
+func TestAddDocsBatches(t *testing.T) {
+	docs := genDocs(400, 60, 11)
+	one, want, _ := loadBatches(t, docs, 0)
+	wantDump := dumpGraph(t, one)
+	wantStats, err := one.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 7, 64, 400} {
+		s, got, errs := loadBatches(t, docs, size)
+		for i := range docs {
+			if errs[i] != nil || got[i] != want[i] {
+				t.Fatalf("batches of %d: doc %d: %+v, %v; one by one: %+v", size, i, got[i], errs[i], want[i])
+			}
+		}
+		if d := dumpGraph(t, s); d != wantDump {
+			a, b := strings.Split(wantDump, "\n"), strings.Split(d, "\n")
+			for i := range min(len(a), len(b)) {
+				if a[i] != b[i] {
+					t.Fatalf("batches of %d: graphs differ at line %d:\none by one: %s\nbatched:    %s", size, i, a[i], b[i])
+				}
+			}
+			t.Fatalf("batches of %d: graphs differ in length: %d and %d lines", size, len(a), len(b))
+		}
+		st, err := s.Stats(context.Background())
+		if err != nil || st != wantStats {
+			t.Fatalf("batches of %d: stats %+v, %v; want %+v", size, st, err, wantStats)
+		}
+		// The search index follows batched writes too.
+		l, err := s.Entities(context.Background(), EntityFilter{Search: "Name7"}, Page{})
+		lw, _ := one.Entities(context.Background(), EntityFilter{Search: "Name7"}, Page{})
+		if err != nil || l.Total != lw.Total || l.Total == 0 {
+			t.Fatalf("batches of %d: search finds %d (%v), one by one %d", size, l.Total, err, lw.Total)
+		}
+	}
+}
+
+// TestAddDocsFailures puts an invalid article and one too big to store in
+// the middle of a batch: they get their errors, the others are stored, and
+// the graph holds what loading only the good ones holds.
+func TestAddDocsFailures(t *testing.T) {
+	docs := genDocs(60, 30, 5)
+	bad := slices.Clone(docs)
+	invalid := docs[10]
+	invalid.Mentions = append(slices.Clone(invalid.Mentions), LocalMention{Entity: 0, Span: Span{Start: 0, End: 1 << 20}, Sentence: 0})
+	big := docs[20]
+	big.Article.Text = strings.Repeat("x", maxValueSize+1)
+	big.Article.ExternalID = "big"
+	bad[10], bad[20] = invalid, big
+	good := slices.Delete(slices.Clone(bad), 20, 21)
+	good = slices.Delete(good, 10, 11)
+
+	s, _, errs := loadBatches(t, bad, len(bad))
+	for i, err := range errs {
+		switch i {
+		case 10:
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("invalid doc: error %v, want ErrInvalid", err)
+			}
+		case 20:
+			if err == nil || !strings.Contains(err.Error(), "too big") || !strings.Contains(err.Error(), `"big"`) {
+				t.Errorf("big doc: error %v, want one naming it and saying too big", err)
+			}
+		default:
+			if err != nil {
+				t.Errorf("doc %d: %v", i, err)
+			}
+		}
+	}
+	ref, _, _ := loadBatches(t, good, 0)
+	for _, st := range []*Store{s, ref} {
+		if _, err := st.ArticleByExternalID(context.Background(), "big"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("big article: %v, want not found", err)
+		}
+	}
+	gs, _ := s.Stats(context.Background())
+	ws, _ := ref.Stats(context.Background())
+	if gs != ws {
+		t.Errorf("stats with failures in the batch %+v, good docs alone %+v", gs, ws)
+	}
+	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
+		t.Errorf("entities with failures in the batch:\n%s\ngood docs alone:\n%s", g, w)
+	}
+}
+
+// entitySummary lists every entity's kind, name and counts, sorted: the
+// graph without its IDs.
+func entitySummary(t *testing.T, s *Store) string {
+	t.Helper()
+	var lines []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{pfxEntity}
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			r, err := decodeEntity(v)
+			if err != nil {
+				return err
+			}
+			lines = append(lines, fmt.Sprintf("%d %s m%d a%d r%d %d aliases", r.Kind, r.Name, r.MentionCount, r.ArticleCount, r.RelCount, len(r.Aliases)))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }

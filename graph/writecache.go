@@ -184,7 +184,7 @@ func (c *writeCache) commit(w *writer) {
 	for ri, st := range w.rels {
 		if st.agg.Articles > 0 {
 			c.rels.put(ri, st.agg)
-			if !st.existed {
+			if !st.stored {
 				c.relKeys.add(relKey(ri))
 			}
 		} else {

@@ -3,8 +3,10 @@
 // article, with what was extracted from it, through a Sink.
 //
 // The pipeline has three stages joined by bounded channels: one reader
-// (Source), Workers extractors, and one writer that calls Sink.AddDoc in
-// input order. At most InFlight articles are between the reader and the
+// (Source), Workers extractors, and one writer that stores articles in
+// input order: through Sink.AddDocs when the Sink is a BatchSink, several
+// articles to a transaction (all those that are ready, up to Batch), else
+// one AddDoc each. At most InFlight articles are between the reader and the
 // writer at any time, so memory does not grow with the number of articles,
 // and because writes happen in input order a load that is interrupted and
 // run again ends in the same graph as an uninterrupted one.
@@ -33,6 +35,24 @@ type Sink interface {
 	HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error)
 }
 
+// BatchSink is a Sink that stores several articles in one call, as
+// *graph.Store does: each article whole in one transaction, several
+// articles to a transaction, with a result and an error per article.
+type BatchSink interface {
+	Sink
+	AddDocs(ctx context.Context, docs []graph.Doc) ([]graph.AddResult, []error)
+}
+
+// DefaultBatch is the default for Loader.Batch.
+const DefaultBatch = 64
+
+// maxBatchBytes bounds the text of one batch, so that a transaction stays
+// far below Badger's limit (15% of a memtable).
+const maxBatchBytes = 1 << 20
+
+// batchLinger bounds how long the writer waits for a batch to fill.
+var batchLinger = 20 * time.Millisecond
+
 // Extractor turns an article into a Doc. It is called from several
 // goroutines at once and must be safe for that.
 type Extractor interface {
@@ -51,8 +71,13 @@ type Loader struct {
 	// Workers is the number of extracting goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// InFlight bounds the articles read but not yet written; 0 means
-	// 4*Workers+4.
+	// 4*Workers+2*Batch.
 	InFlight int
+	// Batch bounds the articles given to one BatchSink.AddDocs call: the
+	// writer takes every article that is ready, in input order, up to
+	// Batch (and 1 MB of text). 0 means DefaultBatch; 1 stores one
+	// article per transaction.
+	Batch int
 	// Progress, if set, is called by the writer goroutine after every
 	// article or rejected input with the running totals.
 	Progress func(Progress)
@@ -128,8 +153,7 @@ type job struct {
 }
 
 // Load reads paths from src, extracts every article whose text is not yet
-// stored and writes it through the Sink, one article per AddDoc call, in
-// input order. Rejected inputs are counted in the Summary and do not stop
+// stored and writes it through the Sink in input order. Rejected inputs are counted in the Summary and do not stop
 // the load. Load returns an error only when it could not go on: the
 // context was cancelled, or the Sink failed with an error other than
 // graph.ErrInvalid (which rejects just that article). Everything written
@@ -145,9 +169,16 @@ func (l *Loader) Load(ctx context.Context, src *Source, paths ...string) (Summar
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	batch := l.Batch
+	if batch <= 0 {
+		batch = DefaultBatch
+	}
+	if _, ok := l.Sink.(BatchSink); !ok {
+		batch = 1
+	}
 	inFlight := l.InFlight
 	if inFlight <= 0 {
-		inFlight = 4*workers + 4
+		inFlight = 4*workers + 2*batch
 	}
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
@@ -198,7 +229,7 @@ func (l *Loader) Load(ctx context.Context, src *Source, paths ...string) (Summar
 	}()
 
 	var sum Summary
-	err := l.write(ctx, results, slots, &sum)
+	err := l.write(ctx, results, slots, batch, &sum)
 	cancel()
 	for range results { // let the workers and the reader finish
 	}
@@ -240,33 +271,126 @@ func (l *Loader) extract(a graph.Article) (d graph.Doc, err error) {
 }
 
 // write is the single writer: it puts results back in input order and
-// stores them.
-func (l *Loader) write(ctx context.Context, results <-chan *job, slots <-chan struct{}, sum *Summary) error {
+// stores them, all those ready (up to batch) at a time.
+func (l *Loader) write(ctx context.Context, results <-chan *job, slots <-chan struct{}, batch int, sum *Summary) error {
 	pending := map[int]*job{}
 	next := 0
-	for j := range results {
-		pending[j.seq] = j
-		for {
+	open := true
+	run := make([]*job, 0, batch)
+	for {
+		if _, ok := pending[next]; !ok {
+			if !open {
+				break
+			}
+			j, ok := <-results
+			if !ok {
+				open = false
+				continue
+			}
+			pending[j.seq] = j
+			continue
+		}
+		// Wait a little for a full batch: a transaction of many
+		// articles writes each shared entity and relation once.
+		ready := 0
+		for pending[next+ready] != nil {
+			ready++
+		}
+		var linger <-chan time.Time
+		var t *time.Timer
+		if ready < batch && batch > 1 && open {
+			t = time.NewTimer(batchLinger)
+			linger = t.C
+		}
+	fill:
+		for open && ready < batch {
+			select {
+			case j, ok := <-results:
+				if !ok {
+					open = false
+					break fill
+				}
+				pending[j.seq] = j
+				for pending[next+ready] != nil {
+					ready++
+				}
+			case <-linger:
+				break fill
+			}
+		}
+		if t != nil {
+			t.Stop()
+		}
+		run = run[:0]
+		bytes := 0
+		for len(run) < batch && bytes < maxBatchBytes {
 			j, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
-			if err := l.store(ctx, j, sum); err != nil {
-				return err
-			}
+			run = append(run, j)
+			bytes += len(j.rec.Article.Text)
+		}
+		if err := l.storeRun(ctx, run, sum); err != nil {
+			return err
+		}
+		for range run {
 			<-slots
-			if l.Progress != nil {
-				l.Progress(sum.Progress)
-			}
 		}
 	}
 	return ctx.Err()
 }
 
-// store handles one record in order.
-func (l *Loader) store(ctx context.Context, j *job, sum *Summary) error {
+// storeRun stores a run of records in input order: the articles to write
+// in one AddDocs call (or one AddDoc each), then each record's outcome in
+// order.
+func (l *Loader) storeRun(ctx context.Context, run []*job, sum *Summary) error {
+	var docs []graph.Doc
+	at := make([]int, len(run)) // index into docs, -1: nothing to write
+	for k, j := range run {
+		at[k] = -1
+		if j.rec.Err == nil && j.err == nil && !j.known {
+			at[k] = len(docs)
+			docs = append(docs, j.doc)
+		}
+	}
+	var res []graph.AddResult
+	var errs []error
+	if len(docs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if bs, ok := l.Sink.(BatchSink); ok {
+			res, errs = bs.AddDocs(ctx, docs)
+		} else {
+			res, errs = make([]graph.AddResult, len(docs)), make([]error, len(docs))
+			for i := range docs {
+				res[i], errs[i] = l.Sink.AddDoc(ctx, docs[i])
+			}
+		}
+	}
+	for k, j := range run {
+		var err error
+		if at[k] >= 0 {
+			err = l.stored(j, res[at[k]], errs[at[k]], sum)
+		} else {
+			err = l.store(j, sum)
+		}
+		if err != nil {
+			return err
+		}
+		if l.Progress != nil {
+			l.Progress(sum.Progress)
+		}
+	}
+	return nil
+}
+
+// store counts a record that had nothing to write: rejected before
+// storing, or already stored.
+func (l *Loader) store(j *job, sum *Summary) error {
 	sum.Records++
 	sum.Bytes += int64(j.rec.Bytes)
 	rejectErr := j.rec.Err
@@ -276,34 +400,39 @@ func (l *Loader) store(ctx context.Context, j *job, sum *Summary) error {
 		rejectErr = &InputError{Path: j.rec.Origin, Err: j.err}
 	case j.err != nil:
 		return fmt.Errorf("loader: %s: %w", j.rec.Origin, j.err)
-	case j.known:
+	default: // known
 		sum.Unchanged++
 		return nil
-	default:
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		res, err := l.Sink.AddDoc(ctx, j.doc)
-		if errors.Is(err, graph.ErrInvalid) {
-			rejectErr = &InputError{Path: j.rec.Origin, Err: fmt.Errorf("%w: %w", ErrStore, err)}
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("loader: %s: %w", j.rec.Origin, err)
-		}
-		switch res.Status {
-		case graph.StatusCreated:
-			sum.Created++
-		case graph.StatusReplaced:
-			sum.Replaced++
-		default:
-			sum.Unchanged++
-		}
-		return nil
 	}
-	sum.reject(rejectErr)
-	if l.Rejected != nil {
-		l.Rejected(rejectErr)
+	l.reject(rejectErr, sum)
+	return nil
+}
+
+// stored counts a record the sink was given, with the sink's answer.
+func (l *Loader) stored(j *job, res graph.AddResult, err error, sum *Summary) error {
+	sum.Records++
+	sum.Bytes += int64(j.rec.Bytes)
+	switch {
+	case errors.Is(err, graph.ErrInvalid):
+		l.reject(&InputError{Path: j.rec.Origin, Err: fmt.Errorf("%w: %w", ErrStore, err)}, sum)
+		return nil
+	case err != nil:
+		return fmt.Errorf("loader: %s: %w", j.rec.Origin, err)
+	}
+	switch res.Status {
+	case graph.StatusCreated:
+		sum.Created++
+	case graph.StatusReplaced:
+		sum.Replaced++
+	default:
+		sum.Unchanged++
 	}
 	return nil
+}
+
+func (l *Loader) reject(err error, sum *Summary) {
+	sum.reject(err)
+	if l.Rejected != nil {
+		l.Rejected(err)
+	}
 }

@@ -499,3 +499,54 @@ func TestSourceStdinAndOGURL(t *testing.T) {
 		t.Errorf("relative og:url: URL %q, want none", got)
 	}
 }
+
+// batchSink is a fakeSink that takes several articles a call and records
+// the sizes of the calls; each call takes delay, so the writer lags.
+type batchSink struct {
+	*fakeSink
+	delay time.Duration
+	sizes []int
+}
+
+func (s *batchSink) AddDocs(ctx context.Context, docs []graph.Doc) ([]graph.AddResult, []error) {
+	time.Sleep(s.delay)
+	s.sizes = append(s.sizes, len(docs))
+	res, errs := make([]graph.AddResult, len(docs)), make([]error, len(docs))
+	for i, d := range docs {
+		res[i], errs[i] = s.AddDoc(ctx, d)
+	}
+	return res, errs
+}
+
+// TestLoadBatches checks that a BatchSink gets several articles a call,
+// never more than Batch, in input order, each once, with a rejected one in
+// the middle of a batch rejected alone.
+func TestLoadBatches(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 300 {
+		fsys[fmt.Sprintf("%03d.txt", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("Text %d.", i))}
+	}
+	sink := &batchSink{fakeSink: newFakeSink(), delay: 2 * time.Millisecond}
+	sink.invalid = "150"
+	records := 0
+	l := &Loader{Sink: sink, Extractor: fakeExtractor{}, Workers: 2, Batch: 16,
+		Progress: func(p Progress) { records = p.Records }}
+	sum, err := l.LoadFS(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 299 || sum.Rejected != 1 || records != 300 || len(sink.order) != 299 || !sort.StringsAreSorted(sink.order) {
+		t.Fatalf("created %d, rejected %d, progress %d, stored %d (sorted %v)", sum.Created, sum.Rejected, records, len(sink.order), sort.StringsAreSorted(sink.order))
+	}
+	total, biggest := 0, 0
+	for _, n := range sink.sizes {
+		total += n
+		biggest = max(biggest, n)
+	}
+	if total != 300 || biggest > 16 || biggest < 8 {
+		t.Errorf("batch sizes %v: total %d, biggest %d; want 300 in batches of at most 16, some of 8 or more", sink.sizes, total, biggest)
+	}
+	if len(sum.Errors) != 1 || !strings.Contains(sum.Errors[0].Error(), "150.txt") {
+		t.Errorf("errors %v, want one naming 150.txt", sum.Errors)
+	}
+}

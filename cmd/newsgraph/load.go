@@ -42,7 +42,6 @@ type loadConfig struct {
 	server, token    string
 	include, exclude multiFlag
 	maxArticleBytes  int
-	batch            int
 	progress         string
 	paths            []string
 	pipelineFlags
@@ -65,6 +64,7 @@ func (m *multiFlag) Set(s string) error {
 // extraction pipeline runs.
 type pipelineFlags struct {
 	workers  int
+	batch    int
 	tagger   bool
 	memLimit int64
 }
@@ -87,6 +87,7 @@ func commandFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 func newFlagSet(name, usage string, stderr io.Writer, p *pipelineFlags) *flag.FlagSet {
 	fl := commandFlagSet(name, usage, stderr)
 	fl.IntVar(&p.workers, "workers", 0, "extraction goroutines (0: one per CPU)")
+	fl.IntVar(&p.batch, "batch", loader.DefaultBatch, "most articles written in one transaction, or sent in one request with --server (an article is always whole in one)")
 	fl.BoolVar(&p.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
 	fl.Int64Var(&p.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")
 	return fl
@@ -106,7 +107,6 @@ func parseLoadFlags(args []string, stderr io.Writer) (*loadConfig, error) {
 	fl.Var(&c.include, "include", "only load files matching this glob (base name or path below the directory; repeatable)")
 	fl.Var(&c.exclude, "exclude", "skip files and directories matching this glob (repeatable)")
 	fl.IntVar(&c.maxArticleBytes, "max-article-size", loader.DefaultMaxArticleBytes, "reject articles whose text is larger than this many bytes")
-	fl.IntVar(&c.batch, "batch", 50, "articles per request with --server")
 	fl.StringVar(&c.progress, "progress", "auto", "progress display: auto (a bar on a terminal, log lines otherwise), bar, log or none")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
@@ -154,7 +154,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	setMemoryLimit(c.memLimit)
 	rep := newReporter(stderr, c.progress, inputSize(src, c.paths))
-	l := &loader.Loader{Workers: c.workers, Progress: rep.progress, Rejected: rep.rejected}
+	l := &loader.Loader{Workers: c.workers, Batch: c.batch, Progress: rep.progress, Rejected: rep.rejected}
 
 	var sum loader.Summary
 	if c.server != "" {

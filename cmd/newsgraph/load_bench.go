@@ -158,7 +158,7 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 	if err != nil {
 		return fmt.Errorf("bench-load: %w", err)
 	}
-	l = &loader.Loader{Sink: store, Extractor: x, Workers: c.workers}
+	l = &loader.Loader{Sink: store, Extractor: x, Workers: c.workers, Batch: c.batch}
 	sampler := startRSSSampler(200 * time.Millisecond)
 	if c.profile != nil {
 		if err := pprof.StartCPUProfile(c.profile); err != nil {
