@@ -90,6 +90,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.BulkLoad {
 		bo = bo.WithBlockCacheSize(32 << 20).WithMemTableSize(32 << 20)
 	}
+	if !opts.InMemory {
+		for _, name := range removeEmptyLogs(dir) {
+			logger.Warningf("graph: removed %s, an empty log file left by a process killed while creating it", name)
+		}
+	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
