@@ -568,7 +568,11 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 				if !allowed(t1, t) {
 					continue
 				}
-				st.cands = insertCand(st.cands, beamItem{score: base + int64(score[t]), tag: int8(t), prev: int8(t1), parent: parent}, width)
+				sc := base + int64(score[t])
+				if n := len(st.cands); n >= width && sc <= st.cands[n-1].score {
+					continue // insertCand's common case, without the call
+				}
+				st.cands = insertCand(st.cands, beamItem{score: sc, tag: int8(t), prev: int8(t1), parent: parent}, width)
 			}
 		}
 		prevStart = len(st.items)
