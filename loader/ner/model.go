@@ -743,13 +743,30 @@ func (m *Model) fillTrans() {
 	}
 }
 
-// addRows adds the weight rows of feature hashes f to score.
+// addRows adds the weight rows of feature hashes f to score: the packed
+// rows (see wrow) are summed, up to maxLaneAdds at a time, with three
+// additions each.
 func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
-	for _, h := range f {
-		row := m.w.row(h >> shift)
-		for t := range nTags {
-			score[t] += int32(row[t])
+	for len(f) > 0 {
+		chunk := f[:min(len(f), maxLaneAdds)]
+		f = f[len(chunk):]
+		var a0, a1, a2 uint64
+		for _, h := range chunk {
+			r := m.w.row(h >> shift)
+			a0 += r[0]
+			a1 += r[1]
+			a2 += r[2]
 		}
+		bias := int32(len(chunk)) * laneBias
+		score[0] += int32(a0&laneMask) - bias
+		score[1] += int32(a0>>laneBits&laneMask) - bias
+		score[2] += int32(a0>>(2*laneBits)) - bias
+		score[3] += int32(a1&laneMask) - bias
+		score[4] += int32(a1>>laneBits&laneMask) - bias
+		score[5] += int32(a1>>(2*laneBits)) - bias
+		score[6] += int32(a2&laneMask) - bias
+		score[7] += int32(a2>>laneBits&laneMask) - bias
+		score[8] += int32(a2>>(2*laneBits)) - bias
 	}
 }
 

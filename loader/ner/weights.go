@@ -17,8 +17,40 @@ type weights struct {
 	rows   []wrow   // rows[0] is all zero; then the stored rows, in row order
 }
 
-// wrow is one row of weights, one per tag.
-type wrow [nTags]int16
+// wrow is one row of nTags int16 weights, packed for adding many rows at
+// once with three additions (SIMD within a register): word k holds the
+// weights of tags 3k, 3k+1 and 3k+2 in lanes of laneBits bits, each
+// biased by laneBias so that it is not negative. Up to maxLaneAdds rows
+// can be summed before a lane could overflow into the next.
+type wrow [3]uint64
+
+const (
+	laneBits    = 21
+	laneMask    = 1<<laneBits - 1
+	laneBias    = 1 << 15
+	maxLaneAdds = laneMask / (2*laneBias - 1) // 32
+)
+
+// packRow packs nTags weights.
+func packRow(r *[nTags]int16) wrow {
+	var p wrow
+	for t, v := range r {
+		p[t/3] |= uint64(int32(v)+laneBias) << (laneBits * (t % 3))
+	}
+	return p
+}
+
+// unpack returns the weights of a packed row.
+func (p *wrow) unpack() [nTags]int16 {
+	var r [nTags]int16
+	for t := range r {
+		r[t] = int16(int32(p[t/3]>>(laneBits*(t%3))&laneMask) - laneBias)
+	}
+	return r
+}
+
+// zeroRow is a row of zero weights.
+var zeroRow = packRow(&[nTags]int16{})
 
 // wblock is one bitmap word with its rank, together so that a lookup
 // reads one cache line for both.
@@ -30,12 +62,12 @@ type wblock struct {
 // newWeights compacts a full table of (1<<nbits)*nTags weights.
 func newWeights(nbits uint, full []int16) weights {
 	n := 1 << nbits
-	w := weights{bitmap: make([]wblock, (n+63)/64), rows: make([]wrow, 1)}
+	w := weights{bitmap: make([]wblock, (n+63)/64), rows: []wrow{zeroRow}}
 	for r := range n {
-		row := wrow(full[r*nTags:][:nTags])
-		if row != (wrow{}) {
+		row := (*[nTags]int16)(full[r*nTags:])
+		if *row != ([nTags]int16{}) {
 			w.bitmap[r/64].bits |= 1 << (r % 64)
-			w.rows = append(w.rows, row)
+			w.rows = append(w.rows, packRow(row))
 		}
 	}
 	w.fillRank()
@@ -52,7 +84,7 @@ func (w *weights) fillRank() int {
 	return total
 }
 
-// row returns row b, all zero if it is not stored. It does not branch on
+// row returns row b, zeroRow if it is not stored. It does not branch on
 // whether the row is stored: a third of the lookups find no row, an
 // unpredictable branch in the tagger's hottest loop.
 func (w *weights) row(b uint64) *wrow {
@@ -69,7 +101,7 @@ func (w *weights) encode(buf []byte) []byte {
 		buf = binary.LittleEndian.AppendUint64(buf, blk.bits)
 	}
 	for _, row := range w.rows[1:] {
-		for _, v := range row {
+		for _, v := range row.unpack() {
 			buf = binary.LittleEndian.AppendUint16(buf, uint16(v))
 		}
 	}
@@ -96,10 +128,13 @@ func decodeWeights(r io.Reader, nbits uint) (weights, error) {
 		return w, fmt.Errorf("rows: %w", err)
 	}
 	w.rows = make([]wrow, 1+stored)
+	w.rows[0] = zeroRow
 	for i := range stored {
+		var row [nTags]int16
 		for t := range nTags {
-			w.rows[1+i][t] = int16(binary.LittleEndian.Uint16(raw[2*(i*nTags+t):]))
+			row[t] = int16(binary.LittleEndian.Uint16(raw[2*(i*nTags+t):]))
 		}
+		w.rows[1+i] = packRow(&row)
 	}
 	return w, nil
 }
