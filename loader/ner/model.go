@@ -47,6 +47,7 @@ type Model struct {
 	trans   *[nTags + 1][nTags + 1][nTags]int32 // [t1+1][t2+1]: weights of tagFeatures(t1, t2)
 	bos     *wordEntry                          // the padding before a sentence, as a cached word
 	eos     *wordEntry                          // and after it
+	pad     *[2]tagRows                         // their rows (see wordEntry.pad)
 	scratch statePool
 }
 
@@ -57,7 +58,7 @@ const defaultBeam = 1
 // WithBeam returns a copy of m that tags with a beam of the given width
 // (1 is greedy; wider is slower). The copy shares m's weights.
 func (m *Model) WithBeam(width int) *Model {
-	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1), trans: m.trans, bos: m.bos, eos: m.eos}
+	return &Model{bits: m.bits, opts: m.opts, scale: m.scale, w: m.w, lex: m.lex, beam: max(width, 1), trans: m.trans, bos: m.bos, eos: m.eos, pad: m.pad}
 }
 
 // Model options stored in the file header.
@@ -644,8 +645,8 @@ func (m *Model) tagCurRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTag
 // tagPrevRow returns the summed weights of tagPrevFeatures of e, the
 // previous token, with its tag t1, computed once per word and tag.
 func (m *Model) tagPrevRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTags]int32 {
-	if e.pad != nil {
-		return &e.pad.prev[t1+1] // shared padding: filled by fillTrans
+	if e.pad != 0 {
+		return &m.pad[e.pad-1].prev[t1+1] // shared padding: filled by fillTrans
 	}
 	bit := uint16(1) << (t1 + 1)
 	r := st.rows(e)
@@ -704,7 +705,10 @@ type wordEntry struct {
 	gen     uint64 // tagState.gen of the document lid belongs to
 	lid     int32  // the lower-case form's id in that document
 
-	pad *tagRows // the padding entries' rows, all filled (shared, read-only)
+	// 1 + index in Model.pad of a padding entry's rows, all filled
+	// (shared, read-only); 0 for a word. An index, not a pointer, keeps
+	// the word cache free of pointers: the garbage collector skips it.
+	pad uint8
 	// bit t+1 set: the tagRows' cur (prev) row for previous tag t is filled
 	curDone, prevDone uint16
 	tw                int32 // 1 + index of the word's tagRows in tagState.tw; 0: none yet
@@ -734,11 +738,12 @@ func (m *Model) fillTrans() {
 	m.fillWeights(m.eos, &f, 64-m.bits)
 	// The padding is shared by all states: fill its rows now. Only the
 	// start padding is ever a previous token; neither is a tagged token.
-	for _, e := range []*wordEntry{m.bos, m.eos} {
-		e.pad = new(tagRows)
+	m.pad = new([2]tagRows)
+	for k, e := range []*wordEntry{m.bos, m.eos} {
+		e.pad = uint8(k + 1)
 		for t1 := -1; t1 < nTags; t1++ {
 			f = tagPrevFeatures(f[:0], &e.a, t1)
-			m.addRows(&e.pad.prev[t1+1], f, 64-m.bits)
+			m.addRows(&m.pad[k].prev[t1+1], f, 64-m.bits)
 		}
 	}
 }
