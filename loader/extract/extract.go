@@ -174,24 +174,34 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 	n := len(d.toks)
 	d.norm = grow(sc.norm, n)
 	d.low = grow(sc.low, n)
-	// Lower-case ASCII words go into one string; others use strings.ToLower.
+	// One scan of each token: a plain ASCII token (the common case) is
+	// its own text.Norm, and its lower case is itself or goes into one
+	// string for all; other tokens use text.Norm and strings.ToLower.
 	buf := sc.lowBuf[:0]
 	for i, t := range d.toks {
-		d.norm[i] = text.Norm(t.Text)
-		if asciiUpper(d.norm[i]) {
-			buf = appendASCIILower(buf, d.norm[i])
+		w := t.Text
+		switch plainASCII(w) {
+		case asciiLower:
+			d.norm[i], d.low[i] = w, w
+		case asciiMixed:
+			d.norm[i] = w // d.low[i] is filled below, from lows
+			buf = appendASCIILower(buf, w)
+		default:
+			d.norm[i] = text.Norm(w)
+			if asciiUpper(d.norm[i]) {
+				buf = appendASCIILower(buf, d.norm[i])
+			} else {
+				d.low[i] = strings.ToLower(d.norm[i])
+			}
 		}
 	}
 	lows := string(buf)
 	sc.lowBuf = buf
 	off := 0
 	for i, w := range d.norm {
-		switch {
-		case asciiUpper(w):
+		if d.low[i] == "" && w != "" { // lower-cased into lows, in order
 			d.low[i] = lows[off : off+len(w)]
 			off += len(w)
-		default:
-			d.low[i] = strings.ToLower(w)
 		}
 	}
 	d.sentOf = grow(sc.sentOf, n)
@@ -206,6 +216,32 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 		d.year = a.Published.Year()
 	}
 	return d
+}
+
+// Kinds of token for plainASCII.
+const (
+	asciiOther = iota // not plain ASCII: text.Norm may change it
+	asciiLower        // plain ASCII without upper-case letters
+	asciiMixed        // plain ASCII with some upper-case letter
+)
+
+// plainASCII classifies s: plain ASCII is printable ASCII without spaces,
+// which text.Norm returns unchanged and strings.ToLower only maps 'A'-'Z'.
+func plainASCII(s string) int {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x80 {
+			return asciiOther
+		}
+		if 'A' <= c && c <= 'Z' {
+			upper = true
+		}
+	}
+	if upper {
+		return asciiMixed
+	}
+	return asciiLower
 }
 
 // asciiUpper reports whether s is all ASCII with some upper-case letter:
