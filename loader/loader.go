@@ -5,8 +5,7 @@
 // The pipeline has three stages joined by bounded channels: one reader
 // (Source), Workers extractors, and one writer that stores articles in
 // input order: through Sink.AddDocs when the Sink is a BatchSink, several
-// articles to a transaction (all those that are ready, up to Batch), else
-// one AddDoc each. At most InFlight articles are between the reader and the
+// articles to a transaction (up to Batch), else one AddDoc each. At most InFlight articles are between the reader and the
 // writer at any time, so memory does not grow with the number of articles,
 // and because writes happen in input order a load that is interrupted and
 // run again ends in the same graph as an uninterrupted one.
@@ -74,9 +73,9 @@ type Loader struct {
 	// 4*Workers+2*Batch.
 	InFlight int
 	// Batch bounds the articles given to one BatchSink.AddDocs call: the
-	// writer takes every article that is ready, in input order, up to
-	// Batch (and 1 MB of text). 0 means DefaultBatch; 1 stores one
-	// article per transaction.
+	// writer waits up to 20 ms for Batch articles to be ready in input
+	// order, then stores those it has (at most 1 MB of text). 0 means
+	// DefaultBatch; 1 stores one article per transaction.
 	Batch int
 	// Progress, if set, is called by the writer goroutine after every
 	// article or rejected input with the running totals.

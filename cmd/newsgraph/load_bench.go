@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"runtime/trace"
 	"strconv"
@@ -45,6 +46,7 @@ type benchLoadConfig struct {
 	corpus     string
 	keep       bool
 	cpuProfile string
+	memProfile string
 	profile    io.Writer // open cpuProfile, nil without
 	tracePath  string
 	trace      io.Writer // open tracePath, nil without
@@ -60,6 +62,7 @@ func parseBenchLoadFlags(args []string, stderr io.Writer) (*benchLoadConfig, err
 	fl.StringVar(&c.corpus, "corpus", "", "sample article texts from this JSONL file instead of generating them")
 	fl.BoolVar(&c.keep, "keep", false, "keep the work directory")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the end-to-end loads to this file")
+	fl.StringVar(&c.memProfile, "memprofile", "", "write a heap profile, taken as the first end-to-end load ends (before the store is closed), to this file")
 	fl.StringVar(&c.tracePath, "trace", "", "write an execution trace (go tool trace) of the first end-to-end load to this file")
 	if err := fl.Parse(args); err != nil {
 		return nil, err
@@ -182,6 +185,12 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 		c.profile = nil // one profile per file: the first corpus size's
 	}
 	anon, file := sampler.stop()
+	if c.memProfile != "" {
+		if err := writeHeapProfile(c.memProfile); err != nil {
+			return fmt.Errorf("bench-load: %w", err)
+		}
+		c.memProfile = "" // the first corpus size's, like the CPU profile
+	}
 	if cerr := store.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -192,8 +201,8 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 	dbSize := dirSize(db)
 	fmt.Fprintf(w, "end to end:      %8.0f articles/s %6.2f MB/s (%s; CPU %.2f ms/article; %d created, %d rejected)\n",
 		es.ArticlesPerSecond(), es.MBPerSecond(), es.Elapsed.Round(time.Millisecond), perArticleMS(ecpu, n), es.Created, es.Rejected)
-	fmt.Fprintf(w, "peak RSS:        %8.0f MiB (%s); sampled peaks: %.0f MiB anonymous, %.0f MiB file-backed (Badger's mmaps)\n",
-		float64(peak)/(1<<20), peakNote, float64(anon)/(1<<20), float64(file)/(1<<20))
+	fmt.Fprintf(w, "peak RSS:        %8.0f MiB (%s); sampled peaks: %.0f MiB anonymous, %.0f MiB file-backed (Badger's mmaps); Go heap live %.0f MiB, Go runtime total %.0f MiB\n",
+		float64(peak)/(1<<20), peakNote, float64(anon)/(1<<20), float64(file)/(1<<20), float64(sampler.heap)/(1<<20), float64(sampler.goTotal)/(1<<20))
 	fmt.Fprintf(w, "db size:         %8.0f bytes/article, %.2fx the raw text (%.1f MB)\n",
 		float64(dbSize)/float64(n), float64(dbSize)/float64(textBytes), float64(dbSize)/1e6)
 
@@ -358,10 +367,14 @@ type rssSampler struct {
 	done       chan struct{}
 	finished   chan struct{}
 	anon, file int64
+	heap       int64 // Go heap in use after the last GC (live objects)
+	goTotal    int64 // all memory the Go runtime has mapped and not released
+	m          []metrics.Sample
 }
 
 func startRSSSampler(every time.Duration) *rssSampler {
-	s := &rssSampler{done: make(chan struct{}), finished: make(chan struct{})}
+	s := &rssSampler{done: make(chan struct{}), finished: make(chan struct{}),
+		m: []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}}
 	go func() {
 		defer close(s.finished)
 		t := time.NewTicker(every)
@@ -381,6 +394,9 @@ func startRSSSampler(every time.Duration) *rssSampler {
 func (s *rssSampler) sample() {
 	s.anon = max(s.anon, statusKB("RssAnon:")<<10)
 	s.file = max(s.file, statusKB("RssFile:")<<10)
+	metrics.Read(s.m)
+	s.heap = max(s.heap, int64(s.m[0].Value.Uint64()))
+	s.goTotal = max(s.goTotal, int64(s.m[1].Value.Uint64()-s.m[2].Value.Uint64()))
 }
 
 // stop ends the sampling and returns the peaks in bytes.
@@ -446,4 +462,17 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// writeHeapProfile writes the heap profile (in use at the last GC) to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

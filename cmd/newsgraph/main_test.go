@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -261,11 +262,23 @@ func TestRunUsage(t *testing.T) {
 	}
 }
 
-// fakeIngestStore records AddDoc calls.
+// fakeIngestStore records AddDocs calls.
 type fakeIngestStore struct {
-	mu     sync.Mutex
-	hashes map[string]graph.ArticleID
-	order  []string
+	mu      sync.Mutex
+	hashes  map[string]graph.ArticleID
+	order   []string
+	batches []int // docs per AddDocs call
+}
+
+func (f *fakeIngestStore) AddDocs(ctx context.Context, docs []graph.Doc) ([]graph.AddResult, []error) {
+	f.mu.Lock()
+	f.batches = append(f.batches, len(docs))
+	f.mu.Unlock()
+	res, errs := make([]graph.AddResult, len(docs)), make([]error, len(docs))
+	for i, d := range docs {
+		res[i], errs[i] = f.AddDoc(ctx, d)
+	}
+	return res, errs
 }
 
 func (f *fakeIngestStore) HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error) {
@@ -327,9 +340,12 @@ func TestIngester(t *testing.T) {
 			t.Errorf("article %s: got %+v, want status %v reason %q", in[i].ExternalID, out[i], w.status, w.reason)
 		}
 	}
-	// Writes happen in input order.
+	// Writes happen in input order, in one batch.
 	if got := strings.Join(st.order, ","); got != "a,f" {
 		t.Errorf("stored in order %s, want a,f", got)
+	}
+	if fmt.Sprint(st.batches) != "[4]" {
+		t.Errorf("AddDocs calls with %v docs, want one with the 4 extracted", st.batches)
 	}
 	out, _ = ingest(context.Background(), in[:1])
 	if out[0].Status != graph.StatusUnchanged || out[0].Article != 1 {

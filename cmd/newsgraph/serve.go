@@ -234,14 +234,14 @@ func loadSeeds(ctx context.Context, store *graph.Store, x loader.Extractor, stdo
 
 // ingestStore is what the ingest mutation writes through.
 type ingestStore interface {
-	AddDoc(ctx context.Context, d graph.Doc) (graph.AddResult, error)
+	AddDocs(ctx context.Context, docs []graph.Doc) ([]graph.AddResult, []error)
 	HasHash(ctx context.Context, hash string) (graph.ArticleID, bool, error)
 }
 
 // ingester returns the ingestArticles implementation: extract the
-// articles of a batch in parallel, then store each in its own transaction,
-// in input order. A bad article is rejected with a reason; the others are
-// still stored.
+// articles of a batch in parallel, then store them in input order, several
+// whole articles to a transaction (graph.Store.AddDocs). A bad article is
+// rejected with a reason; the others are still stored.
 func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 	return func(ctx context.Context, as []graph.Article) ([]schema.IngestResult, error) {
 		out := make([]schema.IngestResult, len(as))
@@ -291,19 +291,26 @@ func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 			}()
 		}
 		wg.Wait()
+		var batch []graph.Doc
+		var at []int
 		for _, i := range todo {
-			if docs[i] == nil {
+			if docs[i] != nil {
+				batch, at = append(batch, *docs[i]), append(at, i)
+			}
+		}
+		if len(batch) == 0 {
+			return out, nil
+		}
+		res, errs := store.AddDocs(ctx, batch)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for k, i := range at {
+			if errs[k] != nil {
+				out[i].Reason = errs[k].Error()
 				continue
 			}
-			res, err := store.AddDoc(ctx, *docs[i])
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if err != nil {
-				out[i].Reason = err.Error()
-				continue
-			}
-			out[i].Status, out[i].Article = res.Status, res.Article
+			out[i].Status, out[i].Article = res[k].Status, res[k].Article
 		}
 		return out, nil
 	}
