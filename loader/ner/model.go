@@ -19,7 +19,9 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"unicode"
 )
 
 //go:embed model.bin.gz
@@ -327,6 +329,18 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 			doc = st.doc
 		}
 		idx := st.didx[st.dstart[si]:][:len(words)]
+		if gaz == nil && st.plain(idx) {
+			// No word that could start a name: all O, as the model
+			// (nearly always) tags such a sentence, without the cost.
+			st.tags = append(st.tags[:0], make([]int, len(idx))...)
+			if useHist {
+				if e := &st.words[idx[0]]; e.a.capitalized {
+					st.lhist[e.lid][0]++ // recordHist of an O tag
+				}
+			}
+			emit(si, st.tags)
+			continue
+		}
 		tags := m.tagSentence(st, words, idx, doc, gaz, useHist)
 		if useHist {
 			st.recordHist(tags)
@@ -393,6 +407,28 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 		}
 		e.lid = lid
 	}
+}
+
+// plain reports whether the sentence of the words with cache indices idx
+// (of the document beginDoc prepared) has no word that could be part of a
+// name: no upper-case letter anywhere except in its first word, and that
+// one capitalized only because it starts the sentence: written in lower
+// case elsewhere in the document, never capitalized inside a sentence
+// ("The", "But", but not "Bush" when "President Bush" occurs).
+func (st *tagState) plain(idx []int32) bool {
+	for k, wi := range idx {
+		e := &st.words[wi]
+		if !e.upper {
+			continue
+		}
+		if k > 0 || e.first != 'X' || e.allCaps {
+			return false
+		}
+		if c := st.lcounts[e.lid]; c.lower == 0 || c.capInner > 0 || c.inMulti > 0 {
+			return false
+		}
+	}
+	return len(idx) > 0
 }
 
 // promote finishes the copy e of an old-generation entry: its tagRows, if
@@ -665,6 +701,7 @@ func (m *Model) fillEntry(st *tagState, e *wordEntry, w string, shift uint) {
 	e.a, st.runes = tokenAttrs(w, st.runes)
 	e.kind = m.lex.kind1(e.a.lower)
 	e.first, e.allCaps = wordShape(w)
+	e.upper = strings.ContainsFunc(w, unicode.IsUpper)
 	m.fillWeights(e, &st.feats, shift)
 }
 
@@ -702,6 +739,7 @@ type wordEntry struct {
 
 	first   rune // wordShape of the word
 	allCaps bool
+	upper   bool   // some letter is upper case
 	gen     uint64 // tagState.gen of the document lid belongs to
 	lid     int32  // the lower-case form's id in that document
 
