@@ -839,7 +839,9 @@ func insertCand(cands []beamItem, c beamItem, width int) []beamItem {
 		return cands
 	}
 	cands = append(cands, beamItem{})
-	copy(cands[pos+1:], cands[pos:])
+	for k := len(cands) - 1; k > pos; k-- { // a beam is short: no memmove call
+		cands[k] = cands[k-1]
+	}
 	cands[pos] = c
 	if len(cands) > width {
 		cands = cands[:width]
