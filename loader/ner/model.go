@@ -563,10 +563,15 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 		st.feats = f
 		static := &st.static[i]
 		cur := ents[i+2]
-		for t := range nTags {
-			static[t] = cur.score[t] + ents[i].nb[nbM2][t] + ents[i+1].nb[nbM1][t] +
-				ents[i+3].nb[nbP1][t] + ents[i+4].nb[nbP2][t]
+		// The word-only sums, packed (see wordEntry.score): three
+		// additions a word, a number of rows a lane can hold.
+		var p wrow
+		for k := range p {
+			p[k] = cur.score[k] + ents[i].nb[nbM2][k] + ents[i+1].nb[nbM1][k] +
+				ents[i+3].nb[nbP1][k] + ents[i+4].nb[nbP2][k]
 		}
+		*static = [nTags]int32{}
+		p.addTo(static, staticRows)
 		m.addRows(static, f, shift)
 	}
 	width := max(m.beam, 1)
@@ -708,10 +713,10 @@ func (m *Model) fillEntry(st *tagState, e *wordEntry, w string, shift uint) {
 // fillWeights sums the word-only feature weights of e.a into e.
 func (m *Model) fillWeights(e *wordEntry, feats *[]uint64, shift uint) {
 	f := wordFeatures((*feats)[:0], &e.a)
-	m.addRows(&e.score, f, shift)
+	e.score = m.packRows(f, shift)
 	for r := range nbRoles {
 		f = neighbourFeatures(f[:0], &e.a, r)
-		m.addRows(&e.nb[r], f, shift)
+		e.nb[r] = m.packRows(f, shift)
 	}
 	f = tagCurFeatures(f[:0], &e.a, tagO)
 	m.addRows(&e.tagO, f, shift)
@@ -730,12 +735,15 @@ const maxCache = 1 << 13
 // wordEntry is a cached word: its attributes, one-token lexicon kinds and
 // the summed weights of the features that depend on it alone.
 type wordEntry struct {
-	a     attrs
-	kind  LexKind
-	score [nTags]int32          // wordFeatures
-	nb    [nbRoles][nTags]int32 // neighbourFeatures in each role
-	tagO  [nTags]int32          // tagCurFeatures after an O tag
-	prevO [nTags]int32          // tagPrevFeatures of an O tag on this word
+	a    attrs
+	kind LexKind
+	// The sums of wordFeatures and of neighbourFeatures in each role,
+	// packed like weight rows (see wrow and packRows): with their fixed
+	// numbers of features, a token's five add up in the lanes.
+	score wrow
+	nb    [nbRoles]wrow
+	tagO  [nTags]int32 // tagCurFeatures after an O tag
+	prevO [nTags]int32 // tagPrevFeatures of an O tag on this word
 
 	first   rune // wordShape of the word
 	allCaps bool
@@ -800,17 +808,32 @@ func (m *Model) addRows(score *[nTags]int32, f []uint64, shift uint) {
 			a1 += r[1]
 			a2 += r[2]
 		}
-		bias := int32(len(chunk)) * laneBias
-		score[0] += int32(a0&laneMask) - bias
-		score[1] += int32(a0>>laneBits&laneMask) - bias
-		score[2] += int32(a0>>(2*laneBits)) - bias
-		score[3] += int32(a1&laneMask) - bias
-		score[4] += int32(a1>>laneBits&laneMask) - bias
-		score[5] += int32(a1>>(2*laneBits)) - bias
-		score[6] += int32(a2&laneMask) - bias
-		score[7] += int32(a2>>laneBits&laneMask) - bias
-		score[8] += int32(a2>>(2*laneBits)) - bias
+		p := wrow{a0, a1, a2}
+		p.addTo(score, len(chunk))
 	}
+}
+
+// staticRows is the number of rows summed in a token's five packed
+// word-only sums: wordFeatures of the token and neighbourFeatures of the
+// two words on each side (fixed numbers of features; see features.go).
+const staticRows = 15 + 2 + 4 + 4 + 2
+
+const _ = uint(maxLaneAdds - staticRows) // a compile error if they cannot fit
+
+// packRows returns the packed sum of the weight rows of feature hashes f,
+// at most maxLaneAdds of them; see wrow.addTo.
+func (m *Model) packRows(f []uint64, shift uint) wrow {
+	if len(f) > maxLaneAdds {
+		panic("ner: too many rows to pack")
+	}
+	var p wrow
+	for _, h := range f {
+		r := m.w.row(h >> shift)
+		p[0] += r[0]
+		p[1] += r[1]
+		p[2] += r[2]
+	}
+	return p
 }
 
 // insertCand adds c to cands, kept sorted best first and at most width

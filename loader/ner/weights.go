@@ -49,6 +49,20 @@ func (p *wrow) unpack() [nTags]int16 {
 	return r
 }
 
+// addTo adds the weights of p, the sum of n packed rows, to score.
+func (p *wrow) addTo(score *[nTags]int32, n int) {
+	bias := int32(n) * laneBias
+	score[0] += int32(p[0]&laneMask) - bias
+	score[1] += int32(p[0]>>laneBits&laneMask) - bias
+	score[2] += int32(p[0]>>(2*laneBits)) - bias
+	score[3] += int32(p[1]&laneMask) - bias
+	score[4] += int32(p[1]>>laneBits&laneMask) - bias
+	score[5] += int32(p[1]>>(2*laneBits)) - bias
+	score[6] += int32(p[2]&laneMask) - bias
+	score[7] += int32(p[2]>>laneBits&laneMask) - bias
+	score[8] += int32(p[2]>>(2*laneBits)) - bias
+}
+
 // zeroRow is a row of zero weights.
 var zeroRow = packRow(&[nTags]int16{})
 
