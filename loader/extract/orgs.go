@@ -214,32 +214,45 @@ func (d *doc) menuLine(si int) bool {
 // the kind most of its occurrences have, strong evidence (gazetteers, head
 // words, titles) counting three times the tagger's word.
 func (d *doc) harmonize() {
-	votes := map[string]map[graph.Kind]int{}
+	// votes[name][kind-KindPerson]: the three kinds are consecutive
+	type kindVotes [graph.KindPlace - graph.KindPerson + 1]int
+	votes := map[string]*kindVotes{}
 	for _, m := range d.ms {
 		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) {
 			continue
 		}
 		k := d.fold(d.tokText(m.first, m.last))
-		if votes[k] == nil {
-			votes[k] = map[graph.Kind]int{}
+		v := votes[k]
+		if v == nil {
+			v = new(kindVotes)
+			votes[k] = v
 		}
 		w := 3
 		if m.weak {
 			w = 1
 		}
-		votes[k][m.kind] += w
+		v[m.kind-graph.KindPerson] += w
 	}
 	for _, m := range d.ms {
-		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) {
+		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) || !m.weak {
 			continue
 		}
 		v := votes[d.fold(d.tokText(m.first, m.last))]
-		if len(v) < 2 || !m.weak {
+		if v == nil {
+			continue
+		}
+		kinds := 0
+		for _, n := range v {
+			if n > 0 {
+				kinds++
+			}
+		}
+		if kinds < 2 {
 			continue
 		}
 		best := m.kind
 		for _, k := range []graph.Kind{graph.KindPlace, graph.KindOrg, graph.KindPerson} {
-			if v[k] > v[best] {
+			if v[k-graph.KindPerson] > v[best-graph.KindPerson] {
 				best = k
 			}
 		}
