@@ -547,6 +547,18 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 	// the whole sentence: a loop of independent table reads that the CPU
 	// can overlap, apart from the beam's unpredictable branches.
 	ents := st.ents // ents[i+2] is token i's entry
+	// The tail of lower-case words after the last word with an upper-case
+	// letter (and tailMargin more) is tagged O without the beam: no name
+	// starts there, and such a tail's beam never changes the tags before.
+	tagged := 0
+	for i := n - 1; i >= 0; i-- {
+		if ents[i+2].upper {
+			tagged = i + 1
+			break
+		}
+	}
+	tagged = min(n, tagged+tailMargin)
+	n = max(tagged, 1)
 	st.static = slices.Grow(st.static[:0], n)[:n]
 	for i := range n {
 		var d *docAttrs
@@ -623,7 +635,8 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 		st.counts = append(st.counts, prevCount)
 	}
 	// Follow the best final item back to the start.
-	st.tags = slices.Grow(st.tags[:0], n)[:n]
+	st.tags = slices.Grow(st.tags[:0], len(words))[:len(words)]
+	clear(st.tags[n:])
 	start, k := prevStart, 0 // position i's items start at start; k is the item
 	for i := n - 1; i >= 0; i-- {
 		it := st.items[start+k]
@@ -635,6 +648,10 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 	}
 	return st.tags
 }
+
+// tailMargin is the number of lower-case words after a sentence's last
+// word with an upper-case letter that tagSentence still tags.
+const tailMargin = 2
 
 // prepare fills st.sent and st.ents for the sentence whose words have the
 // cache indices idx (see beginDoc). The attributes and the summed
