@@ -317,8 +317,7 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 	for _, words := range sents {
 		total += len(words)
 	}
-	shift := 64 - m.bits
-	m.beginDoc(st, sents, total, shift)
+	m.beginDoc(st, sents, total)
 	if m.opts&optDoc != 0 {
 		st.buildDoc(sents)
 	}
@@ -353,7 +352,7 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 // beginDoc caches every word of a document's sentences (so that no word is
 // evicted while the document is tagged), fills st.didx and st.dstart, and
 // gives each distinct lower-case form a document id.
-func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) {
+func (m *Model) beginDoc(st *tagState, sents [][]string, total int) {
 	if len(st.words)+total > maxCache {
 		st.cache, st.oldCache = st.oldCache, st.cache
 		st.words, st.oldWords = st.oldWords, st.words
@@ -386,7 +385,7 @@ func (m *Model) beginDoc(st *tagState, sents [][]string, total int, shift uint) 
 					st.promote(&st.words[idx])
 				} else {
 					st.words = append(st.words, wordEntry{})
-					m.fillEntry(st, &st.words[idx], w, shift)
+					m.fillEntry(st, &st.words[idx], w)
 				}
 				st.cache.put(k, idx)
 			}
@@ -551,6 +550,15 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 	// upper-case letter go through the beam (see segments); the other
 	// words, lower case and away from any such word, are tagged O.
 	segs := st.segments(n, gaz == nil)
+	for _, sg := range segs {
+		// the entries the segment's scores read: its words, two on each
+		// side (neighbour features, padding included)
+		for _, e := range ents[sg[0] : sg[1]+4] {
+			if !e.summed {
+				m.fillWeights(e, &st.feats, shift)
+			}
+		}
+	}
 	// The scores that do not depend on the tags before a token first, for
 	// all segments: a loop of independent table reads that the CPU can
 	// overlap, apart from the beam's unpredictable branches.
@@ -762,16 +770,18 @@ func (m *Model) tagPrevRow(st *tagState, e *wordEntry, t1 int, shift uint) *[nTa
 	return &r.prev[t1+1]
 }
 
-// fillEntry computes the cached attributes and weights of word w.
-func (m *Model) fillEntry(st *tagState, e *wordEntry, w string, shift uint) {
+// fillEntry computes the cached attributes of word w (not its weights).
+func (m *Model) fillEntry(st *tagState, e *wordEntry, w string) {
 	e.a, st.runes = tokenAttrs(w, st.runes)
 	e.kind = m.lex.kind1(e.a.lower)
 	e.first, e.allCaps = wordShape(w)
 	e.upper = strings.ContainsFunc(w, unicode.IsUpper)
-	m.fillWeights(e, &st.feats, shift)
+	// The weights are summed when first needed (see tagSentence): many
+	// words are only ever far from any name, in words tagged O unseen.
 }
 
-// fillWeights sums the word-only feature weights of e.a into e.
+// fillWeights sums the word-only feature weights of e.a into e, and marks
+// them summed.
 func (m *Model) fillWeights(e *wordEntry, feats *[]uint64, shift uint) {
 	f := wordFeatures((*feats)[:0], &e.a)
 	e.score = m.packRows(f, shift)
@@ -784,6 +794,7 @@ func (m *Model) fillWeights(e *wordEntry, feats *[]uint64, shift uint) {
 	f = tagPrevFeatures(f[:0], &e.a, tagO)
 	m.addRows(&e.prevO, f, shift)
 	*feats = f
+	e.summed = true
 }
 
 // maxCache bounds the words cached per tagState in one generation (see
@@ -808,6 +819,7 @@ type wordEntry struct {
 
 	first   rune // wordShape of the word
 	allCaps bool
+	summed  bool   // score, nb, tagO and prevO are filled (see fillWeights)
 	upper   bool   // some letter is upper case
 	gen     uint64 // tagState.gen of the document lid belongs to
 	lid     int32  // the lower-case form's id in that document
