@@ -259,7 +259,10 @@ func outletOf(a *Article) string {
 }
 
 // normLabel normalizes a relation label for aggregation.
-func normLabel(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// The result never shares memory with s (see resolve).
+func normLabel(s string) string {
+	return strings.Clone(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+}
 
 // normUnit normalizes a number unit for the unit index and filter.
 func normUnit(s string) string { return keyString(strings.ToLower(strings.TrimSpace(s))) }
@@ -748,7 +751,10 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 }
 
 // resolve finds or makes the node of a local entity and folds the local
-// entity's names, keys and values into it.
+// entity's names, keys and values into it. The strings it keeps are
+// copies: a local entity's name is often a slice of the article's text,
+// and the write cache, which keeps the record, would keep the whole text
+// alive.
 func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	var node EntityID
 	var merge Merge
@@ -764,7 +770,7 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 			return 0, merge, err
 		}
 		if len(ids) == 1 {
-			node, merge = ids[0], Merge{Name: le.Name, Key: k}
+			node, merge = ids[0], Merge{Name: strings.Clone(le.Name), Key: strings.Clone(k)}
 			break
 		}
 	}
@@ -775,7 +781,7 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 			return 0, merge, err
 		}
 		node = EntityID(id)
-		r = &entRec{Kind: le.Kind, Name: le.Name}
+		r = &entRec{Kind: le.Kind, Name: strings.Clone(le.Name)}
 		w.ents[node] = r
 		w.counters[ctrEntities]++
 		w.counters[ctrKindBase+byte(le.Kind)]++
@@ -801,23 +807,23 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 			w.hDirty[hk] = true
 		}
 		if !containsStr(r.Keys, k) {
-			r.Keys = append(r.Keys, k)
+			r.Keys = append(r.Keys, strings.Clone(k))
 		}
 	}
 	switch le.Kind {
 	case KindPerson, KindOrg, KindPlace:
 		if len(strings.Fields(le.Name)) > len(strings.Fields(r.Name)) {
-			r.Name = le.Name
+			r.Name = strings.Clone(le.Name)
 		}
 	}
 	if r.Name == "" {
-		r.Name = le.Name
+		r.Name = strings.Clone(le.Name)
 	}
 	for _, al := range append([]string{le.Name, r.Name}, le.Aliases...) {
 		if al == "" || containsStr(r.Aliases, al) || len(r.Aliases) >= maxAliases {
 			continue
 		}
-		r.Aliases = append(r.Aliases, al)
+		r.Aliases = append(r.Aliases, strings.Clone(al))
 		words := nameWords(al)
 		for _, word := range words {
 			if err := w.txn.Set(wordKey(word, r.Kind, node), nil); err != nil {
@@ -832,10 +838,10 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	// while any exists (a node without a value has none).
 	if r.Value == nil && le.Value != nil {
 		v := *le.Value
-		r.Value, r.Unit = &v, le.Unit
+		r.Value, r.Unit = &v, strings.Clone(le.Unit)
 	}
 	if r.ISO == "" {
-		r.ISO = le.ISO
+		r.ISO = strings.Clone(le.ISO)
 	}
 	return node, merge, nil
 }
