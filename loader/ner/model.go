@@ -183,7 +183,6 @@ type tagState struct {
 	feats  []uint64
 	runes  []rune
 	tags   []int
-	doc    []docAttrs
 	items  []beamItem // beam items of all positions, in order
 	counts []int      // counts[i] is the number of items at position i
 	cands  []beamItem
@@ -322,12 +321,8 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 		st.buildDoc(sents)
 	}
 	useHist := m.opts&optHist != 0
+	useDoc := m.opts&optDoc != 0
 	for si, words := range sents {
-		var doc []docAttrs
-		if m.opts&optDoc != 0 {
-			st.doc = st.docAttrs(st.doc[:0], si, len(words))
-			doc = st.doc
-		}
 		idx := st.didx[st.dstart[si]:][:len(words)]
 		if gaz == nil && st.plain(idx) {
 			// No word that could start a name: all O, as the model
@@ -341,7 +336,7 @@ func (m *Model) tagDoc(sents [][]string, gaz Gazetteer, emit func(si int, tags [
 			emit(si, st.tags)
 			continue
 		}
-		tags := m.tagSentence(st, words, idx, doc, gaz, useHist)
+		tags := m.tagSentence(st, words, si, idx, useDoc, gaz, useHist)
 		if useHist {
 			st.recordHist(tags)
 		}
@@ -473,15 +468,10 @@ func (st *tagState) buildDoc(sents [][]string) {
 	}
 }
 
-// docAttrs is docMap.attrsFor for sentence si of n words.
-func (st *tagState) docAttrs(dst []docAttrs, si, n int) []docAttrs {
-	headline := st.dhead[si]
-	toks := st.dtok[st.dstart[si]:][:n]
-	idx := st.didx[st.dstart[si]:][:n]
-	for i, tk := range toks {
-		dst = append(dst, tk.attrs(st.lcounts[st.words[idx[i]].lid], i, headline))
-	}
-	return dst
+// docAttr is docMap.attrsFor for word i of sentence si.
+func (st *tagState) docAttr(si, i int) docAttrs {
+	k := st.dstart[si] + i
+	return st.dtok[k].attrs(st.lcounts[st.words[st.didx[k]].lid], i, st.dhead[si])
 }
 
 // histLabel is history.label for token i of the sentence in st: the type
@@ -535,7 +525,7 @@ type beamItem struct {
 // word and cached (see prepare); only the features of word pairs, lexicon,
 // document, history and other previous tags are looked up per token. The
 // scores are the same sums as without the cache.
-func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []docAttrs, gaz Gazetteer, useHist bool) []int {
+func (m *Model) tagSentence(st *tagState, words []string, si int, idx []int32, useDoc bool, gaz Gazetteer, useHist bool) []int {
 	shift := 64 - m.bits
 	m.prepare(st, idx)
 	st.tags = st.tags[:0]
@@ -566,8 +556,9 @@ func (m *Model) tagSentence(st *tagState, words []string, idx []int32, doc []doc
 	for _, sg := range segs {
 		for i := sg[0]; i < sg[1]; i++ {
 			var d *docAttrs
-			if doc != nil {
-				d = &doc[i]
+			if useDoc {
+				da := st.docAttr(si, i) // document features of decoded words only
+				d = &da
 			}
 			f := st.sent.pairFeatures(st.feats[:0], i, d)
 			if gaz != nil {
