@@ -316,16 +316,19 @@ func ingester(store ingestStore, x loader.Extractor) schema.IngestFunc {
 	}
 }
 
-// serve's GC settings. GOGC stays at Go's default of 100: bench-query on
-// 21,578 articles (entity and search, 32 HTTP clients, alternating runs)
-// spent 0.38-0.42 CPU ms per entity query at 100 and 0.55-0.57 at 400,
-// where GC marking fell from 12% to 4% of the CPU time but zeroing fresh
-// spans for the larger heap rose from 8% to 16%. --gc-percent (or $GOGC)
-// changes it for a server whose read cache is larger. The soft memory
-// limit makes the GC work harder before the heap would outgrow a small
-// machine.
+// serve's GC settings. GOGC is 400: the live heap of a server on 21,578
+// articles is about 130 MB (the read cache, the search index, badger's
+// block cache) and graphql-go allocates about 60 KB per entity query, so
+// at Go's default of 100 a collection ran every 0.3 s and its concurrent
+// mark (about 130 ms of wall time each) covered some 40% of the time.
+// bench-query (entity and search, 32 HTTP clients, three alternating
+// rounds) spent 0.27-0.32 CPU ms per entity query at 400 against
+// 0.38-0.39 at 100, and p99 fell from 21-28 ms to 19-21 ms (search: 13-17
+// against 18-21); the heap peaks near 700 MB. --gc-percent (or $GOGC)
+// changes it. The soft memory limit makes the GC work harder before the
+// heap would outgrow a small machine.
 const (
-	defaultServeGCPercent = 100
+	defaultServeGCPercent = 400
 	defaultServeMemLimit  = 1 << 30
 )
 
