@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,7 @@ type benchQueryConfig struct {
 	pool        int
 	cpuProfile  string
 	memProfile  string
+	trace       string
 	queryTuning
 }
 
@@ -91,6 +93,7 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	fl.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations since the start, -sample_index=alloc_space) to this file at the end")
+	fl.StringVar(&c.trace, "trace", "", "write an execution trace of the measured runs to this file (go tool trace)")
 	c.queryTuning.register(fl)
 	if err := fl.Parse(args); err != nil {
 		return nil, err
@@ -212,6 +215,17 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 			return fmt.Errorf("bench-query: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if c.trace != "" {
+		f, err := os.Create(c.trace)
+		if err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		defer trace.Stop()
 	}
 
 	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %11s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "errors")
