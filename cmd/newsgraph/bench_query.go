@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -41,8 +42,9 @@ on an existing database, opened read-only:
              word of a named entity, first 10
 Each query runs for --duration with each number of concurrent closed-loop
 clients, in each mode:
-  http       POST /graphql over loopback HTTP to an in-process server
-             (JSON encoding, net/http and the client included)
+  http       POST /graphql over loopback HTTP to an in-process server,
+             serve's with its default flags (JSON encoding, net/http
+             and the client included)
   graphql    schema.Do in process, result encoded to JSON
   store      the same lookups made directly on graph.Store
 Entities are drawn (fixed --seed) uniformly from the PERSON,
@@ -188,7 +190,14 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 		if err != nil {
 			return fmt.Errorf("bench-query: %w", err)
 		}
-		srv = &http.Server{Handler: sch.Handler(schema.HandlerConfig{}), ReadHeaderTimeout: 5 * time.Second}
+		// serve's server with its default flags, logging at info level
+		// (to nowhere).
+		sc, err := parseServeFlags(nil, io.Discard)
+		if err != nil {
+			return fmt.Errorf("bench-query: %w", err)
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		srv = newHTTPServer(ctx, log, sch, sc)
 		go srv.Serve(ln)
 		defer srv.Close()
 		url = "http://" + ln.Addr().String() + "/graphql"

@@ -149,28 +149,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	pages := web.Handler()
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", sch.Handler(schema.HandlerConfig{
-		Token: c.token, Timeout: c.timeout, WriteTimeout: c.writeTimeout,
-		MaxBodyBytes: c.maxBody, Playground: pages,
-	}))
-	mux.Handle("/", pages)
-
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           accessLog(log, mux),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       time.Minute, // ingest batches of up to 64 MiB
-		WriteTimeout:      max(c.timeout, c.writeTimeout) + 10*time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := newHTTPServer(ctx, log, sch, c)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "newsgraph: serving %s/ (GraphQL at %s/graphql, explorer at %s/explore)\n", url, url, url)
 	if !web.Built() {
@@ -209,6 +192,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// newHTTPServer returns serve's HTTP server: the GraphQL handler at
+// /graphql and the web pages at /, behind the access log. bench-query
+// measures this same server.
+func newHTTPServer(ctx context.Context, log *slog.Logger, sch *schema.Schema, c *serveConfig) *http.Server {
+	pages := web.Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", sch.Handler(schema.HandlerConfig{
+		Token: c.token, Timeout: c.timeout, WriteTimeout: c.writeTimeout,
+		MaxBodyBytes: c.maxBody, Playground: pages,
+	}))
+	mux.Handle("/", pages)
+	return &http.Server{
+		Handler:           accessLog(log, mux),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       time.Minute, // ingest batches of up to 64 MiB
+		WriteTimeout:      max(c.timeout, c.writeTimeout) + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
 }
 
 // loadSeeds fills an empty store with the embedded seed articles.
