@@ -76,8 +76,11 @@ func AppendTokens(dst []Token, s string) []Token {
 	space, newline := false, false
 	breaks := 0
 	for i < len(s) {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+		r, w := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
+		}
+		if r < utf8.RuneSelf && asciiClass[r]&classSpace != 0 || r >= utf8.RuneSelf && (unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff') {
 			if r == '\n' || r == '\u2028' || r == '\u2029' || r == '\r' && !strings.HasPrefix(s[i+w:], "\n") {
 				newline = true
 				breaks++
@@ -89,7 +92,7 @@ func AppendTokens(dst []Token, s string) []Token {
 		}
 		start, cstart := i, cp
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case r < utf8.RuneSelf && asciiClass[r]&(classLower|classUpper|classDigit) != 0 || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			i, cp = scanWord(s, i, cp)
 		case IsApostrophe(r) && len(toks) > 0 && !space && toks[len(toks)-1].IsWord():
 			// clitic: 's, 't, 're, 'll, 've, 'd, 'm
@@ -127,6 +130,19 @@ func AppendTokens(dst []Token, s string) []Token {
 func scanWord(s string, i, cp int) (int, int) {
 	start := i
 	for i < len(s) {
+		// plain ASCII letters and digits first: the common case
+		if c := s[i]; c < utf8.RuneSelf && asciiClass[c]&(classLower|classDigit) != 0 {
+			i++
+			cp++
+			continue
+		} else if c < utf8.RuneSelf && asciiClass[c]&classUpper != 0 {
+			if i > start && gluedAt(s, start, i) {
+				break
+			}
+			i++
+			cp++
+			continue
+		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsUpper(r) && i > start && gluedAt(s, start, i) {
 			break // "regionImage", "ConflictsUkraine": words glued by scraping
@@ -209,7 +225,41 @@ func isSingleLetterBefore(s string, i int) bool {
 	return p == '.' || !(unicode.IsLetter(p) || unicode.IsDigit(p))
 }
 
+// ASCII character classes for the tokenizer's fast paths; they agree with
+// the unicode package on ASCII.
+const (
+	classSpace = 1 << iota
+	classLower
+	classUpper
+	classDigit
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		r := rune(c)
+		switch {
+		case unicode.IsSpace(r):
+			t[c] = classSpace
+		case unicode.IsLower(r):
+			t[c] = classLower
+		case unicode.IsUpper(r):
+			t[c] = classUpper
+		case unicode.IsDigit(r):
+			t[c] = classDigit
+		}
+	}
+	return t
+}()
+
 func shapeOf(w string) Shape {
+	if sh, ok := asciiShape(w); ok {
+		return sh
+	}
+	return runeShape(w)
+}
+
+// runeShape is shapeOf for any word.
+func runeShape(w string) Shape {
 	var letters, uppers, digits, others int
 	first := rune(-1)
 	for _, r := range w {
@@ -246,6 +296,45 @@ func shapeOf(w string) Shape {
 		return ShapeLower
 	}
 	return ShapeOther
+}
+
+// asciiShape is shapeOf for a word of ASCII characters only; ok is false
+// for any other word.
+func asciiShape(w string) (sh Shape, ok bool) {
+	var letters, uppers, digits int
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return 0, false
+		}
+		switch asciiClass[c] {
+		case classLower:
+			letters++
+		case classUpper:
+			letters++
+			uppers++
+		case classDigit:
+			digits++
+		}
+	}
+	switch {
+	case letters == 0 && digits > 0:
+		return ShapeNumber, true
+	case letters > 0 && digits > 0:
+		return ShapeMixed, true
+	case letters == 0:
+		if len(w) == 1 && unicode.IsPunct(rune(w[0])) {
+			return ShapePunct, true
+		}
+		return ShapeOther, true
+	case uppers == letters && letters >= 2:
+		return ShapeUpper, true
+	case len(w) > 0 && asciiClass[w[0]] == classUpper:
+		return ShapeTitle, true
+	case uppers == 0:
+		return ShapeLower, true
+	}
+	return ShapeOther, true
 }
 
 // Sentence is a half-open range of tokens and the text range they cover.

@@ -121,7 +121,13 @@ func FuzzTokenize(f *testing.F) {
 		if !utf8.ValidString(s) {
 			s = strings.ToValidUTF8(s, "\ufffd")
 		}
-		checkTokens(t, s, Tokenize(s))
+		toks := Tokenize(s)
+		checkTokens(t, s, toks)
+		for _, tok := range toks {
+			if sh, ok := asciiShape(tok.Text); ok && sh != runeShape(tok.Text) {
+				t.Fatalf("asciiShape(%q) = %d, runeShape %d", tok.Text, sh, runeShape(tok.Text))
+			}
+		}
 	})
 }
 
