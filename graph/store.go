@@ -43,6 +43,7 @@ type Store struct {
 	entitySeq  *badger.Sequence
 	cache      *writeCache // see writeCache; guarded by wmu
 	cacheScale int         // divides the write cache bounds (tests)
+	commits    int         // write transactions committed (tests)
 	arena      arena       // AddDoc's value buffers; guarded by wmu
 	w          *writer     // AddDoc's writer, reused; guarded by wmu
 

@@ -144,7 +144,8 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		return
 	}
 	s := b.s
-	failed := -1 // position in idx of the doc that failed; len(idx): the aggregates
+	failed := -1   // position in idx of the doc that failed; len(idx): the aggregates
+	var rest []int // docs left for the next transaction
 	var w *writer
 	err := s.db.Update(func(txn *badger.Txn) error {
 		if s.w == nil {
@@ -156,6 +157,15 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		for p, i := range idx {
 			if err := b.ctx.Err(); err != nil {
 				return err
+			}
+			if p > 0 && (w.size > s.db.MaxBatchSize()/4 || w.count > s.db.MaxBatchCount()/4) {
+				// Commit what is added and go on in a new transaction:
+				// the aggregates flush writes take up to about as much
+				// again, and Badger refuses a transaction past its
+				// limits (ErrTxnTooBig, then the halves below).
+				rest = idx[p:]
+				idx = idx[:p]
+				break
 			}
 			r, err := w.addDoc(&b.docs[i], b.sums[i], b.artSeq)
 			if err != nil {
@@ -174,14 +184,17 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 	// transaction.
 	s.arena.reset()
 	if err == nil {
+		s.commits++
 		s.cache.commit(w)
 		s.idxMu.Lock()
 		if s.idx != nil {
 			s.idx.apply(w.indexDelta())
 		}
 		s.idxMu.Unlock()
+		b.write(rest, fail)
 		return
 	}
+	idx = append(idx, rest...) // what was held back for the next transaction fails or retries with the rest
 	for _, i := range idx {
 		b.res[i] = AddResult{}
 	}
@@ -292,6 +305,10 @@ type writer struct {
 	docRels  []relIdent   // relations the article being added changed
 	counters map[byte]int // deltas
 
+	// size and count of the transaction's writes, as Badger counts them
+	// against its limits (Txn.checkSize)
+	size, count int64
+
 	cache       *writeCache // committed state; read-only until commit
 	ar          *arena      // value buffers, reused once the txn is done
 	newCounters map[byte]int
@@ -338,6 +355,19 @@ func (w *writer) init() {
 	w.docRels = w.docRels[:0]
 	w.newCounters = nil
 	w.idx = indexDelta{}
+	w.size, w.count = 0, 0
+}
+
+func (w *writer) set(k, v []byte) error {
+	w.size += int64(len(k)+len(v)) + 12
+	w.count++
+	return w.txn.Set(k, v)
+}
+
+func (w *writer) del(k []byte) error {
+	w.size += int64(len(k)) + 12
+	w.count++
+	return w.txn.Delete(k)
 }
 
 // addDoc adds one doc to the writer's transaction and settles it; flush
@@ -490,7 +520,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 	}
 	outlet := outletOf(&old)
 	if sum, err := hex.DecodeString(old.Hash); err == nil {
-		if err := w.txn.Delete(hashKey(sum)); err != nil {
+		if err := w.del(hashKey(sum)); err != nil {
 			return err
 		}
 	}
@@ -500,7 +530,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 		return err
 	}
 	for _, k := range [][]byte{articleKey(id), contribKey(id)} {
-		if err := w.txn.Delete(k); err != nil {
+		if err := w.del(k); err != nil {
 			return err
 		}
 	}
@@ -516,7 +546,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 		if err != nil {
 			return err
 		}
-		if err := w.txn.Delete(docMentionsKey(id)); err != nil {
+		if err := w.del(docMentionsKey(id)); err != nil {
 			return err
 		}
 		for _, m := range ms {
@@ -525,10 +555,10 @@ func (w *writer) removeArticle(id ArticleID) error {
 				return err
 			}
 			if r.Kind == KindNumber && r.Value != nil {
-				if err := w.txn.Delete(numKey(*r.Value, m.Entity, id, m.Start)); err != nil {
+				if err := w.del(numKey(*r.Value, m.Entity, id, m.Start)); err != nil {
 					return err
 				}
-				if err := w.txn.Delete(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start)); err != nil {
+				if err := w.del(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start)); err != nil {
 					return err
 				}
 			}
@@ -545,7 +575,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 			r.ArticleCount--
 			r.Merges = slices.DeleteFunc(r.Merges, func(mg Merge) bool { return mg.Article == id })
 			w.entDirty[m.Entity], w.removed[m.Entity] = true, true
-			if err := w.txn.Delete(entMentionKey(m.Entity, id)); err != nil {
+			if err := w.del(entMentionKey(m.Entity, id)); err != nil {
 				return err
 			}
 		}
@@ -599,14 +629,14 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	if len(av) > maxValueSize {
 		return fmt.Errorf("article too big: %d bytes, limit %d", len(av), maxValueSize)
 	}
-	if err := w.txn.Set(articleKey(id), av); err != nil {
+	if err := w.set(articleKey(id), av); err != nil {
 		return err
 	}
-	if err := w.txn.Set(hashKey(sum), encodeU64(uint64(id))); err != nil {
+	if err := w.set(hashKey(sum), encodeU64(uint64(id))); err != nil {
 		return err
 	}
 	if a.ExternalID != "" {
-		if err := w.txn.Set(externalKey(a.ExternalID), encodeU64(uint64(id))); err != nil {
+		if err := w.set(externalKey(a.ExternalID), encodeU64(uint64(id))); err != nil {
 			return err
 		}
 	}
@@ -650,7 +680,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		if len(v) > maxValueSize {
 			return fmt.Errorf("article too big: %d mentions take %d bytes, limit %d", len(ms), len(v), maxValueSize)
 		}
-		if err := w.txn.Set(docMentionsKey(id), v); err != nil {
+		if err := w.set(docMentionsKey(id), v); err != nil {
 			return err
 		}
 	}
@@ -659,10 +689,10 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	for _, m := range ms {
 		r := w.ents[m.Entity]
 		if r.Kind == KindNumber && r.Value != nil {
-			if err := w.txn.Set(numKey(*r.Value, m.Entity, id, m.Start), nil); err != nil {
+			if err := w.set(numKey(*r.Value, m.Entity, id, m.Start), nil); err != nil {
 				return err
 			}
-			if err := w.txn.Set(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start), nil); err != nil {
+			if err := w.set(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start), nil); err != nil {
 				return err
 			}
 		}
@@ -686,7 +716,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		ea.Starts = append(ea.Starts, m.Start)
 	}
 	for _, e := range entOrder {
-		if err := w.txn.Set(entMentionKey(e, id), encodeEntArticleIn(w.ar, perEnt[e])); err != nil {
+		if err := w.set(entMentionKey(e, id), encodeEntArticleIn(w.ar, perEnt[e])); err != nil {
 			return err
 		}
 	}
@@ -747,7 +777,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		}
 		c.Rels = append(c.Rels, relContrib{ID: ri, Sentences: len(g.sents)})
 	}
-	return w.txn.Set(contribKey(id), encodeContribIn(w.ar, c))
+	return w.set(contribKey(id), encodeContribIn(w.ar, c))
 }
 
 // resolve finds or makes the node of a local entity and folds the local
@@ -785,7 +815,7 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 		w.ents[node] = r
 		w.counters[ctrEntities]++
 		w.counters[ctrKindBase+byte(le.Kind)]++
-		if err := w.txn.Set(kindKey(le.Kind, node), nil); err != nil {
+		if err := w.set(kindKey(le.Kind, node), nil); err != nil {
 			return 0, merge, err
 		}
 	} else {
@@ -826,7 +856,7 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 		r.Aliases = append(r.Aliases, strings.Clone(al))
 		words := nameWords(al)
 		for _, word := range words {
-			if err := w.txn.Set(wordKey(word, r.Kind, node), nil); err != nil {
+			if err := w.set(wordKey(word, r.Kind, node), nil); err != nil {
 				return 0, merge, err
 			}
 			w.idx.addWords = append(w.idx.addWords, wordRef{word, posting{node, r.Kind}})
@@ -894,17 +924,17 @@ func (w *writer) flush() error {
 	for _, ri := range w.relOrder {
 		st := w.rels[ri]
 		if st.agg.Articles > 0 {
-			if err := w.txn.Set(relKey(ri), encodeRelIn(w.ar, st.agg)); err != nil {
+			if err := w.set(relKey(ri), encodeRelIn(w.ar, st.agg)); err != nil {
 				return err
 			}
-			if err := w.txn.Set(relRevKey(ri), encodeRevCountsIn(w.ar, st.agg)); err != nil {
+			if err := w.set(relRevKey(ri), encodeRevCountsIn(w.ar, st.agg)); err != nil {
 				return err
 			}
 			continue
 		}
 		if st.stored {
 			for _, k := range [][]byte{relKey(ri), relRevKey(ri)} {
-				if err := w.txn.Delete(k); err != nil {
+				if err := w.del(k); err != nil {
 					return err
 				}
 			}
@@ -915,16 +945,16 @@ func (w *writer) flush() error {
 		if r == nil {
 			continue
 		}
-		if err := w.txn.Set(entityKey(id), encodeEntityIn(w.ar, r)); err != nil {
+		if err := w.set(entityKey(id), encodeEntityIn(w.ar, r)); err != nil {
 			return err
 		}
 	}
 	for hk := range w.hDirty {
 		var err error
 		if ids := w.holders[hk]; len(ids) == 0 {
-			err = w.txn.Delete([]byte(hk))
+			err = w.del([]byte(hk))
 		} else {
-			err = w.txn.Set([]byte(hk), encodeIDs(ids))
+			err = w.set([]byte(hk), encodeIDs(ids))
 		}
 		if err != nil {
 			return err
@@ -951,7 +981,7 @@ func (w *writer) flush() error {
 	for c, delta := range w.counters {
 		next[c] = max(next[c]+delta, 0)
 	}
-	if err := w.txn.Set(countersKey(), encodeCounters(next)); err != nil {
+	if err := w.set(countersKey(), encodeCounters(next)); err != nil {
 		return err
 	}
 	w.newCounters = next
@@ -986,7 +1016,7 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 		w.idx.delPhr = append(w.idx.delPhr, phraseRef{strings.Join(words, " "), id})
 	}
 	for _, k := range dels {
-		if err := w.txn.Delete(k); err != nil {
+		if err := w.del(k); err != nil {
 			return err
 		}
 	}

@@ -361,8 +361,12 @@ func TestBulkLoadSearch(t *testing.T) {
 // loadBatches loads docs through AddDocs, size docs a call (0: AddDoc one
 // by one), into a new in-memory store, and returns the store and results.
 func loadBatches(t *testing.T, docs []Doc, size int) (*Store, []AddResult, []error) {
+	return loadBatchesOpts(t, docs, size, Options{InMemory: true})
+}
+
+func loadBatchesOpts(t *testing.T, docs []Doc, size int, opts Options) (*Store, []AddResult, []error) {
 	t.Helper()
-	s, err := Open("", Options{InMemory: true})
+	s, err := Open("", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,6 +420,21 @@ func TestAddDocsBatches(t *testing.T) {
 		st, err := s.Stats(context.Background())
 		if err != nil || st != wantStats {
 			t.Fatalf("batches of %d: stats %+v, %v; want %+v", size, st, err, wantStats)
+		}
+		if size == 400 {
+			// With BulkLoad's small memtables Badger's transaction
+			// limit is about 1.2 MB: the 400 articles take several
+			// transactions, and the graph is still the same.
+			bs, _, errs := loadBatchesOpts(t, docs, size, Options{InMemory: true, BulkLoad: true})
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("bulk store, doc %d: %v", i, err)
+				}
+			}
+			if bs.commits < 2 || dumpGraph(t, bs) != wantDump {
+				t.Fatalf("bulk store: %d transactions, same graph %v", bs.commits, dumpGraph(t, bs) == wantDump)
+			}
+			t.Logf("400 articles in %d transactions with BulkLoad memtables", bs.commits)
 		}
 		// The search index follows batched writes too.
 		l, err := s.Entities(context.Background(), EntityFilter{Search: "Name7"}, Page{})
