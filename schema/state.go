@@ -29,11 +29,11 @@ type requestState struct {
 	texts    map[graph.ArticleID]text
 }
 
-// text is an article's text, with its code-point offsets when it is not
-// ASCII (for ASCII text they are the byte offsets).
+// text is an article's text and whether it is all ASCII (then code-point
+// offsets are byte offsets).
 type text struct {
 	s     string
-	runes []rune // nil for ASCII text
+	ascii bool
 }
 
 type cached[T any] struct {
@@ -193,7 +193,9 @@ func (s *Schema) rememberEntity(ctx context.Context, e graph.Entity) {
 }
 
 // slice returns the code points [sp.Start, sp.End) of an article's text,
-// clamped to the text. A non-ASCII text is decoded once per request.
+// clamped to the text, as a substring of it: ASCII text is sliced at
+// once, other text walked to the byte offsets (no []rune copy of the
+// whole text per request).
 func (s *Schema) slice(ctx context.Context, id graph.ArticleID, sp graph.Span) (string, error) {
 	st := state(ctx)
 	st.mu.Lock()
@@ -204,26 +206,39 @@ func (s *Schema) slice(ctx context.Context, id graph.ArticleID, sp graph.Span) (
 		if err != nil {
 			return "", err
 		}
-		t.s = a.Text
-		if !isASCII(a.Text) {
-			t.runes = []rune(a.Text)
-		}
+		t = text{s: a.Text, ascii: isASCII(a.Text)}
 		st.mu.Lock()
 		st.texts[id] = t
 		st.mu.Unlock()
 	}
-	n := len(t.s)
-	if t.runes != nil {
-		n = len(t.runes)
+	start, end := max(sp.Start, 0), sp.End
+	if t.ascii {
+		end = min(end, len(t.s))
+		if start >= end {
+			return "", nil
+		}
+		return t.s[start:end], nil
 	}
-	start, end := max(sp.Start, 0), min(sp.End, n)
 	if start >= end {
 		return "", nil
 	}
-	if t.runes == nil {
-		return t.s[start:end], nil
+	i := runeOffset(t.s, 0, start)
+	return t.s[i:runeOffset(t.s, i, end-start)], nil
+}
+
+// runeOffset returns the byte offset n code points after byte offset i of
+// s, or len(s) when s ends first. Like a []rune conversion, it counts an
+// invalid byte as one code point.
+func runeOffset(s string, i, n int) int {
+	for ; n > 0 && i < len(s); n-- {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 	}
-	return string(t.runes[start:end]), nil
+	return i
 }
 
 func isASCII(s string) bool {
