@@ -99,6 +99,26 @@ type scratch struct {
 	lowBuf  []byte
 	folds   map[string]string     // the document's fold results
 	ctry    map[string]countryHit // and country results
+	// the document's mentions, handed out by doc.newMention in chunks
+	mchunks []*[mentionChunk]mention
+	mn      int // mentions handed out
+}
+
+// mentionChunk is how many mentions scratch allocates at once.
+const mentionChunk = 128
+
+// newMention returns a pointer to a mention holding v, from the
+// document's reused storage; it lives until release.
+func (d *doc) newMention(v mention) *mention {
+	sc := d.sc
+	c := sc.mn / mentionChunk
+	if c == len(sc.mchunks) {
+		sc.mchunks = append(sc.mchunks, new([mentionChunk]mention))
+	}
+	m := &sc.mchunks[c][sc.mn%mentionChunk]
+	sc.mn++
+	*m = v
+	return m
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -133,6 +153,13 @@ func (d *doc) release() {
 	} else {
 		clear(sc.folds)
 		clear(sc.ctry)
+	}
+	for c := 0; c*mentionChunk < sc.mn; c++ {
+		clear(sc.mchunks[c][:min(sc.mn-c*mentionChunk, mentionChunk)])
+	}
+	sc.mn = 0
+	if len(sc.mchunks) > 16 {
+		sc.mchunks = sc.mchunks[:16]
 	}
 	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
 	sc.words, sc.sents = sc.words[:0], sc.sents[:0]

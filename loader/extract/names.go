@@ -127,7 +127,7 @@ func (d *doc) findHeadlineNames(si int) {
 				continue
 			}
 			name := text.Norm(d.tokText(i, j))
-			m := &mention{first: i, last: j}
+			m := d.newMention(mention{first: i, last: j})
 			if c, ok := d.country(name); ok {
 				if _, adj := demonyms[strings.ToLower(name)]; adj {
 					continue
@@ -262,7 +262,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 	s := d.sents[si]
 	name := text.Norm(d.tokText(i, j))
 	lastw := d.tok(j - 1)
-	m := &mention{first: i, last: j}
+	m := d.newMention(mention{first: i, last: j})
 
 	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) ||
 		j-i == 1 && (corpSuffixes[name] || orgHeads[name] && !mediaHeads[name] || placeHeads[name] || compass[name] || name == "Republic" || name == "Kingdom") {
@@ -715,7 +715,7 @@ func (d *doc) addTaggedIn(i, j int) bool {
 		if !ok {
 			continue
 		}
-		m := &mention{first: sp[0], last: sp[1], kind: d.tagged[sp], weak: true}
+		m := d.newMention(mention{first: sp[0], last: sp[1], kind: d.tagged[sp], weak: true})
 		name := text.Norm(d.tokText(sp[0], sp[1]))
 		if !d.tagOK(m) {
 			continue
@@ -821,7 +821,7 @@ func (d *doc) typeTeams() {
 				continue
 			}
 			if p, ok := d.lookupPlace(d.norm[i]); ok && p.Kind == placeCity && p.Pop < 1000000 {
-				m := &mention{first: i, last: i + 1, sent: d.sentOf[i]}
+				m := d.newMention(mention{first: i, last: i + 1, sent: d.sentOf[i]})
 				if d.teamCue(m, true) {
 					m.kind, m.orgHead, m.weak = graph.KindOrg, d.low[i], true
 					d.add(m)

@@ -201,7 +201,7 @@ func (d *doc) findDates() {
 		case validDate(y, f.mo, f.day):
 			iso = fmt.Sprintf("%04d-%02d-%02d", y, f.mo, f.day)
 		}
-		m := &mention{first: f.i, last: f.j, kind: graph.KindDate, iso: iso}
+		m := d.newMention(mention{first: f.i, last: f.j, kind: graph.KindDate, iso: iso})
 		d.add(m)
 		for k := f.i; k < f.j; k++ {
 			d.taken[k] = true
@@ -376,7 +376,7 @@ func (d *doc) findNumbers() {
 			}
 			qual = qualRange
 		}
-		m := &mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual}
+		m := d.newMention(mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual})
 		d.add(m)
 		i = ue - 1
 	}

@@ -49,7 +49,7 @@ func (d *doc) findDescriptors() {
 		if w == "staff" && (len(mods) == 0 || mods[len(mods)-1] != "general") {
 			continue
 		}
-		m := &mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods}
+		m := d.newMention(mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods})
 		if len(mods) == 0 {
 			if !anaphorHeads[w] || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
 				continue
@@ -370,7 +370,7 @@ func (d *doc) findTagged() {
 			if !ok || (j-i == 1 && (d.g.isCommon(d.tok(i)) || nonOrgAcronyms[d.tok(i)])) {
 				continue
 			}
-			m := &mention{first: i, last: j, kind: k, weak: true}
+			m := d.newMention(mention{first: i, last: j, kind: k, weak: true})
 			if !d.tagOK(m) {
 				continue
 			}

@@ -148,7 +148,7 @@ func (d *doc) relations() {
 					}
 				}
 				if ent >= 0 {
-					stated(&mention{first: p, last: p + 1, kind: kind, sent: si, ent: ent}, verb, vk)
+					stated(d.newMention(mention{first: p, last: p + 1, kind: kind, sent: si, ent: ent}), verb, vk)
 				}
 			}
 		}
@@ -176,9 +176,12 @@ func (d *doc) relations() {
 				ents = append(ents, m.ent)
 			}
 		}
+		// The entities of ents are distinct and no other rule adds this
+		// type, so no pair repeats and seen need not hold them.
 		for a := 0; a < len(ents); a++ {
 			for b := a + 1; b < len(ents); b++ {
-				addRel(graph.RelCoMentioned, "", ents[a], ents[b], si, sp)
+				d.out.Relations = append(d.out.Relations, graph.LocalRelation{Type: graph.RelCoMentioned,
+					Source: ents[a], Target: ents[b], Sentence: si, Span: sp})
 			}
 		}
 	}
