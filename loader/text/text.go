@@ -7,6 +7,7 @@
 package text
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,11 +77,21 @@ func AppendTokens(dst []Token, s string) []Token {
 	space, newline := false, false
 	breaks := 0
 	for i < len(s) {
-		r, w := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		c := s[i]
+		r, w := rune(c), 1
+		cl := byteClass[c]
+		if cl&classNonASCII != 0 {
 			r, w = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff':
+				cl = classSpace
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				cl = classWord
+			default:
+				cl = 0
+			}
 		}
-		if r < utf8.RuneSelf && asciiClass[r]&classSpace != 0 || r >= utf8.RuneSelf && (unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff') {
+		if cl&classSpace != 0 {
 			if r == '\n' || r == '\u2028' || r == '\u2029' || r == '\r' && !strings.HasPrefix(s[i+w:], "\n") {
 				newline = true
 				breaks++
@@ -92,7 +103,7 @@ func AppendTokens(dst []Token, s string) []Token {
 		}
 		start, cstart := i, cp
 		switch {
-		case r < utf8.RuneSelf && asciiClass[r]&(classLower|classUpper|classDigit) != 0 || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case cl&classWord != 0:
 			i, cp = scanWord(s, i, cp)
 		case IsApostrophe(r) && len(toks) > 0 && !space && toks[len(toks)-1].IsWord():
 			// clitic: 's, 't, 're, 'll, 've, 'd, 'm
@@ -115,10 +126,12 @@ func AppendTokens(dst []Token, s string) []Token {
 			i += w
 			cp++
 		}
-		t := Token{Text: s[start:i], Start: start, End: i, CStart: cstart, CEnd: cp,
-			SpaceBefore: space, NewlineBefore: newline, BlankLineBefore: breaks >= 2}
-		t.Shape = shapeOf(t.Text)
-		toks = append(toks, t)
+		if len(toks) == cap(toks) {
+			toks = slices.Grow(toks, 1)
+		}
+		toks = toks[:len(toks)+1]
+		toks[len(toks)-1] = Token{Text: s[start:i], Start: start, End: i, CStart: cstart, CEnd: cp,
+			Shape: shapeOf(s[start:i]), SpaceBefore: space, NewlineBefore: newline, BlankLineBefore: breaks >= 2}
 		space, newline = false, false
 		breaks = 0
 	}
@@ -131,17 +144,20 @@ func scanWord(s string, i, cp int) (int, int) {
 	start := i
 	for i < len(s) {
 		// plain ASCII letters and digits first: the common case
-		if c := s[i]; c < utf8.RuneSelf && asciiClass[c]&(classLower|classDigit) != 0 {
+		c := s[i]
+		if cl := byteClass[c]; cl&(classLower|classDigit) != 0 {
 			i++
 			cp++
 			continue
-		} else if c < utf8.RuneSelf && asciiClass[c]&classUpper != 0 {
+		} else if cl&classUpper != 0 {
 			if i > start && gluedAt(s, start, i) {
 				break
 			}
 			i++
 			cp++
 			continue
+		} else if cl&classNonASCII == 0 && c != '-' && c != '\'' && c != ',' && c != '.' {
+			break // no other ASCII character continues a word
 		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsUpper(r) && i > start && gluedAt(s, start, i) {
@@ -225,19 +241,24 @@ func isSingleLetterBefore(s string, i int) bool {
 	return p == '.' || !(unicode.IsLetter(p) || unicode.IsDigit(p))
 }
 
-// ASCII character classes for the tokenizer's fast paths; they agree with
-// the unicode package on ASCII.
+// Byte classes for the tokenizer's fast paths; on ASCII they agree with
+// the unicode package, and every byte of a multi-byte rune is
+// classNonASCII.
 const (
 	classSpace = 1 << iota
 	classLower
 	classUpper
 	classDigit
+	classNonASCII
+	classWord = classLower | classUpper | classDigit
 )
 
-var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+var byteClass = func() (t [256]uint8) {
 	for c := range t {
 		r := rune(c)
 		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = classNonASCII
 		case unicode.IsSpace(r):
 			t[c] = classSpace
 		case unicode.IsLower(r):
@@ -301,40 +322,42 @@ func runeShape(w string) Shape {
 // asciiShape is shapeOf for a word of ASCII characters only; ok is false
 // for any other word.
 func asciiShape(w string) (sh Shape, ok bool) {
-	var letters, uppers, digits int
+	var or uint8
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= utf8.RuneSelf {
-			return 0, false
-		}
-		switch asciiClass[c] {
-		case classLower:
-			letters++
-		case classUpper:
-			letters++
-			uppers++
-		case classDigit:
-			digits++
-		}
+		or |= byteClass[w[i]]
 	}
+	if or&classNonASCII != 0 {
+		return 0, false
+	}
+	letters, digits := or&(classLower|classUpper) != 0, or&classDigit != 0
 	switch {
-	case letters == 0 && digits > 0:
+	case !letters && digits:
 		return ShapeNumber, true
-	case letters > 0 && digits > 0:
+	case letters && digits:
 		return ShapeMixed, true
-	case letters == 0:
+	case !letters:
 		if len(w) == 1 && unicode.IsPunct(rune(w[0])) {
 			return ShapePunct, true
 		}
 		return ShapeOther, true
-	case uppers == letters && letters >= 2:
+	case or&classLower == 0 && upperCount(w) >= 2:
 		return ShapeUpper, true
-	case len(w) > 0 && asciiClass[w[0]] == classUpper:
+	case byteClass[w[0]] == classUpper:
 		return ShapeTitle, true
-	case uppers == 0:
+	case or&classUpper == 0:
 		return ShapeLower, true
 	}
 	return ShapeOther, true
+}
+
+func upperCount(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if byteClass[w[i]] == classUpper {
+			n++
+		}
+	}
+	return n
 }
 
 // Sentence is a half-open range of tokens and the text range they cover.
