@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 
@@ -97,6 +98,7 @@ type scratch struct {
 	taken   []bool
 	tagKind []graph.Kind
 	lowBuf  []byte
+	tsents  []text.Sentence
 	folds   map[string]string     // the document's fold results
 	ctry    map[string]countryHit // and country results
 	// the document's mentions, handed out by doc.newMention in chunks
@@ -163,6 +165,7 @@ func (d *doc) release() {
 	}
 	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
 	sc.words, sc.sents = sc.words[:0], sc.sents[:0]
+	sc.tsents, d.sents = d.sents[:0], nil
 	d.toks, d.norm, d.low, d.sentOf, d.taken, d.tagKind = nil, nil, nil, nil, nil, nil
 	scratchPool.Put(sc)
 }
@@ -197,7 +200,7 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 	d := &doc{x: x, g: x.gaz, src: a.Text, sc: sc}
 	d.out.Article = a
 	d.toks = text.AppendTokens(sc.toks[:0], a.Text)
-	d.sents = text.Sentences(d.toks)
+	d.sents = text.AppendSentences(sc.tsents[:0], d.toks)
 	n := len(d.toks)
 	d.norm = grow(sc.norm, n)
 	d.low = grow(sc.low, n)
@@ -233,6 +236,9 @@ func newDoc(x *Extractor, a graph.Article) *doc {
 	}
 	d.sentOf = grow(sc.sentOf, n)
 	d.taken = grow(sc.taken, n)
+	if len(d.sents) > 0 {
+		d.out.Sentences = slices.Grow(d.out.Sentences, len(d.sents))
+	}
 	for si, s := range d.sents {
 		for i := s.First; i < s.Last; i++ {
 			d.sentOf[i] = si

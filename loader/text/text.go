@@ -382,7 +382,13 @@ var abbreviations = map[string]bool{
 // quotes after them) followed by a capitalized word, a quote or a digit, and
 // at every line break. Headlines and captions are thus sentences of their own.
 func Sentences(toks []Token) []Sentence {
-	var out []Sentence
+	return AppendSentences(nil, toks)
+}
+
+// AppendSentences is Sentences appending to dst, whose storage a caller
+// may reuse from one text to the next.
+func AppendSentences(dst []Sentence, toks []Token) []Sentence {
+	out := dst
 	first := 0
 	flush := func(last int) {
 		if last > first {
