@@ -99,6 +99,8 @@ type scratch struct {
 	tagKind []graph.Kind
 	lowBuf  []byte
 	tsents  []text.Sentence
+	tagged  map[[2]int]graph.Kind // doc.tagged and doc.tagSp
+	tagSp   [][2]int
 	folds   map[string]string     // the document's fold results
 	ctry    map[string]countryHit // and country results
 	// the document's mentions, handed out by doc.newMention in chunks
@@ -166,6 +168,12 @@ func (d *doc) release() {
 	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
 	sc.words, sc.sents = sc.words[:0], sc.sents[:0]
 	sc.tsents, d.sents = d.sents[:0], nil
+	if len(d.tagged) > 4096 {
+		sc.tagged = nil
+	} else {
+		clear(d.tagged)
+	}
+	sc.tagSp, d.tagged, d.tagSp = d.tagSp[:0], nil, nil
 	d.toks, d.norm, d.low, d.sentOf, d.taken, d.tagKind = nil, nil, nil, nil, nil, nil
 	scratchPool.Put(sc)
 }

@@ -275,7 +275,10 @@ func (d *doc) harmonize() {
 // tagAll runs the statistical tagger over the document.
 func (d *doc) tagAll() {
 	d.tagKind = grow(d.sc.tagKind, len(d.toks))
-	d.tagged = map[[2]int]graph.Kind{}
+	if d.sc.tagged == nil {
+		d.sc.tagged = map[[2]int]graph.Kind{}
+	}
+	d.tagged, d.tagSp = d.sc.tagged, d.sc.tagSp[:0]
 	if d.x.tagger == nil {
 		return
 	}
