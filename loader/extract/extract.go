@@ -103,24 +103,46 @@ type scratch struct {
 	tagSp   [][2]int
 	folds   map[string]string     // the document's fold results
 	ctry    map[string]countryHit // and country results
-	// the document's mentions, handed out by doc.newMention in chunks
-	mchunks []*[mentionChunk]mention
-	mn      int // mentions handed out
+	ments   chunks[mention]       // the document's mentions, by doc.newMention
+	ents    chunks[localEnt]      // and entities
 }
 
-// mentionChunk is how many mentions scratch allocates at once.
-const mentionChunk = 128
+// chunks hands out zeroed values of T from storage allocated in chunks and
+// reused from one document to the next.
+type chunks[T any] struct {
+	c []*[chunkLen]T
+	n int // values handed out
+}
+
+// chunkLen is how many values chunks allocates at once.
+const chunkLen = 128
+
+func (a *chunks[T]) new() *T {
+	c := a.n / chunkLen
+	if c == len(a.c) {
+		a.c = append(a.c, new([chunkLen]T))
+	}
+	p := &a.c[c][a.n%chunkLen]
+	a.n++
+	return p
+}
+
+// reset zeroes the values handed out, so that they keep nothing alive, and
+// takes them back; it keeps at most 16 chunks.
+func (a *chunks[T]) reset() {
+	for c := 0; c*chunkLen < a.n; c++ {
+		clear(a.c[c][:min(a.n-c*chunkLen, chunkLen)])
+	}
+	a.n = 0
+	if len(a.c) > 16 {
+		a.c = a.c[:16]
+	}
+}
 
 // newMention returns a pointer to a mention holding v, from the
 // document's reused storage; it lives until release.
 func (d *doc) newMention(v mention) *mention {
-	sc := d.sc
-	c := sc.mn / mentionChunk
-	if c == len(sc.mchunks) {
-		sc.mchunks = append(sc.mchunks, new([mentionChunk]mention))
-	}
-	m := &sc.mchunks[c][sc.mn%mentionChunk]
-	sc.mn++
+	m := d.sc.ments.new()
 	*m = v
 	return m
 }
@@ -158,13 +180,8 @@ func (d *doc) release() {
 		clear(sc.folds)
 		clear(sc.ctry)
 	}
-	for c := 0; c*mentionChunk < sc.mn; c++ {
-		clear(sc.mchunks[c][:min(sc.mn-c*mentionChunk, mentionChunk)])
-	}
-	sc.mn = 0
-	if len(sc.mchunks) > 16 {
-		sc.mchunks = sc.mchunks[:16]
-	}
+	sc.ments.reset()
+	sc.ents.reset()
 	sc.toks, sc.norm, sc.low, sc.sentOf, sc.taken, sc.tagKind = d.toks[:0], d.norm[:0], d.low[:0], d.sentOf[:0], d.taken[:0], d.tagKind[:0]
 	sc.words, sc.sents = sc.words[:0], sc.sents[:0]
 	sc.tsents, d.sents = d.sents[:0], nil

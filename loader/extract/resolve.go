@@ -88,7 +88,8 @@ func (d *doc) resolve() {
 		if e := byKey[dkey]; e != nil {
 			return e
 		}
-		e := &localEnt{kind: kind, dkey: dkey}
+		e := d.sc.ents.new()
+		e.kind, e.dkey = kind, dkey
 		byKey[dkey] = e
 		ents = append(ents, e)
 		return e
