@@ -408,6 +408,10 @@ func (d *doc) lower(i int) string {
 	return d.low[i]
 }
 
+// isCommonTok is d.g.isCommon(d.tok(i)): token i's lower-case form is a
+// common English word.
+func (d *doc) isCommonTok(i int) bool { return d.g.common[d.lower(i)] }
+
 func (d *doc) tok(i int) string {
 	if i < 0 || i >= len(d.toks) {
 		return ""

@@ -208,7 +208,7 @@ func (d *doc) nameChunk(si, i, j int) {
 		case start && functionWords[w]:
 			i++
 			continue
-		case start && !headed && d.g.isCommon(w) && !d.protected(i, j):
+		case start && !headed && d.g.common[w] && !d.protected(i, j): // w is already normal and lower case
 			i++
 			continue
 		}
@@ -362,7 +362,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 			d.add(m)
 			return
 		}
-		if j-i >= 2 && j-i <= 4 && d.g.given[strings.ToLower(d.tok(i))] {
+		if j-i >= 2 && j-i <= 4 && d.g.given[d.lower(i)] {
 			m.kind = graph.KindPerson
 			d.add(m)
 			return
@@ -390,7 +390,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.g.isCommon(lastw) && (!start || !d.g.isCommon(d.tok(i))) {
+	if j-i >= 2 && j-i <= 3 && d.personLike(i, j) && !d.isCommonTok(j-1) && (!start || !d.isCommonTok(i)) {
 		m.kind = graph.KindPerson
 		if k := d.tagSays(i, j); k != 0 {
 			m.kind = k
@@ -458,7 +458,7 @@ func (d *doc) headlineCaseNow(si int) bool {
 func (d *doc) orgHeadOf(i, j int) string {
 	for k := i; k < j-1; k++ {
 		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads[d.tok(k)] {
-			return strings.ToLower(d.tok(k))
+			return d.lower(k)
 		}
 	}
 	if w := d.tok(j - 1); orgHeads[w] && j-i >= 2 {
@@ -466,7 +466,7 @@ func (d *doc) orgHeadOf(i, j int) string {
 	}
 	for k := i; k < j; k++ {
 		if mediaHeads[d.tok(k)] && k > i {
-			return strings.ToLower(d.tok(k))
+			return d.lower(k)
 		}
 	}
 	return ""
@@ -499,7 +499,7 @@ func (d *doc) personLike(i, j int) bool {
 // unknownWords reports whether no token of [i, j) is a common word.
 func (d *doc) unknownWords(i, j int) bool {
 	for k := i; k < j; k++ {
-		if d.g.isCommon(d.tok(k)) {
+		if d.isCommonTok(k) {
 			return false
 		}
 	}
@@ -729,7 +729,7 @@ func (d *doc) addTaggedIn(i, j int) bool {
 			}
 			d.extendPlace(m)
 		case graph.KindOrg:
-			m.orgHead = strings.ToLower(d.tok(sp[1] - 1))
+			m.orgHead = d.lower(sp[1] - 1)
 		}
 		d.add(m)
 		any = true

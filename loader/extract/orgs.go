@@ -2,7 +2,6 @@ package extract
 
 import (
 	"github.com/newsgraph/newsgraph/loader/ner"
-	"strings"
 
 	"github.com/newsgraph/newsgraph/graph"
 	"github.com/newsgraph/newsgraph/loader/text"
@@ -370,7 +369,7 @@ func (d *doc) findTagged() {
 					break
 				}
 			}
-			if !ok || (j-i == 1 && (d.g.isCommon(d.tok(i)) || nonOrgAcronyms[d.tok(i)])) {
+			if !ok || (j-i == 1 && (d.isCommonTok(i) || nonOrgAcronyms[d.tok(i)])) {
 				continue
 			}
 			m := d.newMention(mention{first: i, last: j, kind: k, weak: true})
@@ -378,7 +377,7 @@ func (d *doc) findTagged() {
 				continue
 			}
 			if k == graph.KindOrg {
-				m.orgHead = strings.ToLower(d.tok(j - 1))
+				m.orgHead = d.lower(j - 1)
 			}
 			d.add(m)
 		}
