@@ -95,6 +95,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		// Go heap of a 40,000-article load peaked at 1.1 GiB, with 8 MiB
 		// at 0.6 GiB (bench-load --memprofile).
 		bo = bo.WithBlockCacheSize(32 << 20).WithMemTableSize(8 << 20)
+		// Tables of every level at the base size (2 MiB) rather than
+		// doubling per level: the build buffers follow the table size.
+		bo.TableSizeMultiplier = 1
 	}
 	if !opts.InMemory {
 		for _, name := range removeEmptyLogs(dir) {
