@@ -45,8 +45,9 @@ type BatchSink interface {
 // DefaultBatch is the default for Loader.Batch.
 const DefaultBatch = 64
 
-// maxBatchBytes bounds the text of one batch, so that a transaction stays
-// far below Badger's limit (15% of a memtable).
+// maxBatchBytes bounds the text of one batch (a store may still split a
+// batch into several transactions: graph.Store.AddDocs keeps each well
+// below Badger's limit).
 const maxBatchBytes = 1 << 20
 
 // batchLinger bounds how long the writer waits for a batch to fill.
