@@ -214,27 +214,23 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 		}
 	}
 
-	if c.cpuProfile != "" {
-		f, err := os.Create(c.cpuProfile)
+	for _, out := range []struct {
+		path  string
+		start func(io.Writer) error
+		stop  func()
+	}{{c.cpuProfile, pprof.StartCPUProfile, pprof.StopCPUProfile}, {c.trace, trace.Start, trace.Stop}} {
+		if out.path == "" {
+			continue
+		}
+		f, err := os.Create(out.path)
 		if err != nil {
 			return fmt.Errorf("bench-query: %w", err)
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
+		if err := out.start(f); err != nil {
 			return fmt.Errorf("bench-query: %w", err)
 		}
-		defer pprof.StopCPUProfile()
-	}
-	if c.trace != "" {
-		f, err := os.Create(c.trace)
-		if err != nil {
-			return fmt.Errorf("bench-query: %w", err)
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return fmt.Errorf("bench-query: %w", err)
-		}
-		defer trace.Stop()
+		defer out.stop()
 	}
 
 	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %11s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "errors")
