@@ -168,6 +168,9 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 				break
 			}
 			r, err := w.addDoc(&b.docs[i], b.sums[i], b.artSeq)
+			if err == nil {
+				err = w.settle()
+			}
 			if err != nil {
 				failed = p
 				return err
@@ -370,17 +373,10 @@ func (w *writer) del(k []byte) error {
 	return w.txn.Delete(k)
 }
 
-// addDoc adds one doc to the writer's transaction and settles it; flush
-// writes the aggregates once all docs of the transaction are added.
+// addDoc adds one doc to the writer's transaction; settle then ends it,
+// and flush writes the aggregates once all docs of the transaction are
+// added.
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
-	res, err := w.addDocOnly(d, sum, artSeq)
-	if err != nil {
-		return res, err
-	}
-	return res, w.settle()
-}
-
-func (w *writer) addDocOnly(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
 	if b, err := getValue(w.txn, hashKey(sum)); err == nil {
 		id, err := decodeU64(b)
 		return AddResult{Article: ArticleID(id), Status: StatusUnchanged}, err

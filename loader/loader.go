@@ -51,7 +51,7 @@ const DefaultBatch = 64
 const maxBatchBytes = 1 << 20
 
 // batchLinger bounds how long the writer waits for a batch to fill.
-var batchLinger = 20 * time.Millisecond
+const batchLinger = 20 * time.Millisecond
 
 // Extractor turns an article into a Doc. It is called from several
 // goroutines at once and must be safe for that.
