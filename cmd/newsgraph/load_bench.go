@@ -90,6 +90,8 @@ func runBenchLoad(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if !c.keep {
 			defer os.RemoveAll(c.dir)
 		}
+	} else if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return fmt.Errorf("bench-load: work directory: %w", err)
 	}
 	x, err := buildExtractor(c.tagger)
 	if err != nil {
