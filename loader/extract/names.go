@@ -24,7 +24,7 @@ func (d *doc) isNameTok(i int) bool {
 	if d.taken[i] || t.Shape != text.ShapeTitle && t.Shape != text.ShapeUpper {
 		return false
 	}
-	if nonNames[d.norm[i]] {
+	if nonNames.has(d.norm[i]) {
 		return false
 	}
 	// nonNames[strings.Title(strings.ToLower(t.Text))] without building it.
@@ -32,7 +32,7 @@ func (d *doc) isNameTok(i int) bool {
 	if d.norm[i] != t.Text {
 		low = strings.ToLower(t.Text)
 	}
-	return !nonNamesTitled[low]
+	return !nonNamesTitled.has(low)
 }
 
 func (d *doc) isPossessive(i int) bool {
@@ -57,7 +57,7 @@ func (d *doc) findNames(si int) {
 		}
 		j := i + 1
 		for j < s.Last && !d.toks[j].NewlineBefore {
-			if mediaHeads[d.tok(j-1)] {
+			if mediaHeads.has(d.tok(j - 1)) {
 				break
 			}
 			if d.isNameTok(j) {
@@ -78,9 +78,9 @@ func (d *doc) findNames(si int) {
 				j += 2 // "Standard & Poor", "Bear Stearns & Co"
 				continue
 			}
-			if nameParticles[d.tok(j)] && !orgHeads[d.tok(j-1)] && !placeHeads[d.tok(j-1)] {
+			if nameParticles.has(d.tok(j)) && !orgHeads.has(d.tok(j-1)) && !placeHeads.has(d.tok(j-1)) {
 				k := j + 1
-				for k < s.Last && nameParticles[d.tok(k)] {
+				for k < s.Last && nameParticles.has(d.tok(k)) {
 					k++
 				}
 				if k < s.Last && d.isNameTok(k) && !d.toks[k].NewlineBefore && k-j <= 2 {
@@ -88,7 +88,7 @@ func (d *doc) findNames(si int) {
 					continue
 				}
 			}
-			if d.toks[j].Shape == text.ShapeLower && connectors[d.tok(j)] && d.joinsOf(j-1) {
+			if d.toks[j].Shape == text.ShapeLower && connectors.has(d.tok(j)) && d.joinsOf(j-1) {
 				k := j + 1
 				if d.lower(k) == "the" {
 					k++
@@ -160,7 +160,7 @@ func (d *doc) andJoins(i, j, end int) int {
 	if k == j+1 {
 		return 0
 	}
-	if orgHeads[d.tok(k-1)] && !orgHeads[d.tok(j-1)] {
+	if orgHeads.has(d.tok(k-1)) && !orgHeads.has(d.tok(j-1)) {
 		if _, ok := d.country(d.tokText(i, j)); !ok {
 			return k
 		}
@@ -175,10 +175,10 @@ func (d *doc) andJoins(i, j, end int) int {
 // "of": "Institute of", "Armed Forces of", "Gulf of", "Republic of".
 func (d *doc) joinsOf(i int) bool {
 	w := d.tok(i)
-	if corpSuffixes[w] {
+	if corpSuffixes.has(w) {
 		return false // "Kia Motor Corp of South Korea": "of" starts a description
 	}
-	return orgHeads[w] || placeHeads[w] || w == "Republic" || w == "Kingdom" || w == "States" ||
+	return orgHeads.has(w) || placeHeads.has(w) || w == "Republic" || w == "Kingdom" || w == "States" ||
 		w == "Emirates" || w == "Islands" || w == "Minister" || w == "Secretary"
 }
 
@@ -197,15 +197,15 @@ func (d *doc) nameChunk(si, i, j int) {
 	start := d.atSentenceStart(si, i) || d.toks[i].NewlineBefore
 	headed := false
 	for k := i; k < j; k++ {
-		headed = headed || orgHeads[d.tok(k)] || placeHeads[d.tok(k)]
+		headed = headed || orgHeads.has(d.tok(k)) || placeHeads.has(d.tok(k))
 	}
 	for i < j {
 		w := d.lower(i)
 		switch {
-		case w == "the" && !(d.tok(i) == "The" && !start && newspaperHeads[d.tok(j-1)] && j-i >= 2):
+		case w == "the" && !(d.tok(i) == "The" && !start && newspaperHeads.has(d.tok(j-1)) && j-i >= 2):
 			i++ // but "The Kyiv Independent" keeps its article mid-sentence
 			continue
-		case start && functionWords[w]:
+		case start && functionWords.has(w):
 			i++
 			continue
 		case start && !headed && d.g.common[w] && !d.protected(i, j): // w is already normal and lower case
@@ -230,7 +230,7 @@ func (d *doc) protected(i, j int) bool {
 	if d.g.given[strings.ToLower(w)] && j-i >= 2 {
 		return true
 	}
-	if titles[w] || orgNames[w] {
+	if titles.has(w) || orgNames.has(w) {
 		return true
 	}
 	if p, ok := d.lookupPlace(d.tokText(i, j)); ok && p.Pop >= 100000 {
@@ -264,8 +264,8 @@ func (d *doc) classify(si, i, j int, start bool) {
 	lastw := d.tok(j - 1)
 	m := d.newMention(mention{first: i, last: j})
 
-	if nonEntities[name] || lawHeads[lastw] && j-i >= 2 || d.demonymPlural(name) ||
-		j-i == 1 && (corpSuffixes[name] || orgHeads[name] && !mediaHeads[name] || placeHeads[name] || compass[name] || name == "Republic" || name == "Kingdom") {
+	if nonEntities.has(name) || lawHeads.has(lastw) && j-i >= 2 || d.demonymPlural(name) ||
+		j-i == 1 && (corpSuffixes.has(name) || orgHeads.has(name) && !mediaHeads.has(name) || placeHeads.has(name) || compass.has(name) || name == "Republic" || name == "Kingdom") {
 		for k := i; k < j; k++ {
 			d.taken[k] = true // nor may the tagger make one of it
 		}
@@ -281,7 +281,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if orgNames[name] {
+	if orgNames.has(name) {
 		m.kind, m.canon = graph.KindOrg, name
 		d.add(m)
 		return
@@ -294,7 +294,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		}
 	}
 	if d.inCredit(si, i) {
-		if j-i >= 2 && d.personLike(i, j) && !orgHeads[lastw] {
+		if j-i >= 2 && d.personLike(i, j) && !orgHeads.has(lastw) {
 			m.kind = graph.KindPerson
 		} else {
 			m.kind = graph.KindOrg
@@ -302,7 +302,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if orgCues[d.lower(i-1)] && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 {
+	if orgCues.has(d.lower(i-1)) && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 {
 		m.kind, m.orgHead = graph.KindOrg, d.lower(i-1)
 		d.add(m)
 		return
@@ -317,12 +317,12 @@ func (d *doc) classify(si, i, j int, start bool) {
 		return
 	}
 	// Organization by head word; a demonym or possessive names its country.
-	if compass[d.tok(i)] && j-i == 2 && (lastw == "Bank" || lastw == "Coast") {
+	if compass.has(d.tok(i)) && j-i == 2 && (lastw == "Bank" || lastw == "Coast") {
 		m.kind, m.placeHead = graph.KindPlace, true // West Bank, Gold Coast
 		d.add(m)
 		return
 	}
-	if structureNouns[d.lower(j)] && d.toks[j].Shape == text.ShapeLower && d.orgHeadOf(i, j) != "" {
+	if structureNouns.has(d.lower(j)) && d.toks[j].Shape == text.ShapeLower && d.orgHeadOf(i, j) != "" {
 		for k := i; k < j; k++ {
 			d.taken[k] = true // nor may the tagger name it
 		}
@@ -334,15 +334,15 @@ func (d *doc) classify(si, i, j int, start bool) {
 			m.country = c
 		} else if c, _ := d.possessor(i - 1); c != "" {
 			m.country = c
-		} else if c, ok := d.country(d.tok(i)); ok && j-i >= 2 && !orgHeads[d.tok(i)] {
+		} else if c, ok := d.country(d.tok(i)); ok && j-i >= 2 && !orgHeads.has(d.tok(i)) {
 			m.country = c
 		}
 		d.add(m)
 		return
 	}
-	if placeHeads[lastw] && j-i >= 2 {
+	if placeHeads.has(lastw) && j-i >= 2 {
 		m.kind, m.placeHead = graph.KindPlace, true
-		m.region = regionWords[lastw]
+		m.region = regionWords.has(lastw)
 		d.add(m)
 		return
 	}
@@ -399,7 +399,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		return
 	}
 	if j-i == 1 && d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(name) <= 5 &&
-		!d.g.isCommon(name) && !d.headlineCase(si) && !nonOrgAcronyms[name] {
+		!d.g.isCommon(name) && !d.headlineCase(si) && !nonOrgAcronyms.has(name) {
 		m.kind = graph.KindOrg
 		if k := d.tagSays(i, j); k != 0 {
 			m.kind = k
@@ -457,15 +457,15 @@ func (d *doc) headlineCaseNow(si int) bool {
 // case, or "".
 func (d *doc) orgHeadOf(i, j int) string {
 	for k := i; k < j-1; k++ {
-		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads[d.tok(k)] {
+		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads.has(d.tok(k)) {
 			return d.lower(k)
 		}
 	}
-	if w := d.tok(j - 1); orgHeads[w] && j-i >= 2 {
+	if w := d.tok(j - 1); orgHeads.has(w) && j-i >= 2 {
 		return strings.ToLower(w)
 	}
 	for k := i; k < j; k++ {
-		if mediaHeads[d.tok(k)] && k > i {
+		if mediaHeads.has(d.tok(k)) && k > i {
 			return d.lower(k)
 		}
 	}
@@ -480,13 +480,13 @@ func (d *doc) personLike(i, j int) bool {
 	for k := i; k < j; k++ {
 		w := d.tok(k)
 		t := d.toks[k]
-		if w == "." && k > i && utf8.RuneCountInString(d.tok(k-1)) == 1 || nameParticles[w] && k > i && k < j-1 {
+		if w == "." && k > i && utf8.RuneCountInString(d.tok(k-1)) == 1 || nameParticles.has(w) && k > i && k < j-1 {
 			continue // "S. Waugh", "Joost van der Westhuizen"
 		}
 		if t.Shape != text.ShapeTitle && !(t.Shape == text.ShapeUpper && utf8.RuneCountInString(w) > 3) {
 			return false
 		}
-		if orgHeads[w] || placeHeads[w] || nonNames[w] || titles[w] || orgNames[w] {
+		if orgHeads.has(w) || placeHeads.has(w) || nonNames.has(w) || titles.has(w) || orgNames.has(w) {
 			return false
 		}
 		if _, ok := d.country(w); ok {
@@ -525,7 +525,7 @@ func (d *doc) placeCue(i int) bool {
 
 // lowerHeadAfter reports whether a lower-case place head follows token j-1.
 func (d *doc) lowerHeadAfter(j int) bool {
-	return j < len(d.toks) && d.toks[j].Shape == text.ShapeLower && lowerPlaceHeads[d.tok(j)] &&
+	return j < len(d.toks) && d.toks[j].Shape == text.ShapeLower && lowerPlaceHeads.has(d.tok(j)) &&
 		d.sentOf[j] == d.sentOf[j-1]
 }
 
@@ -541,7 +541,7 @@ func (d *doc) extendPlace(m *mention) {
 	h := d.tok(m.last)
 	m.last++
 	m.placeHead = true
-	if regionWords[h] {
+	if regionWords.has(h) {
 		m.region = true
 	}
 }
@@ -576,7 +576,7 @@ func (d *doc) titled(m *mention) bool {
 	k := -1
 	for t := j - 2; t >= i; t-- {
 		w := strings.TrimSuffix(d.tok(t), ".")
-		if titleHeads[w] {
+		if titleHeads.has(w) {
 			k = t
 			break
 		}
@@ -592,7 +592,7 @@ func (d *doc) titled(m *mention) bool {
 		return false
 	}
 	rs := k
-	for rs > i && titles[d.tok(rs-1)] {
+	for rs > i && titles.has(d.tok(rs-1)) {
 		rs--
 	}
 	var label []string
@@ -601,7 +601,7 @@ func (d *doc) titled(m *mention) bool {
 	}
 	m.kind = graph.KindPerson
 	m.first = n
-	if personalTitles[d.tok(k)] {
+	if personalTitles.has(d.tok(k)) {
 		return true
 	}
 	m.role = strings.Join(label, " ")
@@ -638,7 +638,7 @@ func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 			comma = true
 			continue
 		}
-		if roleWords[w] {
+		if roleWords.has(w) {
 			if !comma && k != i-1 {
 				break
 			}
@@ -672,7 +672,7 @@ func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 	}
 	for n := 0; n < 3 && k < s.Last; n++ {
 		w := d.lower(k)
-		if roleWords[w] {
+		if roleWords.has(w) {
 			return w, nil, afterOwner
 		}
 		if d.toks[k].Shape != text.ShapeLower && !d.toks[k].Capitalized() {
@@ -745,7 +745,7 @@ func (d *doc) tagOK(m *mention) bool {
 	}
 	if m.last-m.first == 1 {
 		w := d.tok(m.first)
-		if nonOrgAcronyms[w] {
+		if nonOrgAcronyms.has(w) {
 			return false
 		}
 		if p, ok := d.lookupPlace(w); ok && m.kind == graph.KindPerson && p.Pop >= 100000 && !d.g.given[strings.ToLower(w)] {
@@ -769,7 +769,7 @@ func (d *doc) demonymPlural(name string) bool {
 // two lower-case words: "Telegram messaging app", "Twitter account".
 func (d *doc) platformAfter(j int) bool {
 	for k := j; k < j+2 && k < len(d.toks) && d.toks[k].Shape == text.ShapeLower && d.sentOf[k] == d.sentOf[j-1]; k++ {
-		if platformNouns[d.tok(k)] {
+		if platformNouns.has(d.tok(k)) {
 			return true
 		}
 	}
@@ -894,7 +894,7 @@ func (d *doc) retype(m *mention, k graph.Kind) {
 func (d *doc) sportsArticle() bool {
 	n := 0
 	for i := range d.toks {
-		if sportsFilter.may(d.low[i]) && sportsWords[d.low[i]] || d.isScore(i) {
+		if sportsWords.has(d.low[i]) || d.isScore(i) {
 			n++
 			if n >= 3 {
 				return true
@@ -904,11 +904,13 @@ func (d *doc) sportsArticle() bool {
 	return false
 }
 
-var sportsFilter = newPrefilter(sportsWords)
-
 // isScore reports whether token i is a match score such as "2-1" or "3-3".
 func (d *doc) isScore(i int) bool {
-	a, b, ok := strings.Cut(d.norm[i], "-")
+	w := d.norm[i]
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return false // the common case, without the cut
+	}
+	a, b, ok := strings.Cut(w, "-")
 	return ok && len(a) >= 1 && len(a) <= 2 && len(b) >= 1 && len(b) <= 2 && allDigits(a) && allDigits(b)
 }
 
@@ -926,7 +928,7 @@ func allDigits(s string) bool {
 // sports article ("Bristol City" the club, but "Mexico City" elsewhere).
 func (d *doc) clubSuffix(i int, sports bool) bool {
 	w := d.tok(i)
-	return clubSuffixes[w] || sports && sportsClubSuffixes[w]
+	return clubSuffixes.has(w) || sports && sportsClubSuffixes.has(w)
 }
 
 // teamCue reports sports words right next to a town's mention: "X
@@ -935,17 +937,17 @@ func (d *doc) clubSuffix(i int, sports bool) bool {
 func (d *doc) teamCue(m *mention, sports bool) bool {
 	after, before := d.lower(m.last), d.lower(m.first-1)
 	if m.last < len(d.toks) && d.sentOf[m.last] == m.sent {
-		if teamNounsAfter[after] || sports && (teamVerbsAfter[after] || d.isScore(m.last)) {
+		if teamNounsAfter.has(after) || sports && (teamVerbsAfter.has(after) || d.isScore(m.last)) {
 			return true
 		}
 		if after == "'s" || after == "’s" {
-			if next := d.lower(m.last + 1); teamNounsAfter[next] && d.sentOf[m.last+1] == m.sent {
+			if next := d.lower(m.last + 1); teamNounsAfter.has(next) && d.sentOf[m.last+1] == m.sent {
 				return true
 			}
 		}
 	}
 	if sports && m.first > 0 && d.sentOf[m.first-1] == m.sent {
-		if teamWordsBefore[before] || d.isScore(m.first-1) {
+		if teamWordsBefore.has(before) || d.isScore(m.first-1) {
 			return true
 		}
 	}
@@ -957,8 +959,8 @@ func (d *doc) townCue(m *mention) bool {
 	if m.first == 0 || d.sentOf[m.first-1] != m.sent {
 		return false
 	}
-	if townWordsBefore[d.lower(m.first-1)] {
+	if townWordsBefore.has(d.lower(m.first - 1)) {
 		return true
 	}
-	return d.lower(m.first-1) == "of" && townNounsOf[d.lower(m.first-2)]
+	return d.lower(m.first-1) == "of" && townNounsOf.has(d.lower(m.first-2))
 }

@@ -356,7 +356,7 @@ func (d *doc) findNumbers() {
 				ue++
 			}
 		}
-		if unit == "" || furnitureAfter[d.lower(ue)] || ue > len(d.toks) || d.sentOf[ue-1] != d.sentOf[i] {
+		if unit == "" || furnitureAfter.has(d.lower(ue)) || ue > len(d.toks) || d.sentOf[ue-1] != d.sentOf[i] {
 			i = j - 1
 			continue
 		}
@@ -455,7 +455,7 @@ func (d *doc) unitAfter(j int) (string, int) {
 	for n := 0; n < 3 && k < len(d.toks) && d.sentOf[k] == si; n++ {
 		t := d.toks[k]
 		w := d.lower(k)
-		if unitStop[w] || d.taken[k] {
+		if unitStop.has(w) || d.taken[k] {
 			break
 		}
 		if _, ok := demonyms[w]; ok && t.Capitalized() {
@@ -477,18 +477,18 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if _, abbr := unitAbbrev[w]; abbr && w != "sq" && w != "mln" && w != "bln" || w == "percent" {
 			break // "pct stake": the unit is "pct"
 		}
-		if pluralNoun(w) || irregularPlurals[w] {
+		if pluralNoun(w) || irregularPlurals.has(w) {
 			break // "regions joined": the counted thing ends at its plural head
 		}
 	}
-	if len(ws) > 0 && measureHeads[ws[len(ws)-1]] && d.lower(k) == "of" && k+1 < len(d.toks) &&
-		d.toks[k+1].Shape == text.ShapeLower && !unitStop[d.lower(k+1)] && d.sentOf[k+1] == si {
+	if len(ws) > 0 && measureHeads.has(ws[len(ws)-1]) && d.lower(k) == "of" && k+1 < len(d.toks) &&
+		d.toks[k+1].Shape == text.ShapeLower && !unitStop.has(d.lower(k+1)) && d.sentOf[k+1] == si {
 		ws = append(ws, "of", d.lower(k+1))
 		k += 2
 	}
 	var keep []string
 	for _, w := range ws {
-		if _, ok := demonyms[w]; ok || unitDrop[w] && w != "of" {
+		if _, ok := demonyms[w]; ok || unitDrop.has(w) && w != "of" {
 			continue
 		}
 		if n, ok := unitAbbrev[w]; ok {
@@ -496,7 +496,7 @@ func (d *doc) unitAfter(j int) (string, int) {
 		}
 		keep = append(keep, w)
 	}
-	if len(keep) == 0 || notUnits[keep[len(keep)-1]] {
+	if len(keep) == 0 || notUnits.has(keep[len(keep)-1]) {
 		return "", j // "two different", "four new": no counted thing
 	}
 	return strings.Join(keep, " "), k

@@ -23,8 +23,6 @@ var descMods = set("defense", "defence", "foreign", "interior", "intelligence", 
 var anaphorHeads = set("ministry", "agency", "directorate", "company", "firm", "bank", "party", "group",
 	"organisation", "organization", "alliance", "council", "committee", "government")
 
-var headFilter = newPrefilter(descHeads, anaphorHeads)
-
 // findDescriptors finds lower-case organization descriptions and anaphors.
 func (d *doc) findDescriptors() {
 	for h := range d.toks {
@@ -32,13 +30,13 @@ func (d *doc) findDescriptors() {
 		if d.taken[h] || d.toks[h].Shape != text.ShapeLower {
 			continue
 		}
-		if !headFilter.may(w) || !descHeads[w] && !anaphorHeads[w] {
+		if !descHeads.has(w) && !anaphorHeads.has(w) {
 			continue
 		}
 		si := d.sentOf[h]
 		st := h
 		var mods []string
-		for st-1 >= d.sents[si].First && descMods[d.lower(st-1)] && !d.taken[st-1] {
+		for st-1 >= d.sents[si].First && descMods.has(d.lower(st-1)) && !d.taken[st-1] {
 			st--
 			mods = append([]string{normWord(d.lower(st))}, mods...)
 		}
@@ -50,12 +48,12 @@ func (d *doc) findDescriptors() {
 		}
 		m := d.newMention(mention{first: st, last: h + 1, kind: graph.KindOrg, orgHead: w, mods: mods})
 		if len(mods) == 0 {
-			if !anaphorHeads[w] || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
+			if !anaphorHeads.has(w) || !(d.lower(st-1) == "the" || d.lower(st-1) == "its" || d.lower(st-1) == "their") {
 				continue
 			}
 			m.anaphor = true
 		} else {
-			if !descHeads[w] {
+			if !descHeads.has(w) {
 				continue
 			}
 			m.descriptor = true
@@ -369,7 +367,7 @@ func (d *doc) findTagged() {
 					break
 				}
 			}
-			if !ok || (j-i == 1 && (d.isCommonTok(i) || nonOrgAcronyms[d.tok(i)])) {
+			if !ok || (j-i == 1 && (d.isCommonTok(i) || nonOrgAcronyms.has(d.tok(i)))) {
 				continue
 			}
 			m := d.newMention(mention{first: i, last: j, kind: k, weak: true})

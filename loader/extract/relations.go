@@ -163,7 +163,7 @@ func (d *doc) relations() {
 				if !named(b) {
 					continue
 				}
-				if verb := d.actionBetween(a.last, b.first); verb != "" && (b.kind != graph.KindPlace || placeVerbs[verb]) {
+				if verb := d.actionBetween(a.last, b.first); verb != "" && (b.kind != graph.KindPlace || placeVerbs.has(verb)) {
 					addRel(graph.RelAction, verb, a.ent, b.ent, si, sp)
 				}
 				break
@@ -197,7 +197,7 @@ func (d *doc) relations() {
 		if len(rest) > 0 && rest[0] == "the" {
 			rest = rest[1:]
 		}
-		if len(rest) == 0 || !orgHeads[titleWords(rest[len(rest)-1])] {
+		if len(rest) == 0 || !orgHeads.has(titleWords(rest[len(rest)-1])) {
 			continue
 		}
 		own := e.country
@@ -323,7 +323,7 @@ func (d *doc) roleAfterLabel(m *mention) string {
 		k++
 	}
 	for n := 0; n < 3 && k < len(d.toks) && d.sentOf[k] == m.sent; n, k = n+1, k+1 {
-		if roleWords[d.lower(k)] {
+		if roleWords.has(d.lower(k)) {
 			return d.lower(k)
 		}
 		if d.toks[k].Shape != text.ShapeLower {
@@ -356,7 +356,7 @@ func (d *doc) locatedCue(a, b *mention) bool {
 		return false
 	}
 	for j := a.last; j < k; j++ {
-		if d.toks[j].Shape != text.ShapeLower || notSubject[d.lower(j)] {
+		if d.toks[j].Shape != text.ShapeLower || notSubject.has(d.lower(j)) {
 			return false
 		}
 	}
@@ -427,24 +427,24 @@ var speechAux = set("has", "had", "have", "also", "later", "earlier", "again", "
 // for "according to").
 func (d *doc) speechOf(a *mention) (verb string, vk int, ok bool) {
 	k := a.first - 1
-	for n := 0; n < 2 && k >= 0 && speechDets[d.lower(k)]; n++ {
+	for n := 0; n < 2 && k >= 0 && speechDets.has(d.lower(k)); n++ {
 		k--
 	}
 	if d.lower(k) == "to" && d.lower(k-1) == "according" && d.sentOf[k-1] == a.sent {
 		return "according to", k - 1, true
 	}
-	if notSubject[d.lower(k)] {
+	if notSubject.has(d.lower(k)) {
 		return "", 0, false
 	}
 	k = a.last
 	if d.tok(k) == "," && d.sentOf[k] == a.sent {
 		// "Russia's commander, X, told ...", "X, commander of Y, said ..."
 		v := k + 1
-		if speechAux[d.lower(v)] {
+		if speechAux.has(d.lower(v)) {
 			v++
 		}
 		switch {
-		case d.tok(a.first-1) == "," && speechVerbs[d.lower(v)]:
+		case d.tok(a.first-1) == "," && speechVerbs.has(d.lower(v)):
 			k++
 		case k+1 < len(d.toks) && d.toks[k+1].Shape == text.ShapeLower:
 			for j := k + 2; j < k+12 && j < len(d.toks) && d.sentOf[j] == a.sent && d.tok(j) != "\""; j++ {
@@ -455,13 +455,13 @@ func (d *doc) speechOf(a *mention) (verb string, vk int, ok bool) {
 			}
 		}
 	}
-	if speechAux[d.lower(k)] && d.sentOf[k] == a.sent {
+	if speechAux.has(d.lower(k)) && d.sentOf[k] == a.sent {
 		k++
 	}
-	if w := d.lower(k); speechVerbs[w] && w != "according" && d.sentOf[k] == a.sent {
+	if w := d.lower(k); speechVerbs.has(w) && w != "according" && d.sentOf[k] == a.sent {
 		return w, k, true
 	}
-	if w := d.lower(a.first - 1); a.kind == graph.KindPerson && a.first > 0 && speechVerbs[w] && w != "according" &&
+	if w := d.lower(a.first - 1); a.kind == graph.KindPerson && a.first > 0 && speechVerbs.has(w) && w != "according" &&
 		d.sentOf[a.first-1] == a.sent {
 		return w, a.first - 1, true
 	}
@@ -476,7 +476,7 @@ func (d *doc) phraseStart(a *mention) int {
 	k := a.first
 	for n := 0; n < 6 && k > first; n++ {
 		w, t := d.lower(k-1), d.toks[k-1]
-		if speechDets[w] || w == "'s" || roleWords[w] || t.Shape == text.ShapeTitle || t.Shape == text.ShapeUpper {
+		if speechDets.has(w) || w == "'s" || roleWords.has(w) || t.Shape == text.ShapeTitle || t.Shape == text.ShapeUpper {
 			k--
 			continue
 		}
@@ -531,7 +531,7 @@ func (d *doc) claimAfter(a *mention, verb string, pe int, ms []*mention) (cs, ce
 		}
 		if _, bk, ok := d.speechOf(b); ok {
 			ce = min(bk, d.phraseStart(b))
-			for ce > cs && claimAfterStops[d.lower(ce-1)] {
+			for ce > cs && claimAfterStops.has(d.lower(ce-1)) {
 				ce--
 			}
 			break
@@ -540,7 +540,7 @@ func (d *doc) claimAfter(a *mention, verb string, pe int, ms []*mention) (cs, ce
 	// ", which owns ...": a relative clause after a comma describes its
 	// antecedent in the writer's voice
 	for k := cs; k+1 < ce; k++ {
-		if d.tok(k) == "," && relPronouns[d.lower(k+1)] {
+		if d.tok(k) == "," && relPronouns.has(d.lower(k+1)) {
 			ce = k
 			break
 		}
@@ -552,10 +552,10 @@ func (d *doc) claimAfter(a *mention, verb string, pe int, ms []*mention) (cs, ce
 			break
 		}
 	}
-	for cs < ce && claimTime[d.lower(cs)] {
+	for cs < ce && claimTime.has(d.lower(cs)) {
 		cs++
 	}
-	if addresseeVerbs[verb] || cs >= ce || notSubject[d.lower(cs)] || d.toks[cs].Shape == text.ShapePunct {
+	if addresseeVerbs.has(verb) || cs >= ce || notSubject.has(d.lower(cs)) || d.toks[cs].Shape == text.ShapePunct {
 		return cs, cs
 	}
 	return cs, ce
@@ -586,10 +586,10 @@ func (d *doc) pronounSpeech(si int) (p int, verb string, vk int, kind graph.Kind
 			continue
 		}
 		v := k + 1
-		if speechAux[d.lower(v)] && v+1 < s.Last {
+		if speechAux.has(d.lower(v)) && v+1 < s.Last {
 			v++
 		}
-		if w := d.lower(v); speechVerbs[w] && w != "according" {
+		if w := d.lower(v); speechVerbs.has(w) && w != "according" {
 			return k, w, v, kind
 		}
 	}
@@ -625,7 +625,7 @@ func (d *doc) actionBetween(i, j int) string {
 	}
 	for k := i; k < j; k++ {
 		w := d.lower(k)
-		if actionVerbs[w] {
+		if actionVerbs.has(w) {
 			if p := d.lower(k + 1); k+1 < j && (p == "from" || p == "to" || p == "into" || p == "out" || p == "with") {
 				return w + " " + p
 			}
@@ -633,7 +633,7 @@ func (d *doc) actionBetween(i, j int) string {
 		}
 		// the subject must come right before its verb: only auxiliaries,
 		// adverbs and commas between ("Russia's commander, X, told")
-		if w != "," && !actionAux[w] && !(strings.HasSuffix(w, "ly") && d.toks[k].Shape == text.ShapeLower) {
+		if w != "," && !actionAux.has(w) && !(strings.HasSuffix(w, "ly") && d.toks[k].Shape == text.ShapeLower) {
 			return ""
 		}
 	}

@@ -46,7 +46,7 @@ func (d *doc) orgWords(m *mention) ([]string, string) {
 			country = c
 			continue
 		}
-		if c, ok := d.country(d.tok(k)); ok && k == m.first && m.last-m.first >= 2 && !orgHeads[d.tok(k)] {
+		if c, ok := d.country(d.tok(k)); ok && k == m.first && m.last-m.first >= 2 && !orgHeads.has(d.tok(k)) {
 			country = c
 			continue
 		}
@@ -241,7 +241,7 @@ func (d *doc) resolve() {
 					return false
 				}
 				for _, w := range ws[:len(ws)-1] {
-					if !genericMods[w] && contains(o.core, w) {
+					if !genericMods.has(w) && contains(o.core, w) {
 						return true
 					}
 				}
@@ -347,7 +347,7 @@ func (d *doc) placeKey(m *mention) string {
 	for k := m.first; k < m.last; k++ {
 		w := d.tok(k)
 		lw := strings.ToLower(w)
-		if k > m.first && (lw == "city" || lw == "river" || regionWords[w] || lw == "town" || lw == "village") {
+		if k > m.first && (lw == "city" || lw == "river" || regionWords.has(w) || lw == "town" || lw == "village") {
 			continue
 		}
 		ws = append(ws, w)
@@ -612,7 +612,7 @@ func initials(ws []string) string {
 // directorate of the defense ministry".
 func coreWords(ws []string) []string {
 	for i := 1; i < len(ws); i++ {
-		if (ws[i] == "of" || ws[i] == "for") && orgHeads[titleWords(ws[i-1])] {
+		if (ws[i] == "of" || ws[i] == "for") && orgHeads.has(titleWords(ws[i-1])) {
 			return ws[:i]
 		}
 	}

@@ -190,11 +190,11 @@ var connectors = set("of", "for", "on", "de", "del", "da", "al", "bin", "van", "
 // nonNamesTitled holds the lower-case forms of the nonNames that are in
 // title case, so that nonNames[strings.Title(w)] is nonNamesTitled[w] for
 // a lower-case w, with no string built.
-var nonNamesTitled = func() map[string]bool {
-	out := make(map[string]bool, len(nonNames))
-	for k := range nonNames {
+var nonNamesTitled = func() *wordSet {
+	out := set()
+	for k := range nonNames.m {
 		if low := strings.ToLower(k); strings.Title(low) == k { //nolint:staticcheck // ASCII words
-			out[low] = true
+			out.add(low)
 		}
 	}
 	return out
@@ -218,43 +218,47 @@ var qualifierPhrases = [][]string{
 	{"another"}, {"exactly"}, {"nearly", "all"},
 }
 
-func set(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
+func set(ws ...string) *wordSet {
+	s := &wordSet{m: make(map[string]bool, len(ws))}
 	for _, w := range ws {
-		m[w] = true
+		s.add(w)
 	}
-	return m
+	return s
 }
 
-// prefilter is a cheap necessary condition for membership in a set of
-// words: their lengths and first bytes. It saves map lookups in scans over
-// every token.
-type prefilter struct {
-	minLen, maxLen int
-	first          [256]bool
+// wordSet is a set of words whose membership test first checks each
+// word's first and last bytes against the lengths of the words in the set
+// that have them: most words of an article are in no set, and two table
+// reads reject them without hashing the word.
+type wordSet struct {
+	m           map[string]bool
+	first, last [256]uint16 // bit lenBit(len(w)) of a word's first (last) byte
 }
 
-func newPrefilter(sets ...map[string]bool) *prefilter {
-	p := &prefilter{minLen: int(^uint(0) >> 1)}
-	for _, m := range sets {
-		for w := range m {
-			if w == "" {
-				p.minLen = 0
-				continue
-			}
-			p.minLen, p.maxLen = min(p.minLen, len(w)), max(p.maxLen, len(w))
-			p.first[w[0]] = true
-		}
+// lenBit is the bit of a word length in wordSet.first and last: lengths
+// from 15 up share the last bit.
+func lenBit(n int) uint16 { return 1 << min(n, 15) }
+
+func (s *wordSet) add(w string) {
+	s.m[w] = true
+	if w != "" {
+		b := lenBit(len(w))
+		s.first[w[0]] |= b
+		s.last[w[len(w)-1]] |= b
 	}
-	return p
 }
 
-// may reports false only for a word in none of the sets.
-func (p *prefilter) may(w string) bool {
-	if len(w) < p.minLen || len(w) > p.maxLen {
+// has reports whether w is in the set.
+func (s *wordSet) has(w string) bool {
+	n := len(w)
+	if n == 0 {
+		return s.m[w]
+	}
+	b := lenBit(n)
+	if s.first[w[0]]&s.last[w[n-1]]&b == 0 {
 		return false
 	}
-	return len(w) == 0 || p.first[w[0]]
+	return s.m[w]
 }
 
 // Sports vocabulary for typing teams named after towns (see typeTeams).
