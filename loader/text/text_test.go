@@ -152,3 +152,26 @@ func FuzzSentences(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendFold(t *testing.T) {
+	for _, s := range []string{"", " ", "Valeriy Zaluzhny", "Yevgeny Prigozhin", "YE", "ye", "y", "Tsch-Schwarz", "KHARKIV", "Kiev's  2nd ", "Zaporizhzhia", "iie iee", "Mr. O'Brien", "Ksenia Phillips", "Dnipro\u2019s", "Düsseldorf", "a\u00a0b"} {
+		want := Fold(s)
+		if got := string(AppendFold(nil, s)); got != want {
+			t.Errorf("AppendFold(%q) = %q, Fold %q", s, got, want)
+		}
+		if got := string(AppendFold([]byte("x|"), s)); got != "x|"+want {
+			t.Errorf("AppendFold(x|, %q) = %q, want x|%q", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendFold(f *testing.F) {
+	for _, s := range []string{"Valeriy Zaluzhny", "Yevgeny", "tsch", "KSKH ZH-ph", "iiee", "Kiev's 2nd", "ёж"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendFold([]byte("p"), s)), "p"+Fold(s); got != want {
+			t.Fatalf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
