@@ -43,8 +43,7 @@ func (t nerTagger) TagSentences(sents [][]string) [][]string { return t.m.TagDoc
 type Extractor struct {
 	gaz    *gazetteer
 	tagger Tagger
-	folds  memo[string]     // text.Fold of names, shared by all documents
-	ctry   memo[countryHit] // doc.country results by name
+	folds  memo[string] // text.Fold of names, shared by all documents
 }
 
 // Option configures an Extractor.
@@ -98,6 +97,7 @@ type scratch struct {
 	taken   []bool
 	tagKind []graph.Kind
 	lowBuf  []byte
+	key     []byte // a gazetteer key being built (see doc.lookupPlace)
 	tsents  []text.Sentence
 	tagged  map[[2]int]graph.Kind // doc.tagged and doc.tagSp
 	tagSp   [][2]int
@@ -436,20 +436,46 @@ type countryHit struct {
 	ok      bool
 }
 
-// country is gazetteer.country, remembered for the document and, across
-// documents, in the Extractor's cache.
+// country returns the canonical country for a name, acronym or demonym,
+// remembered for the document.
 func (d *doc) country(name string) (string, bool) {
 	h, ok := d.sc.ctry[name]
 	if !ok {
-		h = d.x.ctry.get(name, d.countryOf)
+		h = d.countryOf(name)
 		d.sc.ctry[name] = h
 	}
 	return h.country, h.ok
 }
 
+// countryOf looks name up as a demonym (normalized, lower case), then
+// folded (text.Fold) among the countries, with the keys built in the
+// document's buffer: no strings for an ASCII name. The two maps are small;
+// a cache shared across documents cost more than it saved.
 func (d *doc) countryOf(name string) countryHit {
-	c, ok := d.g.country(name, d.fold)
+	n := text.Norm(name)
+	var c string
+	var ok bool
+	if isASCII(n) {
+		d.sc.key = appendASCIILower(d.sc.key[:0], n) // strings.ToLower(n)
+		c, ok = demonyms[string(d.sc.key)]
+	} else {
+		c, ok = demonyms[strings.ToLower(n)]
+	}
+	if ok {
+		return countryHit{c, true}
+	}
+	d.sc.key = text.AppendFold(d.sc.key[:0], name)
+	c, ok = d.g.countries[string(d.sc.key)]
 	return countryHit{c, ok}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // memo remembers the results of a function of a string for any number of
@@ -492,7 +518,11 @@ func (c *memo[V]) get(s string, f func(string) V) V {
 
 var foldSeed = maphash.MakeSeed()
 
-// lookupPlace is gazetteer.lookupPlace with the document's fold cache.
+// lookupPlace finds a place by name, tolerant of romanisation variants
+// (text.Fold), with the key built in the document's buffer (no string for
+// an ASCII name).
 func (d *doc) lookupPlace(name string) (place, bool) {
-	return d.g.lookupPlace(name, d.fold)
+	d.sc.key = text.AppendFold(d.sc.key[:0], name)
+	p, ok := d.g.places[string(d.sc.key)]
+	return p, ok
 }

@@ -113,22 +113,5 @@ func (g *gazetteer) addPlace(name string, p place) {
 	g.places[k] = p
 }
 
-// lookupPlace finds a place by name, tolerant of romanisation variants;
-// fold is text.Fold or a cache of it.
-func (g *gazetteer) lookupPlace(name string, fold func(string) string) (place, bool) {
-	p, ok := g.places[fold(name)]
-	return p, ok
-}
-
-// country returns the canonical country for a name, acronym or demonym;
-// fold is text.Fold or a cache of it.
-func (g *gazetteer) country(name string, fold func(string) string) (string, bool) {
-	if c, ok := demonyms[strings.ToLower(text.Norm(name))]; ok {
-		return c, true
-	}
-	c, ok := g.countries[fold(name)]
-	return c, ok
-}
-
 // isCommon reports whether the lower-case form of w is a common English word.
 func (g *gazetteer) isCommon(w string) bool { return g.common[strings.ToLower(text.Norm(w))] }
