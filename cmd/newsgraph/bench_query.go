@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"runtime/trace"
 	"slices"
@@ -52,10 +53,11 @@ ORGANIZATION and PLACE entities with at least --min-mentions mentions:
 --pool of them, then each request picks one of those. The store keeps a
 read cache per snapshot, so a pool it can hold is measured warm, and a
 pool of all entities mostly cold.
-It prints p50/p99 latency, requests/s and the process's CPU time per
+It prints p50/p99 latency, requests/s, the process's CPU time per
 request (user+system, all goroutines: the clients' share included; it
-varies less than latency on a shared machine) per row, then the cost of
-the GraphQL layer: graphql (and http) against store, as ratios.
+varies less than latency on a shared machine) and the heap allocated per
+request (KB and objects, the clients' share included) per row, then the
+cost of the GraphQL layer: graphql (and http) against store, as ratios.
 
 Flags:
 `
@@ -233,7 +235,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 		defer out.stop()
 	}
 
-	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %11s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "errors")
+	fmt.Fprintf(w, "%-10s %-8s %7s %9s %9s %9s %9s %11s %7s %10s %6s\n", "query", "mode", "clients", "requests", "req/s", "p50 ms", "p99 ms", "cpu ms/req", "KB/req", "allocs/req", "errors")
 	type key struct {
 		q, m string
 		n    int
@@ -247,7 +249,8 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 					return err
 				}
 				results[key{q, m, n}] = r
-				fmt.Fprintf(w, "%-10s %-8s %7d %9d %9.0f %9.2f %9.2f %11.3f %6d\n", q, m, n, r.requests, r.rate(), ms(r.p50), ms(r.p99), ms(r.cpu)/float64(r.requests), r.errors)
+				fmt.Fprintf(w, "%-10s %-8s %7d %9d %9.0f %9.2f %9.2f %11.3f %7.1f %10.0f %6d\n", q, m, n, r.requests, r.rate(), ms(r.p50), ms(r.p99),
+					ms(r.cpu)/float64(r.requests), float64(r.allocBytes)/1024/float64(r.requests), float64(r.allocObjects)/float64(r.requests), r.errors)
 				if r.errors > 0 {
 					fmt.Fprintf(w, "  first error: %v\n", r.firstErr)
 				}
@@ -276,6 +279,20 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// heapAllocs returns the bytes and objects allocated on the heap since the
+// process started (runtime/metrics: no stop of the world).
+func heapAllocs() [2]uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}}
+	metrics.Read(s)
+	var out [2]uint64
+	for i := range s {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			out[i] = s[i].Value.Uint64()
+		}
+	}
+	return out
+}
+
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {
 		return 0
@@ -287,8 +304,11 @@ type benchResult struct {
 	requests, errors int
 	elapsed          time.Duration
 	cpu              time.Duration // the process's CPU time (user+system) during the run
-	p50, p99         time.Duration
-	firstErr         error
+	// The heap allocated during the run (all goroutines), in bytes and
+	// objects.
+	allocBytes, allocObjects uint64
+	p50, p99                 time.Duration
+	firstErr                 error
 }
 
 func (r benchResult) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -306,6 +326,7 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 			start  = time.Now()
 			finish = start.Add(d)
 			cpu0   = cpuTime() // in load_bench.go
+			heap0  = heapAllocs()
 		)
 		for i := 0; i < n; i++ {
 			wg.Add(1)
@@ -347,6 +368,8 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 		wg.Wait()
 		res.elapsed = time.Since(start)
 		res.cpu = cpuTime() - cpu0
+		heap1 := heapAllocs()
+		res.allocBytes, res.allocObjects = heap1[0]-heap0[0], heap1[1]-heap0[1]
 		res.requests = len(lats)
 		if len(lats) > 0 {
 			slices.Sort(lats)

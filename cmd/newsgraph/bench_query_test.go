@@ -39,7 +39,7 @@ func TestBenchQuery(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	t.Log("\n" + out.String())
-	row := regexp.MustCompile(`(?m)^(\w+)\s+(\w+)\s+(\d+)\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)$`)
+	row := regexp.MustCompile(`(?m)^(\w+)\s+(\w+)\s+(\d+)\s+(\d+)\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+\s+(\d+)$`)
 	seen := map[string]bool{}
 	for _, m := range row.FindAllStringSubmatch(out.String(), -1) {
 		if m[4] == "0" {
