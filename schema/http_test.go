@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -282,5 +283,31 @@ func TestQuerySlots(t *testing.T) {
 	}
 	if code, body := post(); code != http.StatusOK {
 		t.Errorf("with a free slot: %d %s", code, body)
+	}
+}
+
+// BenchmarkEntityQuery measures bench-query's entity query (an entity,
+// its aliases and its mentions, each with its sentence and article) in
+// process, encoding included; with -benchmem, what the executor and the
+// resolvers allocate per request.
+func BenchmarkEntityQuery(b *testing.B) {
+	s, err := New(Config{Store: newFake()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const q = `query Entity($id: ID!) { entity(id: $id) { id name type aliases mentionCount articleCount
+  mentions(first: 10) { totalCount edges { node { text start end sentence article { id externalId title url outlet published } } } } } }`
+	vars := map[string]any{"id": "E1"}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		res := s.Do(context.Background(), Request{Query: q, Variables: vars})
+		if len(res.Errors) > 0 {
+			b.Fatal(res.Errors)
+		}
+		buf.Reset()
+		if _, err := encodeResult(&buf, res); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

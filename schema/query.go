@@ -20,7 +20,7 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 			},
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				var (
-					a   graph.Article
+					a   *graph.Article
 					err error
 				)
 				if gid, ok := p.Args["id"].(string); ok {
@@ -30,7 +30,7 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 					}
 					a, err = s.article(p.Context, id)
 				} else if ext, ok := p.Args["externalId"].(string); ok {
-					a, err = s.store.ArticleByExternalID(p.Context, ext)
+					a, err = ptr(s.store.ArticleByExternalID(p.Context, ext))
 				} else {
 					return nil, badInput("article needs an id or an externalId")
 				}
@@ -40,7 +40,7 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 				if err != nil {
 					return nil, s.clientErr(p.Context, "article", err)
 				}
-				s.rememberArticle(p.Context, a.ID, a, nil)
+				s.rememberArticle(p.Context, a)
 				return a, nil
 			},
 		},
@@ -63,8 +63,8 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 				}
 			}
 			l, err := s.store.Articles(p.Context, f, pg)
-			for _, a := range l.Items {
-				s.rememberArticle(p.Context, a.ID, a, nil)
+			for i := range l.Items {
+				s.rememberArticle(p.Context, &l.Items[i])
 			}
 			return l, err
 		}),
@@ -95,8 +95,8 @@ func (s *Schema) queryFields(t *types) graphql.Fields {
 			f.Kind, _ = p.Args["type"].(graph.Kind)
 			f.Search, _ = p.Args["search"].(string)
 			l, err := s.store.Entities(p.Context, f, pg)
-			for _, e := range l.Items {
-				s.rememberEntity(p.Context, e)
+			for i := range l.Items {
+				s.rememberEntity(p.Context, &l.Items[i])
 			}
 			return l, err
 		}),

@@ -18,14 +18,16 @@ import (
 // is authorized to write, and caches so that an entity or article named by
 // many mentions, relations or neighbours is loaded once per request (the
 // N+1 problem), and an article's text is decoded to code points once.
+// Entities and articles are kept as pointers, which every reference to
+// one shares (resolvers only read them): no copy per reference.
 type requestState struct {
 	authorized bool
 
 	// mu guards the maps: after a timeout graphql-go returns while its
 	// executor goroutine may still be resolving.
 	mu       sync.Mutex
-	entities map[graph.EntityID]cached[graph.Entity]
-	articles map[graph.ArticleID]cached[graph.Article]
+	entities map[graph.EntityID]cached[*graph.Entity]
+	articles map[graph.ArticleID]cached[*graph.Article]
 	texts    map[graph.ArticleID]text
 }
 
@@ -46,8 +48,8 @@ type stateKey struct{}
 func withRequestState(ctx context.Context, authorized bool) context.Context {
 	return context.WithValue(ctx, stateKey{}, &requestState{
 		authorized: authorized,
-		entities:   map[graph.EntityID]cached[graph.Entity]{},
-		articles:   map[graph.ArticleID]cached[graph.Article]{},
+		entities:   map[graph.EntityID]cached[*graph.Entity]{},
+		articles:   map[graph.ArticleID]cached[*graph.Article]{},
 		texts:      map[graph.ArticleID]text{},
 	})
 }
@@ -63,15 +65,23 @@ func state(ctx context.Context) *requestState {
 
 // entity loads an entity once per request. A missing entity is reported as
 // graph.ErrNotFound.
-func (s *Schema) entity(ctx context.Context, id graph.EntityID) (graph.Entity, error) {
+func (s *Schema) entity(ctx context.Context, id graph.EntityID) (*graph.Entity, error) {
 	st := state(ctx)
-	return load(st, st.entities, id, func() (graph.Entity, error) { return s.store.Entity(ctx, id) })
+	return load(st, st.entities, id, func() (*graph.Entity, error) { return ptr(s.store.Entity(ctx, id)) })
 }
 
 // article loads an article once per request.
-func (s *Schema) article(ctx context.Context, id graph.ArticleID) (graph.Article, error) {
+func (s *Schema) article(ctx context.Context, id graph.ArticleID) (*graph.Article, error) {
 	st := state(ctx)
-	return load(st, st.articles, id, func() (graph.Article, error) { return s.store.Article(ctx, id) })
+	return load(st, st.articles, id, func() (*graph.Article, error) { return ptr(s.store.Article(ctx, id)) })
+}
+
+// ptr returns a pointer to v, or nil and err.
+func ptr[V any](v V, err error) (*V, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // load returns m[id], or get's answer, which it remembers unless it is an
@@ -105,7 +115,7 @@ func (s *Schema) preload(ctx context.Context, ents []graph.EntityID, arts []grap
 
 // preloadInto caches in m what get returns for the distinct ids m lacks,
 // when there are two or more (one is left to the item's own load).
-func preloadInto[K cmp.Ordered, V any](ctx context.Context, st *requestState, m map[K]cached[V], ids []K,
+func preloadInto[K cmp.Ordered, V any](ctx context.Context, st *requestState, m map[K]cached[*V], ids []K,
 	get func(context.Context, []K) (map[K]V, error)) {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -122,7 +132,7 @@ func preloadInto[K cmp.Ordered, V any](ctx context.Context, st *requestState, m 
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for id, v := range got {
-		m[id] = cached[V]{v: v}
+		m[id] = cached[*V]{v: &v}
 	}
 }
 
@@ -176,19 +186,19 @@ func eachField(p graphql.ResolveParams, sets []*ast.SelectionSet, fn func(*ast.F
 	}
 }
 
-// rememberArticle caches an article a list query already returned.
-func (s *Schema) rememberArticle(ctx context.Context, id graph.ArticleID, a graph.Article, err error) {
+// rememberArticle caches an article a query already returned.
+func (s *Schema) rememberArticle(ctx context.Context, a *graph.Article) {
 	st := state(ctx)
 	st.mu.Lock()
-	st.articles[id] = cached[graph.Article]{a, err}
+	st.articles[a.ID] = cached[*graph.Article]{v: a}
 	st.mu.Unlock()
 }
 
 // rememberEntity caches an entity a list query already returned.
-func (s *Schema) rememberEntity(ctx context.Context, e graph.Entity) {
+func (s *Schema) rememberEntity(ctx context.Context, e *graph.Entity) {
 	st := state(ctx)
 	st.mu.Lock()
-	st.entities[e.ID] = cached[graph.Entity]{e, nil}
+	st.entities[e.ID] = cached[*graph.Entity]{v: e}
 	st.mu.Unlock()
 }
 

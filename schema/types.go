@@ -26,10 +26,13 @@ type edge struct {
 	node   any
 }
 
+// newConnection makes a connection of pointers to l's items (the node
+// types' resolvers take *graph.Article, *graph.Entity, *graph.Mention
+// and *graph.Relation): no copy of each item boxed in an interface.
 func newConnection[T any](l graph.List[T]) connection {
 	c := connection{nodes: make([]any, len(l.Items)), cursors: l.Cursors, hasNext: l.HasNext, total: l.Total}
-	for i, it := range l.Items {
-		c.nodes[i] = it
+	for i := range l.Items {
+		c.nodes[i] = &l.Items[i]
 	}
 	return c
 }
@@ -54,6 +57,42 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// Field values for graphql-go's serializers. Its String and ID
+// serializers copy any value but a *string through fmt.Sprintf, and its
+// Int serializer takes an *int as well as an int; a pointer into the
+// source value (which the node types' resolvers get as a pointer) is
+// boxed in an interface without an allocation, where a string or an int
+// above 255 is copied to the heap (and a string once more by
+// stringPointer). These return such pointers.
+func strField(s *string) (any, error) { return s, nil }
+
+// nullableField is nullable for a pointer to a field.
+func nullableField(s *string) (any, error) {
+	if *s == "" {
+		return nil, nil
+	}
+	return s, nil
+}
+
+func intField(n *int) (any, error) { return n, nil }
+
+// ptrs returns pointers to the items of xs, for a list field: graphql-go
+// reads a list's items through reflection, which copies each item of a
+// []T to the heap to box it but boxes a pointer as it is. The item
+// types' resolvers take *T.
+func ptrs[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}
+
+// str is s as a *string: one allocation for a computed string, where
+// returning it as a string and letting stringPointer take its address
+// costs two.
+func str(s string) (any, error) { return &s, nil }
 
 var pageArgs = graphql.FieldConfigArgument{
 	"first": &graphql.ArgumentConfig{Type: graphql.Int},
@@ -312,11 +351,21 @@ func stringType(t graphql.Type) (leaf, isList bool) {
 func stringPointer(r resolver) resolver {
 	return func(p graphql.ResolveParams) (any, error) {
 		v, err := r(p)
-		if s, ok := v.(string); ok {
-			return &s, err
+		if _, ok := v.(string); ok {
+			return toStringPointer(v), err
 		}
 		return v, err
 	}
+}
+
+// toStringPointer copies the string in v to the heap and returns its
+// address. It is a function of its own so that the copy is made only for
+// a string: a variable that escapes is allocated where it is declared,
+// whatever the branch taken (with "if s, ok := v.(string)", for every
+// field, *string or not).
+func toStringPointer(v any) *string {
+	s := v.(string)
+	return &s
 }
 
 func stringListPointers(r resolver) resolver {
@@ -338,8 +387,8 @@ func stringListPointers(r resolver) resolver {
 // NameConnection { edges: [NameEdge!]! pageInfo: PageInfo! totalCount: Int! }.
 func connType(t *types, name string, node *graphql.Object) *graphql.Object {
 	edgeT := graphql.NewObject(graphql.ObjectConfig{Name: name + "Edge", Fields: graphql.Fields{
-		"cursor": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return p.Source.(edge).cursor, nil }),
-		"node":   field(nn(node), func(p graphql.ResolveParams) (any, error) { return p.Source.(edge).node, nil }),
+		"cursor": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&p.Source.(*edge).cursor) }),
+		"node":   field(nn(node), func(p graphql.ResolveParams) (any, error) { return p.Source.(*edge).node, nil }),
 	}})
 	return graphql.NewObject(graphql.ObjectConfig{Name: name + "Connection", Fields: graphql.Fields{
 		"edges": field(nn(list(nn(edgeT))), func(p graphql.ResolveParams) (any, error) {
@@ -352,7 +401,7 @@ func connType(t *types, name string, node *graphql.Object) *graphql.Object {
 				}
 				out[i] = edge{cursor: cur, node: n}
 			}
-			return out, nil
+			return ptrs(out), nil
 		}),
 		"pageInfo":   field(nn(t.pageInfo), func(p graphql.ResolveParams) (any, error) { return p.Source, nil }),
 		"totalCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return p.Source.(connection).total, nil }),
@@ -360,23 +409,23 @@ func connType(t *types, name string, node *graphql.Object) *graphql.Object {
 }
 
 func (s *Schema) articleFields(t *types) {
-	a := func(p graphql.ResolveParams) graph.Article { return p.Source.(graph.Article) }
+	a := func(p graphql.ResolveParams) *graph.Article { return p.Source.(*graph.Article) }
 	fs := graphql.Fields{
-		"id":         field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return articleGID(a(p).ID), nil }),
-		"externalId": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).ExternalID), nil }),
-		"url":        field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).URL), nil }),
-		"title":      field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).Title), nil }),
-		"outlet":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(a(p).Outlet), nil }),
+		"id":         field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return str(articleGID(a(p).ID)) }),
+		"externalId": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&a(p).ExternalID) }),
+		"url":        field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&a(p).URL) }),
+		"title":      field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&a(p).Title) }),
+		"outlet":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&a(p).Outlet) }),
 		"published": field(graphql.String, func(p graphql.ResolveParams) (any, error) {
 			if a(p).Published.IsZero() {
 				return nil, nil
 			}
-			return a(p).Published.Format(time.RFC3339), nil
+			return str(a(p).Published.Format(time.RFC3339))
 		}),
-		"text": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return a(p).Text, nil }),
+		"text": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&a(p).Text) }),
 		"mentions": connField(s, t.mentionConn, nil, "article mentions", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Mention], error) {
 			art := a(p)
-			s.rememberArticle(p.Context, art.ID, art, nil)
+			s.rememberArticle(p.Context, art)
 			l, err := s.store.ArticleMentions(p.Context, art.ID, pg)
 			if err == nil {
 				s.preloadMentions(p, l.Items, nodePath)
@@ -425,31 +474,31 @@ func (s *Schema) sliceOf(p graphql.ResolveParams, id graph.ArticleID, sp graph.S
 		}
 		return nil, s.clientErr(p.Context, "article text", err)
 	}
-	return txt, nil
+	return &txt, nil
 }
 
 func (s *Schema) mentionFields(t *types) {
-	m := func(p graphql.ResolveParams) graph.Mention { return p.Source.(graph.Mention) }
+	m := func(p graphql.ResolveParams) *graph.Mention { return p.Source.(*graph.Mention) }
 	addFields(t.mention, graphql.Fields{
-		"text":  field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return m(p).Text, nil }),
-		"start": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Span.Start, nil }),
-		"end":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Span.End, nil }),
+		"text":  field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&m(p).Text) }),
+		"start": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&m(p).Span.Start) }),
+		"end":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&m(p).Span.End) }),
 		"sentence": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) {
 			return s.sliceOf(p, m(p).Article, m(p).Sentence)
 		}),
-		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Sentence.Start, nil }),
-		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return m(p).Sentence.End, nil }),
-		"qualifier":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(m(p).Qualifier), nil }),
+		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&m(p).Sentence.Start) }),
+		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&m(p).Sentence.End) }),
+		"qualifier":     field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&m(p).Qualifier) }),
 		"entity":        field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, m(p).Entity) }),
 		"article":       field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, m(p).Article) }),
 	})
 }
 
 func (s *Schema) entityFields(t *types) {
-	e := func(p graphql.ResolveParams) graph.Entity { return p.Source.(graph.Entity) }
+	e := func(p graphql.ResolveParams) *graph.Entity { return p.Source.(*graph.Entity) }
 	addFields(t.entity, graphql.Fields{
-		"id":   field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return entityGID(e(p).ID), nil }),
-		"name": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return e(p).Name, nil }),
+		"id":   field(nn(graphql.ID), func(p graphql.ResolveParams) (any, error) { return str(entityGID(e(p).ID)) }),
+		"name": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&e(p).Name) }),
 		"type": field(nn(t.entityType), func(p graphql.ResolveParams) (any, error) { return e(p).Kind, nil }),
 		"aliases": field(nn(list(nn(graphql.String))), func(p graphql.ResolveParams) (any, error) {
 			if e(p).Aliases == nil {
@@ -463,13 +512,13 @@ func (s *Schema) entityFields(t *types) {
 			}
 			return nil, nil
 		}),
-		"unit":         field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(e(p).Unit), nil }),
-		"iso":          field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(e(p).ISO), nil }),
-		"mentionCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return e(p).MentionCount, nil }),
-		"articleCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return e(p).ArticleCount, nil }),
+		"unit":         field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&e(p).Unit) }),
+		"iso":          field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&e(p).ISO) }),
+		"mentionCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&e(p).MentionCount) }),
+		"articleCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&e(p).ArticleCount) }),
 		"merges": field(nn(list(nn(t.merge))), func(p graphql.ResolveParams) (any, error) {
 			if e(p).Merges == nil {
-				return []graph.Merge{}, nil
+				return []any{}, nil
 			}
 			if selects(p, nil, "article") {
 				ids := make([]graph.ArticleID, len(e(p).Merges))
@@ -478,7 +527,7 @@ func (s *Schema) entityFields(t *types) {
 				}
 				s.preload(p.Context, nil, ids)
 			}
-			return e(p).Merges, nil
+			return ptrs(e(p).Merges), nil
 		}),
 		"mentions": connField(s, t.mentionConn, nil, "entity mentions", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Mention], error) {
 			l, err := s.store.EntityMentions(p.Context, e(p).ID, pg)
@@ -489,8 +538,8 @@ func (s *Schema) entityFields(t *types) {
 		}),
 		"articles": connField(s, t.articleConn, nil, "entity articles", func(p graphql.ResolveParams, pg graph.Page) (graph.List[graph.Article], error) {
 			l, err := s.store.EntityArticles(p.Context, e(p).ID, pg)
-			for _, a := range l.Items {
-				s.rememberArticle(p.Context, a.ID, a, nil)
+			for i := range l.Items {
+				s.rememberArticle(p.Context, &l.Items[i])
 			}
 			return l, err
 		}),
@@ -525,7 +574,7 @@ func (s *Schema) entityFields(t *types) {
 					return nil, badInput("first must be between 0 and %d, got %d", maxFirst, first)
 				}
 				if first == 0 {
-					return []graph.Neighbor{}, nil
+					return []any{}, nil
 				}
 				var kinds []graph.Kind
 				if ks, ok := p.Args["types"].([]any); ok {
@@ -550,10 +599,7 @@ func (s *Schema) entityFields(t *types) {
 					}
 				}
 				s.preload(p.Context, ids, nil)
-				if ns == nil {
-					ns = []graph.Neighbor{}
-				}
-				return ns, nil
+				return ptrs(ns), nil
 			},
 		},
 	})
@@ -582,48 +628,45 @@ func relTypes(v any) []graph.RelType {
 }
 
 func (s *Schema) relationFields(t *types) {
-	r := func(p graphql.ResolveParams) graph.Relation { return p.Source.(graph.Relation) }
+	r := func(p graphql.ResolveParams) *graph.Relation { return p.Source.(*graph.Relation) }
 	addFields(t.relation, graphql.Fields{
-		"type":   field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return r(p).Type.String(), nil }),
-		"label":  field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(r(p).Label), nil }),
+		"type":   field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return str(r(p).Type.String()) }),
+		"label":  field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&r(p).Label) }),
 		"source": field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, r(p).Source) }),
 		"target": field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, r(p).Target) }),
 		"evidence": field(nn(list(nn(t.evidence))), func(p graphql.ResolveParams) (any, error) {
-			if r(p).Evidence == nil {
-				return []graph.Evidence{}, nil
-			}
-			return r(p).Evidence, nil
+			return ptrs(r(p).Evidence), nil
 		}),
-		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Sentences, nil }),
-		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Articles, nil }),
-		"outletCount":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return r(p).Outlets, nil }),
+		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&r(p).Sentences) }),
+		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&r(p).Articles) }),
+		"outletCount":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&r(p).Outlets) }),
 	})
-	ev := func(p graphql.ResolveParams) graph.Evidence { return p.Source.(graph.Evidence) }
+	ev := func(p graphql.ResolveParams) *graph.Evidence { return p.Source.(*graph.Evidence) }
 	addFields(t.evidence, graphql.Fields{
 		"article":       field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, ev(p).Article) }),
 		"sentence":      field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return s.sliceOf(p, ev(p).Article, ev(p).Sentence) }),
-		"start":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Span.Start, nil }),
-		"end":           field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Span.End, nil }),
+		"start":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&ev(p).Span.Start) }),
+		"end":           field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&ev(p).Span.End) }),
 		"text":          field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return s.sliceOf(p, ev(p).Article, ev(p).Span) }),
-		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Sentence.Start, nil }),
-		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return ev(p).Sentence.End, nil }),
+		"sentenceStart": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&ev(p).Sentence.Start) }),
+		"sentenceEnd":   field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&ev(p).Sentence.End) }),
 	})
 }
 
 func (s *Schema) otherFields(t *types) {
-	mg := func(p graphql.ResolveParams) graph.Merge { return p.Source.(graph.Merge) }
+	mg := func(p graphql.ResolveParams) *graph.Merge { return p.Source.(*graph.Merge) }
 	addFields(t.merge, graphql.Fields{
 		"article": field(nn(t.article), func(p graphql.ResolveParams) (any, error) { return s.articleOf(p, mg(p).Article) }),
-		"name":    field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return mg(p).Name, nil }),
-		"key":     field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return mg(p).Key, nil }),
+		"name":    field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&mg(p).Name) }),
+		"key":     field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&mg(p).Key) }),
 	})
-	nb := func(p graphql.ResolveParams) graph.Neighbor { return p.Source.(graph.Neighbor) }
+	nb := func(p graphql.ResolveParams) *graph.Neighbor { return p.Source.(*graph.Neighbor) }
 	addFields(t.neighbor, graphql.Fields{
 		"entity":        field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, nb(p).Entity) }),
-		"depth":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Depth, nil }),
+		"depth":         field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&nb(p).Depth) }),
 		"via":           field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, nb(p).Via) }),
-		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Sentences, nil }),
-		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return nb(p).Articles, nil }),
+		"sentenceCount": field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&nb(p).Sentences) }),
+		"articleCount":  field(nn(graphql.Int), func(p graphql.ResolveParams) (any, error) { return intField(&nb(p).Articles) }),
 		"types": field(nn(list(nn(t.relationType))), func(p graphql.ResolveParams) (any, error) {
 			if nb(p).Types == nil {
 				return []graph.RelType{}, nil
@@ -633,19 +676,16 @@ func (s *Schema) otherFields(t *types) {
 	})
 	addFields(t.path, graphql.Fields{
 		"hops": field(nn(list(nn(t.hop))), func(p graphql.ResolveParams) (any, error) {
-			if hs := p.Source.(path).hops; hs != nil {
-				return hs, nil
-			}
-			return []graph.Hop{}, nil
+			return ptrs(p.Source.(path).hops), nil
 		}),
 	})
-	hop := func(p graphql.ResolveParams) graph.Hop { return p.Source.(graph.Hop) }
+	hop := func(p graphql.ResolveParams) *graph.Hop { return p.Source.(*graph.Hop) }
 	addFields(t.hop, graphql.Fields{
 		"from":     field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, hop(p).From) }),
 		"to":       field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, hop(p).To) }),
-		"relation": field(nn(t.relation), func(p graphql.ResolveParams) (any, error) { return hop(p).Relation, nil }),
+		"relation": field(nn(t.relation), func(p graphql.ResolveParams) (any, error) { return &hop(p).Relation, nil }),
 	})
-	m := func(p graphql.ResolveParams) graph.Mention { return p.Source.(graph.Mention) }
+	m := func(p graphql.ResolveParams) *graph.Mention { return p.Source.(*graph.Mention) }
 	addFields(t.numberMention, graphql.Fields{
 		"entity":  field(nn(t.entity), func(p graphql.ResolveParams) (any, error) { return s.entityOf(p, m(p).Entity) }),
 		"mention": field(nn(t.mention), func(p graphql.ResolveParams) (any, error) { return m(p), nil }),
@@ -654,7 +694,7 @@ func (s *Schema) otherFields(t *types) {
 			if err != nil {
 				return nil, err
 			}
-			if v := e.(graph.Entity).Value; v != nil {
+			if v := e.(*graph.Entity).Value; v != nil {
 				return *v, nil
 			}
 			return nil, clientError{codeInternal, fmt.Sprintf("number entity %s has no value", entityGID(m(p).Entity))}
@@ -664,15 +704,15 @@ func (s *Schema) otherFields(t *types) {
 			if err != nil {
 				return nil, err
 			}
-			return nullable(e.(graph.Entity).Unit), nil
+			return nullableField(&e.(*graph.Entity).Unit)
 		}),
-		"qualifier": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullable(m(p).Qualifier), nil }),
+		"qualifier": field(graphql.String, func(p graphql.ResolveParams) (any, error) { return nullableField(&m(p).Qualifier) }),
 		"cooccurring": field(nn(list(nn(t.entity))), func(p graphql.ResolveParams) (any, error) {
 			ids, err := s.store.SentenceEntities(p.Context, m(p).Article, m(p).Sentence)
 			if err != nil {
 				return nil, s.clientErr(p.Context, "sentence entities", err)
 			}
-			out := []graph.Entity{}
+			out := []*graph.Entity{}
 			for _, id := range ids {
 				if id == m(p).Entity {
 					continue
@@ -723,12 +763,12 @@ func (s *Schema) otherFields(t *types) {
 // conflictsField is Query.conflicts(entity: ID!): [Conflict!]!, served
 // only when the store detects conflicts.
 func (s *Schema) conflictsField(t *types, cs ConflictStore) *graphql.Field {
-	c := func(p graphql.ResolveParams) graph.Conflict { return p.Source.(graph.Conflict) }
+	c := func(p graphql.ResolveParams) *graph.Conflict { return p.Source.(*graph.Conflict) }
 	conflict := graphql.NewObject(graphql.ObjectConfig{Name: "Conflict", Fields: graphql.Fields{
-		"kind":        field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return c(p).Kind, nil }),
-		"description": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return c(p).Description, nil }),
-		"a":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return c(p).A, nil }),
-		"b":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return c(p).B, nil }),
+		"kind":        field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&c(p).Kind) }),
+		"description": field(nn(graphql.String), func(p graphql.ResolveParams) (any, error) { return strField(&c(p).Description) }),
+		"a":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return &c(p).A, nil }),
+		"b":           field(nn(t.evidence), func(p graphql.ResolveParams) (any, error) { return &c(p).B, nil }),
 	}})
 	return &graphql.Field{
 		Type: nn(list(nn(conflict))),
@@ -746,10 +786,7 @@ func (s *Schema) conflictsField(t *types, cs ConflictStore) *graphql.Field {
 			if err != nil {
 				return nil, s.clientErr(p.Context, "conflicts", err)
 			}
-			if cs == nil {
-				cs = []graph.Conflict{}
-			}
-			return cs, nil
+			return ptrs(cs), nil
 		},
 	}
 }
