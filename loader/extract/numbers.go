@@ -24,6 +24,16 @@ var numberWords = map[string]float64{
 	"dozen": 12,
 }
 
+// numberWordSet holds the keys of numberWords, for a quick test of every
+// lower-case token.
+var numberWordSet = func() *wordSet {
+	s := set()
+	for w := range numberWords {
+		s.add(w)
+	}
+	return s
+}()
+
 var scales = map[string]float64{
 	"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
 	"mln": 1e6, "bln": 1e9, "bn": 1e9, "m": 1e6, "k": 1e3,
@@ -270,6 +280,9 @@ func (d *doc) numberAt(i int) (float64, int, bool) {
 		v, j = scales[d.lower(i+1)], i+2
 	default:
 		w := d.lower(i)
+		if a, _, _ := strings.Cut(w, "-"); !numberWordSet.has(a) {
+			return 0, i, false // no number word, nor one before a hyphen
+		}
 		if a, b, ok := strings.Cut(w, "-"); ok {
 			x, ok1 := numberWords[a]
 			y, ok2 := numberWords[b]
