@@ -14,7 +14,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +42,6 @@ func (t nerTagger) TagSentences(sents [][]string) [][]string { return t.m.TagDoc
 type Extractor struct {
 	gaz    *gazetteer
 	tagger Tagger
-	folds  memo[string] // text.Fold of names, shared by all documents
 }
 
 // Option configures an Extractor.
@@ -419,13 +417,15 @@ func (d *doc) tok(i int) string {
 	return d.norm[i]
 }
 
-// fold is text.Fold, remembered for the document and, across documents,
-// in the Extractor's cache.
+// fold is text.Fold, remembered for the document. For ASCII s it
+// allocates only the result (see text.AppendFold); a cache shared across
+// documents cost more than it saved.
 func (d *doc) fold(s string) string {
 	if f, ok := d.sc.folds[s]; ok {
 		return f
 	}
-	f := d.x.folds.get(s, text.Fold)
+	d.sc.key = text.AppendFold(d.sc.key[:0], s)
+	f := string(d.sc.key)
 	d.sc.folds[s] = f
 	return f
 }
@@ -477,46 +477,6 @@ func isASCII(s string) bool {
 	}
 	return true
 }
-
-// memo remembers the results of a function of a string for any number of
-// goroutines. It is sharded to keep lock contention low, and a shard that
-// grows past memoShardMax entries starts again empty, so memory stays
-// bounded on an endless stream of articles.
-type memo[V any] struct {
-	shards [memoShards]memoShard[V]
-}
-
-const (
-	memoShards   = 16
-	memoShardMax = 4096
-)
-
-type memoShard[V any] struct {
-	mu sync.Mutex
-	m  map[string]V
-}
-
-// get returns f(s), computing it at most once while it is cached. f must
-// be a pure function of s.
-func (c *memo[V]) get(s string, f func(string) V) V {
-	sh := &c.shards[maphash.String(foldSeed, s)%memoShards]
-	sh.mu.Lock()
-	v, ok := sh.m[s]
-	sh.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = f(s)
-	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= memoShardMax {
-		sh.m = make(map[string]V, 256)
-	}
-	sh.m[strings.Clone(s)] = v
-	sh.mu.Unlock()
-	return v
-}
-
-var foldSeed = maphash.MakeSeed()
 
 // lookupPlace finds a place by name, tolerant of romanisation variants
 // (text.Fold), with the key built in the document's buffer (no string for
