@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/newsgraph/newsgraph/graph"
@@ -41,6 +42,24 @@ func (d *doc) relations() {
 	lastSpeaker := map[graph.Kind]speaker{}
 	named := func(m *mention) bool {
 		return m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace
+	}
+	// The CO_MENTIONED pairs below, counted first: the relations are
+	// allocated once for them and, as a margin for the other relations
+	// (fewer than the entities in all but 1 of 3,000 news articles), one a
+	// local entity, instead of growing by doubling.
+	pairs := 0
+	var ents []int
+	for _, ms := range bySent {
+		ents = ents[:0]
+		for _, m := range ms {
+			if named(m) && !containsInt(ents, m.ent) && len(ents) < maxCoMentioned {
+				ents = append(ents, m.ent)
+			}
+		}
+		pairs += len(ents) * (len(ents) - 1) / 2
+	}
+	if pairs > 0 { // (without pairs, a document with no relations keeps a nil list)
+		d.out.Relations = slices.Grow(d.out.Relations, pairs+len(d.ents))
 	}
 	for si, ms := range bySent {
 		sp := d.out.Sentences[si]
@@ -170,7 +189,7 @@ func (d *doc) relations() {
 			}
 		}
 		// CO_MENTIONED
-		var ents []int
+		ents = ents[:0]
 		for _, m := range ms {
 			if named(m) && !containsInt(ents, m.ent) && len(ents) < maxCoMentioned {
 				ents = append(ents, m.ent)
