@@ -793,7 +793,7 @@ func (d *doc) dateline(i, j int) bool {
 	case ":", "-":
 		return upper
 	case ",", "(":
-		return upper || d.taken[j+1]
+		return upper || j+1 < len(d.toks) && d.taken[j+1] // "(" may end the text
 	}
 	return d.taken[j] // a date follows
 }
