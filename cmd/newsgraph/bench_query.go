@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -48,6 +49,14 @@ clients, in each mode:
              and the client included)
   graphql    schema.Do in process, result encoded to JSON
   store      the same lookups made directly on graph.Store
+  wire       (not run by default) http's requests to the same server from
+             a lean client: each client writes its requests and reads the
+             responses on its own keep-alive connection, with no
+             net/http client (whose transport adds two goroutines and
+             their hand-offs per connection). The clients share the
+             server's process and CPUs in every mode; wire takes less of
+             them, as a load generator on another machine would take
+             none.
 Entities are drawn (fixed --seed) uniformly from the PERSON,
 ORGANIZATION and PLACE entities with at least --min-mentions mentions:
 --pool of them, then each request picks one of those. The store keeps a
@@ -80,7 +89,9 @@ type benchQueryConfig struct {
 
 var (
 	benchQueryNames = []string{"entity", "neighbors", "path", "search"}
-	benchModeNames  = []string{"http", "graphql", "store"}
+	benchModeNames  = []string{"http", "graphql", "store", "wire"}
+	// wire is left out by default: http is the figure compared over time.
+	defaultBenchModes = []string{"http", "graphql", "store"}
 )
 
 func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, error) {
@@ -91,7 +102,7 @@ func parseBenchQueryFlags(args []string, stderr io.Writer) (*benchQueryConfig, e
 	fl.DurationVar(&c.duration, "duration", 5*time.Second, "measured time per query, mode and client count")
 	fl.DurationVar(&c.warmup, "warmup", 500*time.Millisecond, "unmeasured time before each measurement")
 	queries := fl.String("queries", strings.Join(benchQueryNames, ","), "queries to run: "+strings.Join(benchQueryNames, ", "))
-	modes := fl.String("modes", strings.Join(benchModeNames, ","), "modes to run: "+strings.Join(benchModeNames, ", "))
+	modes := fl.String("modes", strings.Join(defaultBenchModes, ","), "modes to run: "+strings.Join(benchModeNames, ", "))
 	fl.Uint64Var(&c.seed, "seed", 1, "seed of the entity and search-term draw")
 	fl.IntVar(&c.minMentions, "min-mentions", 2, "draw only entities with at least this many mentions")
 	fl.IntVar(&c.pool, "pool", 1000, "how many entities (and search terms) to draw; the store's read cache holds what they touch once warm")
@@ -187,7 +198,7 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 
 	var srv *http.Server
 	var url string
-	if slices.Contains(c.modes, "http") {
+	if slices.Contains(c.modes, "http") || slices.Contains(c.modes, "wire") {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("bench-query: %w", err)
@@ -207,13 +218,24 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 	maxClients := slices.Max(c.clients)
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConns: maxClients, MaxIdleConnsPerHost: maxClients}, Timeout: time.Minute}
 
-	// Every query must give a sound answer before it is timed.
-	for _, q := range c.queries {
-		for _, m := range c.modes {
-			if err := wl.do(ctx, q, m, sch, store, httpc, url, newBenchClient(c.seed, 7)); err != nil {
-				return fmt.Errorf("bench-query: %s %s: %w", q, m, err)
+	// Every query must give a sound answer before it is timed. (Labelled
+	// as a client: the HTTP connection it opens keeps the label.)
+	var checkErr error
+	pprof.Do(ctx, clientLabels, func(ctx context.Context) {
+		for _, q := range c.queries {
+			for _, m := range c.modes {
+				bc := newBenchClient(c.seed, 7)
+				err := wl.do(ctx, q, m, sch, store, httpc, url, bc)
+				bc.close()
+				if err != nil {
+					checkErr = fmt.Errorf("bench-query: %s %s: %w", q, m, err)
+					return
+				}
 			}
 		}
+	})
+	if checkErr != nil {
+		return checkErr
 	}
 
 	for _, out := range []struct {
@@ -279,6 +301,12 @@ func benchQuery(ctx context.Context, c *benchQueryConfig, store *graph.Store, w 
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// clientLabels mark the benchmark's clients in --cpuprofile, with the
+// goroutines they start (in http mode, net/http's connection reader and
+// writer): go tool pprof -tagfocus bench=client shows the clients' share
+// of the CPU, which in http mode is not the server's.
+var clientLabels = pprof.Labels("bench", "client")
+
 // heapAllocs returns the bytes and objects allocated on the heap since the
 // process started (runtime/metrics: no stop of the world).
 func heapAllocs() [2]uint64 {
@@ -332,7 +360,9 @@ func (wl *queryWorkload) measure(ctx context.Context, c *benchQueryConfig, q, mo
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				pprof.SetGoroutineLabels(pprof.WithLabels(ctx, clientLabels))
 				bc := newBenchClient(c.seed, uint64(i)+100)
+				defer bc.close()
 				var mine []time.Duration
 				var errs int
 				var first error
@@ -503,6 +533,113 @@ type benchClient struct {
 	r    *rand.Rand
 	body []byte       // the request body being built
 	resp bytes.Buffer // the response body
+	req  []byte       // wire: the whole request
+	conn net.Conn     // wire: the client's connection, nil until dialled
+	br   *bufio.Reader
+}
+
+// close closes the client's wire connection, if any.
+func (bc *benchClient) close() {
+	if bc.conn != nil {
+		bc.conn.Close()
+		bc.conn = nil
+	}
+}
+
+// doWire makes one POST /graphql of body on the client's own keep-alive
+// connection to the server at url, and checks the response as http does.
+// A request that fails on a connection that served others is retried
+// once on a new connection (the server may have closed it).
+func (bc *benchClient) doWire(url string, body []byte) error {
+	addr, path, _ := strings.Cut(strings.TrimPrefix(url, "http://"), "/")
+	bc.req = append(bc.req[:0], "POST /"...)
+	bc.req = append(bc.req, path...)
+	bc.req = append(bc.req, " HTTP/1.1\r\nHost: "...)
+	bc.req = append(bc.req, addr...)
+	bc.req = append(bc.req, "\r\nContent-Type: application/json\r\nAccept: application/graphql-response+json\r\nContent-Length: "...)
+	bc.req = strconv.AppendInt(bc.req, int64(len(body)), 10)
+	bc.req = append(bc.req, "\r\n\r\n"...)
+	bc.req = append(bc.req, body...)
+	for attempt := 0; ; attempt++ {
+		reused := bc.conn != nil
+		if !reused {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				return err
+			}
+			bc.conn, bc.br = c, bufio.NewReaderSize(c, 64<<10)
+		}
+		status, keep, err := bc.wireRoundTrip()
+		if err != nil || !keep {
+			bc.conn.Close()
+			bc.conn = nil
+		}
+		if err != nil && reused && attempt == 0 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		b := bc.resp.Bytes()
+		if status != http.StatusOK || !bytes.HasPrefix(b, []byte(`{"data":{`)) || bytes.Contains(b, []byte(`"errors":`)) {
+			return fmt.Errorf("status %d: %.300s", status, b)
+		}
+		return nil
+	}
+}
+
+// wireRoundTrip writes bc.req and reads the response into bc.resp: its
+// status, and whether the connection may serve another request. It reads
+// only what serve's handler sends: a Content-Length body.
+func (bc *benchClient) wireRoundTrip() (status int, keep bool, err error) {
+	bc.conn.SetDeadline(time.Now().Add(time.Minute))
+	if _, err := bc.conn.Write(bc.req); err != nil {
+		return 0, false, err
+	}
+	line, err := bc.br.ReadSlice('\n')
+	if err != nil {
+		return 0, false, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
+		return 0, false, fmt.Errorf("bad status line %q", line)
+	}
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, false, fmt.Errorf("bad status line %q", line)
+	}
+	length, keep := -1, true
+	for {
+		line, err := bc.br.ReadSlice('\n')
+		if err != nil {
+			return 0, false, err
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return 0, false, fmt.Errorf("bad header line %q", line)
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return 0, false, fmt.Errorf("bad Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Connection")):
+			keep = !bytes.EqualFold(value, []byte("close"))
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			return 0, false, fmt.Errorf("unexpected Transfer-Encoding %q", value)
+		}
+	}
+	if length < 0 {
+		return 0, false, errors.New("response without Content-Length")
+	}
+	bc.resp.Reset()
+	if _, err := io.CopyN(&bc.resp, bc.br, int64(length)); err != nil {
+		return 0, false, err
+	}
+	return status, keep, nil
 }
 
 func newBenchClient(seed, stream uint64) *benchClient {
@@ -578,6 +715,9 @@ func (wl *queryWorkload) do(ctx context.Context, q, mode string, sch *schema.Sch
 			return fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
 		}
 		return nil
+	case "wire":
+		bc.body = appendRequestJSON(bc.body[:0], text, vars)
+		return bc.doWire(url, bc.body)
 	case "graphql":
 		res := sch.Do(ctx, schema.Request{Query: text, Variables: vars})
 		if len(res.Errors) > 0 {

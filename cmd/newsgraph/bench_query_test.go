@@ -59,8 +59,8 @@ func TestBenchQuery(t *testing.T) {
 			}
 		}
 	}
-	if got := strings.Count(out.String(), "throughput x"); got != 16 {
-		t.Errorf("%d ratio lines, want 16 (4 queries, 2 client counts, 2 modes against store)", got)
+	if got := strings.Count(out.String(), "throughput x"); got != 24 {
+		t.Errorf("%d ratio lines, want 24 (4 queries, 2 client counts, 3 modes against store)", got)
 	}
 	if _, err := parseBenchQueryFlags([]string{"--db", "x", "--queries", "nope"}, &bytes.Buffer{}); err == nil {
 		t.Error("an unknown query was accepted")
