@@ -101,6 +101,11 @@ type scratch struct {
 	tagSp   [][2]int
 	folds   map[string]string     // the document's fold results
 	ctry    map[string]countryHit // and country results
+	votes   []kindVotes           // doc.harmonize's counts
+	bySent  [][]*mention          // doc.relations' mentions by sentence
+	sentMs  []*mention            // and their storage
+	sentN   []int                 // and the sentences' offsets in it
+	endAt   []*mention            // doc.endAt
 	ments   chunks[mention]       // the document's mentions, by doc.newMention
 	ents    chunks[localEnt]      // and entities
 }
@@ -189,6 +194,9 @@ func (d *doc) release() {
 		clear(d.tagged)
 	}
 	sc.tagSp, d.tagged, d.tagSp = d.tagSp[:0], nil, nil
+	if d.endAt != nil {
+		sc.endAt, d.endAt = d.endAt[:0], nil
+	}
 	d.toks, d.norm, d.low, d.sentOf, d.taken, d.tagKind = nil, nil, nil, nil, nil, nil
 	scratchPool.Put(sc)
 }
@@ -205,10 +213,10 @@ type doc struct {
 	taken  []bool // tokens inside a name mention
 	year   int    // year dates without one default to
 	ents   []*localEnt
-	norm   []string         // text.Norm of each token
-	low    []string         // and in lower case
-	heads  []int8           // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
-	endAt  map[int]*mention // the longest mention ending at a token
+	norm   []string   // text.Norm of each token
+	low    []string   // and in lower case
+	heads  []int8     // headlineCase cache per sentence: 0 unknown, 1 no, 2 yes
+	endAt  []*mention // endAt[k]: the longest mention ending before token k (see ending)
 	// the statistical tagger's spans: tagged[[2]int{i, j}] is the kind of
 	// the tagged span of tokens [i, j); tagKind[i] the kind over token i
 	tagged  map[[2]int]graph.Kind
@@ -392,7 +400,7 @@ func (d *doc) add(m *mention) {
 	}
 	d.ms = append(d.ms, m)
 	if d.endAt == nil {
-		d.endAt = map[int]*mention{}
+		d.endAt = grow(d.sc.endAt, len(d.toks)+1)
 	}
 	if o := d.endAt[m.last]; o == nil || o.first > m.first {
 		d.endAt[m.last] = m

@@ -246,7 +246,7 @@ func (d *doc) possessor(i int) (string, *mention) {
 	if !d.isPossessive(i) {
 		return "", nil
 	}
-	m := d.endAt[i]
+	m := d.ending(i)
 	if m == nil || m.kind == 0 {
 		return "", nil
 	}
@@ -689,10 +689,18 @@ const afterOwner = "\x00after"
 
 // mentionEndingAt returns the index of the mention whose last token is k-1.
 func (d *doc) mentionEndingAt(k int) *mention {
-	if m := d.endAt[k]; m != nil && m.kind != 0 {
+	if m := d.ending(k); m != nil && m.kind != 0 {
 		return m
 	}
 	return nil
+}
+
+// ending returns the longest mention added whose last token is k-1, or nil.
+func (d *doc) ending(k int) *mention {
+	if k < 0 || k >= len(d.endAt) {
+		return nil
+	}
+	return d.endAt[k]
 }
 
 func isUpperRune(s string) bool {

@@ -211,19 +211,23 @@ func (d *doc) menuLine(si int) bool {
 // the kind most of its occurrences have, strong evidence (gazetteers, head
 // words, titles) counting three times the tagger's word.
 func (d *doc) harmonize() {
-	// votes[name][kind-KindPerson]: the three kinds are consecutive
-	type kindVotes [graph.KindPlace - graph.KindPerson + 1]int
-	votes := map[string]*kindVotes{}
+	// d.sc.votes[votes[name]][kind-KindPerson]: the three kinds are
+	// consecutive; the counts are kept in storage reused across documents
+	votes := map[string]int{}
+	all := d.sc.votes[:0]
+	defer func() { d.sc.votes = all }()
 	for _, m := range d.ms {
 		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) {
 			continue
 		}
 		k := d.fold(d.tokText(m.first, m.last))
-		v := votes[k]
-		if v == nil {
-			v = new(kindVotes)
-			votes[k] = v
+		vi, ok := votes[k]
+		if !ok {
+			vi = len(all)
+			all = append(all, kindVotes{})
+			votes[k] = vi
 		}
+		v := &all[vi]
 		w := 3
 		if m.weak {
 			w = 1
@@ -234,10 +238,11 @@ func (d *doc) harmonize() {
 		if m.descriptor || m.anaphor || !(m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) || !m.weak {
 			continue
 		}
-		v := votes[d.fold(d.tokText(m.first, m.last))]
-		if v == nil {
+		vi, ok := votes[d.fold(d.tokText(m.first, m.last))]
+		if !ok {
 			continue
 		}
+		v := &all[vi]
 		kinds := 0
 		for _, n := range v {
 			if n > 0 {
@@ -268,6 +273,9 @@ func (d *doc) harmonize() {
 		}
 	}
 }
+
+// kindVotes are harmonize's votes for a name: by kind-KindPerson.
+type kindVotes [graph.KindPlace - graph.KindPerson + 1]int
 
 // tagAll runs the statistical tagger over the document.
 func (d *doc) tagAll() {

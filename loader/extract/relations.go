@@ -32,12 +32,30 @@ func (d *doc) relations() {
 		seen[r] = true
 		d.out.Relations = append(d.out.Relations, r)
 	}
-	bySent := make([][]*mention, len(d.sents))
+	// The resolved mentions of each sentence, in d.ms order: counted per
+	// sentence first, then appended into one reused array, each sentence's
+	// slice holding exactly its own.
+	sc := d.sc
+	off := grow(sc.sentN, len(d.sents)+1)
+	for _, m := range d.ms {
+		if m.ent >= 0 && m.kind != 0 {
+			off[m.sent+1]++
+		}
+	}
+	for i := 1; i < len(off); i++ {
+		off[i] += off[i-1]
+	}
+	flat := grow(sc.sentMs, off[len(d.sents)])
+	bySent := grow(sc.bySent, len(d.sents))
+	for si := range bySent {
+		bySent[si] = flat[off[si]:off[si]:off[si+1]]
+	}
 	for _, m := range d.ms {
 		if m.ent >= 0 && m.kind != 0 {
 			bySent[m.sent] = append(bySent[m.sent], m)
 		}
 	}
+	sc.sentN, sc.sentMs, sc.bySent = off, flat, bySent
 	type speaker struct{ ent, sent int }
 	lastSpeaker := map[graph.Kind]speaker{}
 	named := func(m *mention) bool {
