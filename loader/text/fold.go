@@ -24,23 +24,8 @@ func isSpaceOrPunct(r rune) bool {
 	return r == ' ' || r == '-' || r == '\'' || r == '"'
 }
 
-var foldRepl = strings.NewReplacer("kh", "h", "zh", "z", "ts", "c", "tz", "c", "ks", "x", "sch", "sh", "ph", "f", "w", "v", "j", "i", "y", "i")
-
-func foldWord(w string) string {
-	if strings.HasPrefix(w, "ye") {
-		w = "e" + w[2:]
-	}
-	w = foldRepl.Replace(w)
-	w = strings.ReplaceAll(w, "ie", "i")
-	var b []byte
-	for i := 0; i < len(w); i++ {
-		if i > 0 && w[i] == w[i-1] {
-			continue
-		}
-		b = append(b, w[i])
-	}
-	return string(b)
-}
+// foldWord folds one lower-case word (see appendFoldWord).
+func foldWord(w string) string { return string(appendFoldWord(nil, w)) }
 
 // AppendFold appends Fold(s) to dst. For ASCII s it builds no strings: the
 // words (runs of ASCII letters and digits) are folded in dst itself.
@@ -82,10 +67,13 @@ func lowerByte(c byte) byte {
 	return c
 }
 
-// appendFoldWord appends foldWord of the lower case of the ASCII word w:
-// the "ye" start and foldRepl's replacements (at each place the one that
-// matches; none is a prefix of another) in one pass, then "ie" -> "i" and
-// doubled letters collapsed in place.
+// appendFoldWord appends the fold of the word w, its ASCII letters
+// lower-cased: a "ye" start becomes "e"; "kh", "zh", "ts", "tz", "ks",
+// "sch", "ph", "w", "j" and "y" become "h", "z", "c", "c", "x", "sh", "f",
+// "v", "i" and "i" (at each place the one that matches; none is a prefix
+// of another), in one pass; then "ie" becomes "i" and doubled letters are
+// collapsed, in place. Other bytes, those of non-ASCII letters included,
+// are kept as they are.
 func appendFoldWord(dst []byte, w string) []byte {
 	base := len(dst)
 	i := 0

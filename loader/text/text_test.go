@@ -153,11 +153,38 @@ func FuzzSentences(f *testing.F) {
 	})
 }
 
+// refFold is Fold as first written, with a strings.Replacer: the oracle
+// for appendFoldWord, which now does Fold's word folding in one pass.
+func refFold(s string) string {
+	repl := strings.NewReplacer("kh", "h", "zh", "z", "ts", "c", "tz", "c", "ks", "x", "sch", "sh", "ph", "f", "w", "v", "j", "i", "y", "i")
+	words := strings.FieldsFunc(Lower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && r != '\'' && NormRune(r) == r && !isSpaceOrPunct(r))
+	})
+	for i, w := range words {
+		if strings.HasPrefix(w, "ye") {
+			w = "e" + w[2:]
+		}
+		w = strings.ReplaceAll(repl.Replace(w), "ie", "i")
+		var b []byte
+		for i := 0; i < len(w); i++ {
+			if i > 0 && w[i] == w[i-1] {
+				continue
+			}
+			b = append(b, w[i])
+		}
+		words[i] = string(b)
+	}
+	return strings.Join(words, " ")
+}
+
 func TestAppendFold(t *testing.T) {
-	for _, s := range []string{"", " ", "Valeriy Zaluzhny", "Yevgeny Prigozhin", "YE", "ye", "y", "Tsch-Schwarz", "KHARKIV", "Kiev's  2nd ", "Zaporizhzhia", "iie iee", "Mr. O'Brien", "Ksenia Phillips", "Dnipro\u2019s", "Düsseldorf", "a\u00a0b"} {
-		want := Fold(s)
+	for _, s := range []string{"", " ", "Valeriy Lobanovskyi", "Yevgeny Kafelnikov", "YE", "ye", "y", "Tsch-Schwarz", "KHABAROVSK", "Chernihiv's  2nd ", "Uzhhorod", "iie iee", "Mr. O'Brien", "Ksenia Phillips", "Vinnytsia\u2019s", "Düsseldorf", "Žižkov Škoda", "a\u00a0b"} {
+		want := refFold(s)
+		if got := Fold(s); got != want {
+			t.Errorf("Fold(%q) = %q, first version %q", s, got, want)
+		}
 		if got := string(AppendFold(nil, s)); got != want {
-			t.Errorf("AppendFold(%q) = %q, Fold %q", s, got, want)
+			t.Errorf("AppendFold(%q) = %q, want %q", s, got, want)
 		}
 		if got := string(AppendFold([]byte("x|"), s)); got != "x|"+want {
 			t.Errorf("AppendFold(x|, %q) = %q, want x|%q", s, got, want)
@@ -166,12 +193,16 @@ func TestAppendFold(t *testing.T) {
 }
 
 func FuzzAppendFold(f *testing.F) {
-	for _, s := range []string{"Valeriy Zaluzhny", "Yevgeny", "tsch", "KSKH ZH-ph", "iiee", "Kiev's 2nd", "ёж"} {
+	for _, s := range []string{"Valeriy Lobanovskyi", "Yevgeny", "tsch", "KSKH ZH-ph", "iiee", "Chernihiv's 2nd", "ёж", "Žižkov"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(AppendFold([]byte("p"), s)), "p"+Fold(s); got != want {
-			t.Fatalf("AppendFold(%q) = %q, want %q", s, got, want)
+		want := refFold(s)
+		if got := Fold(s); got != want {
+			t.Fatalf("Fold(%q) = %q, first version %q", s, got, want)
+		}
+		if got := string(AppendFold([]byte("p"), s)); got != "p"+want {
+			t.Fatalf("AppendFold(%q) = %q, want %q", s, got, "p"+want)
 		}
 	})
 }
