@@ -463,7 +463,7 @@ func (d *doc) countryOf(name string) countryHit {
 	n := text.Norm(name)
 	var c string
 	var ok bool
-	if isASCII(n) {
+	if text.IsASCII(n) {
 		d.sc.key = appendASCIILower(d.sc.key[:0], n) // strings.ToLower(n)
 		c, ok = demonyms[string(d.sc.key)]
 	} else {
@@ -475,15 +475,6 @@ func (d *doc) countryOf(name string) countryHit {
 	d.sc.key = text.AppendFold(d.sc.key[:0], name)
 	c, ok = d.g.countries[string(d.sc.key)]
 	return countryHit{c, ok}
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // lookupPlace finds a place by name, tolerant of romanisation variants

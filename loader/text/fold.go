@@ -30,10 +30,8 @@ func foldWord(w string) string { return string(appendFoldWord(nil, w)) }
 // AppendFold appends Fold(s) to dst. For ASCII s it builds no strings: the
 // words (runs of ASCII letters and digits) are folded in dst itself.
 func AppendFold(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return append(dst, Fold(s)...)
-		}
+	if !IsASCII(s) {
+		return append(dst, Fold(s)...)
 	}
 	start := len(dst)
 	for i := 0; i < len(s); {
@@ -127,4 +125,14 @@ func appendFoldWord(dst []byte, w string) []byte {
 		prev = c
 	}
 	return dst[:base+m]
+}
+
+// IsASCII reports whether s is all ASCII.
+func IsASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
