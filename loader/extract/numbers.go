@@ -280,10 +280,11 @@ func (d *doc) numberAt(i int) (float64, int, bool) {
 		v, j = scales[d.lower(i+1)], i+2
 	default:
 		w := d.lower(i)
-		if a, _, _ := strings.Cut(w, "-"); !numberWordSet.has(a) {
+		a, b, hyphen := strings.Cut(w, "-")
+		if !numberWordSet.has(a) {
 			return 0, i, false // no number word, nor one before a hyphen
 		}
-		if a, b, ok := strings.Cut(w, "-"); ok {
+		if hyphen {
 			x, ok1 := numberWords[a]
 			y, ok2 := numberWords[b]
 			if !ok1 || !ok2 || x < 20 || y >= 10 {

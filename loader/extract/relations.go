@@ -68,12 +68,7 @@ func (d *doc) relations() {
 	pairs := 0
 	var ents []int
 	for _, ms := range bySent {
-		ents = ents[:0]
-		for _, m := range ms {
-			if named(m) && !containsInt(ents, m.ent) && len(ents) < maxCoMentioned {
-				ents = append(ents, m.ent)
-			}
-		}
+		ents = coMentioned(ents[:0], ms)
 		pairs += len(ents) * (len(ents) - 1) / 2
 	}
 	if pairs > 0 { // (without pairs, a document with no relations keeps a nil list)
@@ -207,12 +202,7 @@ func (d *doc) relations() {
 			}
 		}
 		// CO_MENTIONED
-		ents = ents[:0]
-		for _, m := range ms {
-			if named(m) && !containsInt(ents, m.ent) && len(ents) < maxCoMentioned {
-				ents = append(ents, m.ent)
-			}
-		}
+		ents = coMentioned(ents[:0], ms)
 		// The entities of ents are distinct and no other rule adds this
 		// type, so no pair repeats and seen need not hold them.
 		for a := 0; a < len(ents); a++ {
@@ -294,6 +284,19 @@ func (d *doc) relations() {
 			addRel(graph.RelPartOf, e.partLbl, e.ms[0].ent, dst, m.sent, d.out.Sentences[m.sent])
 		}
 	}
+}
+
+// coMentioned appends to dst the distinct named entities (people,
+// organizations, places) of a sentence's mentions, at most maxCoMentioned:
+// those that get CO_MENTIONED pairs.
+func coMentioned(dst []int, ms []*mention) []int {
+	for _, m := range ms {
+		if (m.kind == graph.KindPerson || m.kind == graph.KindOrg || m.kind == graph.KindPlace) &&
+			!containsInt(dst, m.ent) && len(dst) < maxCoMentioned {
+			dst = append(dst, m.ent)
+		}
+	}
+	return dst
 }
 
 func containsInt(xs []int, x int) bool {
