@@ -588,58 +588,24 @@ func (bc *benchClient) doWire(url string, body []byte) error {
 	}
 }
 
-// wireRoundTrip writes bc.req and reads the response into bc.resp: its
-// status, and whether the connection may serve another request. It reads
-// only what serve's handler sends: a Content-Length body.
+// wireRoundTrip writes bc.req and reads the response into bc.resp
+// (net/http's parser, on the client's own connection and goroutine): its
+// status, and whether the connection may serve another request.
 func (bc *benchClient) wireRoundTrip() (status int, keep bool, err error) {
 	bc.conn.SetDeadline(time.Now().Add(time.Minute))
 	if _, err := bc.conn.Write(bc.req); err != nil {
 		return 0, false, err
 	}
-	line, err := bc.br.ReadSlice('\n')
+	resp, err := http.ReadResponse(bc.br, nil)
 	if err != nil {
 		return 0, false, err
 	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, false, fmt.Errorf("bad status line %q", line)
-	}
-	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
-		return 0, false, fmt.Errorf("bad status line %q", line)
-	}
-	length, keep := -1, true
-	for {
-		line, err := bc.br.ReadSlice('\n')
-		if err != nil {
-			return 0, false, err
-		}
-		line = bytes.TrimRight(line, "\r\n")
-		if len(line) == 0 {
-			break
-		}
-		name, value, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
-			return 0, false, fmt.Errorf("bad header line %q", line)
-		}
-		value = bytes.TrimSpace(value)
-		switch {
-		case bytes.EqualFold(name, []byte("Content-Length")):
-			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
-				return 0, false, fmt.Errorf("bad Content-Length %q", value)
-			}
-		case bytes.EqualFold(name, []byte("Connection")):
-			keep = !bytes.EqualFold(value, []byte("close"))
-		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			return 0, false, fmt.Errorf("unexpected Transfer-Encoding %q", value)
-		}
-	}
-	if length < 0 {
-		return 0, false, errors.New("response without Content-Length")
-	}
+	defer resp.Body.Close()
 	bc.resp.Reset()
-	if _, err := io.CopyN(&bc.resp, bc.br, int64(length)); err != nil {
+	if _, err := bc.resp.ReadFrom(resp.Body); err != nil {
 		return 0, false, err
 	}
-	return status, keep, nil
+	return resp.StatusCode, !resp.Close, nil
 }
 
 func newBenchClient(seed, stream uint64) *benchClient {
