@@ -202,30 +202,31 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Anywhere from the middle of start-up to the end of a whole
-		// load: later runs skip what is stored, so they write sooner.
+		// load (a re-run skips what is stored, so it may end sooner).
 		from := startup / 2
-		time.Sleep(from + time.Duration(r.Int64N(int64(max(cleanTime-from, time.Millisecond)))))
+		time.Sleep(from + time.Duration(r.Int64N(int64(max(cleanTime, time.Millisecond)))))
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
+		n := storedArticles(t, killedDB)
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
 			kills++
-			n := storedArticles(t, killedDB)
 			if n > prev && n < want.stats.Articles {
 				// This run was killed after it had stored something
 				// and before it had stored everything.
 				midLoad++
 			}
-			prev = n
-			if n >= want.stats.Articles {
-				// The killed runs finished the load before a kill landed
-				// (the clean load may have been slowed by other work):
-				// check this database now and go on with a new one, so
-				// that the remaining kills land mid-load.
-				check(killedDB, fmt.Sprintf("after %d kills", kills))
-				killedDB = filepath.Join(dir, fmt.Sprintf("killed-%d.db", i))
-				prev = 0
-			}
 			progress = append(progress, n)
+		}
+		prev = n
+		if n >= want.stats.Articles {
+			// The load is complete: a run ended before its kill, or
+			// was killed after its last write (the clean load may have
+			// been slowed by other work). Check this database now and
+			// go on with a new one, so that the next kills land
+			// mid-load.
+			check(killedDB, fmt.Sprintf("after %d kills", kills))
+			killedDB = filepath.Join(dir, fmt.Sprintf("killed-%d.db", i))
+			prev = 0
 		}
 	}
 	t.Logf("articles stored after each kill: %v", progress)
