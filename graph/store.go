@@ -113,6 +113,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		// written with; the server's later compactions rewrite them
 		// with ZSTD.
 		bo = bo.WithCompression(options.Snappy)
+		// Close merges the level-0 tables into the level below. A read
+		// seeks in every level-0 table (each spans the whole key space)
+		// and a read-only server never compacts them: a 10,000-article
+		// load left 11, and an entity with its mentions took 0.085 ms
+		// of CPU on the store against 0.059 after the merge (bench-query).
+		bo = bo.WithCompactL0OnClose(true)
 	}
 	if !opts.InMemory {
 		for _, name := range removeEmptyLogs(dir) {
