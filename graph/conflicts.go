@@ -57,7 +57,7 @@ func isDenial(label string) bool {
 // the number or the opposing phrase (the claim, for STATED denials).
 func (s *Store) Conflicts(ctx context.Context, id EntityID) ([]Conflict, error) {
 	out := []Conflict{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		self, err := getEntity(txn, id)
 		if err != nil {
 			return err

@@ -161,13 +161,6 @@ func scan(ctx context.Context, txn *badger.Txn, o scanOpts, fn func(it *badger.I
 	return cursors, hasNext, total, nil
 }
 
-func (s *Store) view(fn func(txn *badger.Txn) error) error {
-	if s.db == nil {
-		return errors.New("store is closed")
-	}
-	return s.db.View(fn)
-}
-
 func getArticle(txn *badger.Txn, id ArticleID, withText bool) (Article, error) {
 	b, err := getValue(txn, articleKey(id))
 	if err != nil {
@@ -192,7 +185,7 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 		return 0, false, fmt.Errorf("graph: has hash %q: %w", hash, err)
 	}
 	var id uint64
-	err = s.view(func(txn *badger.Txn) error {
+	err = s.view(ctx, func(txn *badger.Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -215,7 +208,7 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 // Article returns one article with its text.
 func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
 	var a Article
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -232,7 +225,7 @@ func (s *Store) Article(ctx context.Context, id ArticleID) (Article, error) {
 // ArticleByExternalID returns the article loaded with that external ID.
 func (s *Store) ArticleByExternalID(ctx context.Context, ext string) (Article, error) {
 	var a Article
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if ext == "" {
 			return ErrNotFound
 		}
@@ -259,7 +252,7 @@ func (s *Store) Articles(ctx context.Context, f ArticleFilter, p Page) (List[Art
 	var l List[Article]
 	filtered := f != (ArticleFilter{})
 	words := strings.Fields(strings.ToLower(f.Search))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		after, err := decodeCursor(p.After, []byte{pfxArticle})
 		if err != nil {
 			return err
@@ -325,7 +318,7 @@ func articleMatches(a *Article, f *ArticleFilter, words []string) bool {
 // entity ID).
 func (s *Store) ArticleMentions(ctx context.Context, id ArticleID, p Page) (List[Mention], error) {
 	var l List[Mention]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(articleKey(id)); err != nil {
 			return translate(err)
 		}
@@ -393,7 +386,7 @@ func (l *mentionLookup) get(a ArticleID, start int, e EntityID) (Mention, error)
 // (at most 20).
 func (s *Store) Entity(ctx context.Context, id EntityID) (Entity, error) {
 	var e Entity
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -435,7 +428,7 @@ func (s *Store) ArticlesByID(ctx context.Context, ids []ArticleID) (map[ArticleI
 // those get does not find.
 func byID[K ~uint64, V any](ctx context.Context, s *Store, what string, ids []K, get func(*badger.Txn, K) (V, error)) (map[K]V, error) {
 	out := make(map[K]V, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range ids {
 			if _, ok := out[id]; ok {
 				continue
@@ -522,7 +515,7 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 func keyPage[T any](ctx context.Context, s *Store, what string, prefix []byte, ctr byte, p Page,
 	item func(txn *badger.Txn, it *badger.Item) (T, error)) (List[T], error) {
 	var l List[T]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		after, err := decodeCursor(p.After, prefix)
 		if err != nil {
 			return err
@@ -554,7 +547,7 @@ func keyPage[T any](ctx context.Context, s *Store, what string, prefix []byte, c
 // EntityMentions lists an entity's mentions by article, then start offset.
 func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[Mention], error) {
 	var l List[Mention]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return err
@@ -614,7 +607,7 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 // EntityArticles lists the articles that mention an entity, in ID order.
 func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[Article], error) {
 	var l List[Article]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		r, err := s.cachedEntity(txn, id)
 		if err != nil {
 			return err
@@ -739,7 +732,7 @@ func (s *Store) EntityRelations(ctx context.Context, id EntityID, types []RelTyp
 		}
 	}
 	var l List[Relation]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(entityKey(id)); err != nil {
 			return translate(err)
 		}
@@ -771,7 +764,7 @@ func (s *Store) EntityRelations(ctx context.Context, id EntityID, types []RelTyp
 // with the most recently published evidence article first.
 func (s *Store) Claims(ctx context.Context, id EntityID, p Page) (List[Relation], error) {
 	var l List[Relation]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(entityKey(id)); err != nil {
 			return translate(err)
 		}
@@ -829,7 +822,7 @@ func (s *Store) Claims(ctx context.Context, id EntityID, p Page) (List[Relation]
 // value range.
 func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Mention], error) {
 	var l List[Mention]
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := []byte{pfxNum}
 		if f.Unit != "" {
 			prefix = unitPrefix(normUnit(f.Unit))
@@ -891,7 +884,7 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 // of article a, in order of first mention.
 func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span) ([]EntityID, error) {
 	var out []EntityID
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		ms, err := s.cachedDocMentions(txn, a)
 		if err != nil {
 			return err
@@ -915,7 +908,7 @@ func (s *Store) SentenceEntities(ctx context.Context, a ArticleID, sentence Span
 // Stats returns the exact totals.
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		cs, err := getCounters(txn)
 		if err != nil {
 			return err

@@ -187,7 +187,7 @@ func (s *Store) search(ctx context.Context, f EntityFilter, p Page) (List[Entity
 		return l, err
 	}
 	cands, total := x.rank(qwords, f.Kind, start+pageSize(p)+1)
-	err = s.view(func(txn *badger.Txn) error {
+	err = s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		l, err = pageOf(len(cands), start, p, func(i int) (Entity, string, bool, error) {
 			r, err := s.cachedEntity(txn, cands[i].id)

@@ -181,7 +181,7 @@ func (s *Store) Neighbors(ctx context.Context, id EntityID, depth int, kinds []K
 		want[k] = true
 	}
 	out := []Neighbor{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(entityKey(id)); err != nil {
 			return translate(err)
 		}
@@ -259,7 +259,7 @@ func (s *Store) Paths(ctx context.Context, from, to EntityID, maxDepth, limit in
 	}
 	limit = min(limit, maxPaths)
 	out := [][]Hop{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range []EntityID{from, to} {
 			if _, err := txn.Get(entityKey(id)); err != nil {
 				return fmt.Errorf("entity %d: %w", id, translate(err))

@@ -269,8 +269,21 @@ func (c *docCache) put(q string, d *ast.Document) {
 	c.m[q] = d
 }
 
+// Snapshotter is implemented by a Store whose reads under the context it
+// returns all see one snapshot of the graph (*graph.Store does). The
+// schema executes each query, not mutations, under one, released when
+// the query's execution has ended.
+type Snapshotter interface {
+	Snapshot(ctx context.Context) (_ context.Context, release func())
+}
+
 func (s *Schema) execute(ctx context.Context, p *prepared, r Request) *graphql.Result {
 	ctx = withRequestState(ctx, r.Authorized)
+	if sn, ok := s.store.(Snapshotter); ok && p.op.Operation != "mutation" {
+		var release func()
+		ctx, release = sn.Snapshot(ctx)
+		defer release()
+	}
 	return graphql.Execute(graphql.ExecuteParams{
 		Schema:        s.gql,
 		AST:           p.doc,

@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Snapshot returns a context under which every read of this Store sees
+// one snapshot of the database, the one of the first read made under it:
+// a GraphQL query's fields then agree with each other even while articles
+// are being written, and the reads share one Badger read transaction
+// instead of opening one each (each costs two hand-offs to Badger's
+// watermark goroutine). release ends the snapshot; reads still running
+// under it finish first, and later ones fail. A snapshot holds back the
+// cleanup of the versions written after it, so keep it for one request.
+// Writes never use it.
+func (s *Store) Snapshot(ctx context.Context) (_ context.Context, release func()) {
+	sn := &snapshot{store: s}
+	return context.WithValue(ctx, snapshotKey{}, sn), sn.release
+}
+
+type snapshotKey struct{}
+
+// snapshot is one read transaction shared by the reads of a context. It
+// is created by the first read and discarded when it has been released
+// and no read uses it.
+type snapshot struct {
+	store    *Store
+	mu       sync.Mutex
+	txn      *badger.Txn
+	users    int
+	released bool
+}
+
+var errSnapshotReleased = errors.New("graph: read after its snapshot was released")
+
+func (sn *snapshot) acquire(db *badger.DB) (*badger.Txn, error) {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if sn.released {
+		return nil, errSnapshotReleased
+	}
+	if sn.txn == nil {
+		sn.txn = db.NewTransaction(false)
+	}
+	sn.users++
+	return sn.txn, nil
+}
+
+func (sn *snapshot) done() {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	sn.users--
+	if sn.released && sn.users == 0 && sn.txn != nil {
+		sn.txn.Discard()
+		sn.txn = nil
+	}
+}
+
+func (sn *snapshot) release() {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	sn.released = true
+	if sn.users == 0 && sn.txn != nil {
+		sn.txn.Discard()
+		sn.txn = nil
+	}
+}
+
+// view runs fn in a read transaction: the snapshot of ctx if it has one
+// of this Store, else a transaction of its own.
+func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if s.db == nil {
+		return errors.New("store is closed")
+	}
+	if sn, ok := ctx.Value(snapshotKey{}).(*snapshot); ok && sn.store == s {
+		txn, err := sn.acquire(s.db)
+		if err != nil {
+			return err
+		}
+		defer sn.done()
+		return fn(txn)
+	}
+	return s.db.View(fn)
+}
