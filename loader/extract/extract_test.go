@@ -519,3 +519,28 @@ func TestTaggerPaths(t *testing.T) {
 		}
 	}
 }
+
+// An organization's name gets its country's demonym in front only when it
+// does not name the country already, by name or acronym.
+func TestOrgNameCountry(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, c := range []struct{ text, want string }{
+		{"The case was heard in the US District Court in Denver on Monday.", "US District Court"},
+		{"Officers of the UK Border Force searched the lorry.", "UK Border Force"},
+		{"Japan's Foreign Ministry said talks would resume.", "Japanese Foreign Ministry"},
+		{"The French Foreign Ministry said talks would resume.", "French Foreign Ministry"},
+	} {
+		d := x.Extract(graph.Article{Text: c.text})
+		var names []string
+		found := false
+		for _, e := range d.Entities {
+			if e.Kind == graph.KindOrg {
+				names = append(names, e.Name)
+				found = found || e.Name == c.want
+			}
+		}
+		if !found {
+			t.Errorf("%q: organizations %q, want %q", c.text, names, c.want)
+		}
+	}
+}

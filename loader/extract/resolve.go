@@ -463,7 +463,7 @@ func (d *doc) entityName(e *localEnt) string {
 		}
 	}
 	if e.kind == graph.KindOrg && e.country != "" && best != "" && !hasDemonym(best) &&
-		!strings.Contains(strings.ToLower(best), strings.ToLower(e.country)) {
+		!strings.Contains(strings.ToLower(best), strings.ToLower(e.country)) && !d.namesCountryFirst(best, e.country) {
 		if dm := demonymOf(e.country); dm != "" {
 			best = dm + " " + best // "Russia's Defense Ministry" -> "Russian Defense Ministry"
 		}
@@ -569,6 +569,15 @@ func demonymOf(country string) string {
 		return ""
 	}
 	return strings.ToUpper(best[:1]) + best[1:]
+}
+
+// namesCountryFirst reports whether name starts with another name or an
+// acronym of country ("US District Court", "UK Border Force"), which
+// then needs no demonym in front.
+func (d *doc) namesCountryFirst(name, country string) bool {
+	first, _, _ := strings.Cut(name, " ")
+	c, ok := d.country(first)
+	return ok && c == country
 }
 
 func hasDemonym(s string) bool {
