@@ -204,6 +204,7 @@ func TestTypes(t *testing.T) {
 		{"KYIV: Units entered the city.", "KYIV", graph.KindPlace},
 		{"The Securities and Exchange Commission said so.", "Securities and Exchange Commission", graph.KindOrg},
 		{"He flew to Bosnia and Herzegovina.", "Bosnia and Herzegovina", graph.KindPlace},
+		{"The company, based in St. Louis, said it will expand.", "St. Louis", graph.KindPlace},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})
@@ -541,6 +542,16 @@ func TestOrgNameCountry(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%q: organizations %q, want %q", c.text, names, c.want)
+		}
+	}
+}
+
+// A possessive pronoun that starts a sentence is no name.
+func TestSentenceInitialPronoun(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, in := range []string{"My guess is that prices will fall, he said.", "Your move, she told the board."} {
+		if d := x.Extract(graph.Article{Text: in}); len(d.Entities) != 0 {
+			t.Errorf("%q: entities %+v, want none", in, d.Entities)
 		}
 	}
 }

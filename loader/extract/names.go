@@ -12,7 +12,7 @@ import (
 // functionWords are capitalized only because they start a sentence.
 var functionWords = set("the", "a", "an", "in", "on", "at", "as", "after", "before", "but", "and", "or",
 	"if", "when", "while", "since", "for", "from", "by", "with", "this", "that", "these", "those", "it",
-	"its", "his", "her", "their", "our", "we", "they", "he", "she", "i", "you", "there", "here", "then",
+	"its", "his", "her", "their", "our", "my", "your", "we", "they", "he", "she", "i", "you", "there", "here", "then",
 	"so", "yet", "also", "meanwhile", "however", "earlier", "later", "late", "early", "last", "next",
 	"both", "all", "some", "many", "most", "more", "such", "according", "under", "over", "among",
 	"despite", "during", "amid", "about", "through", "to", "of", "into", "not", "no", "what", "which",
@@ -64,8 +64,9 @@ func (d *doc) findNames(si int) {
 				j++
 				continue
 			}
-			if d.tok(j) == "." && j+1 < s.Last && !d.toks[j].SpaceBefore && utf8.RuneCountInString(d.tok(j-1)) == 1 && d.isNameTok(j+1) {
-				j += 2 // an initial: "J. Smith"
+			if d.tok(j) == "." && j+1 < s.Last && !d.toks[j].SpaceBefore && d.isNameTok(j+1) &&
+				(utf8.RuneCountInString(d.tok(j-1)) == 1 || nameAbbrevs.has(d.tok(j-1))) {
+				j += 2 // an initial: "J. Smith"; "St. Louis", "Mt. Everest"
 				continue
 			}
 			if d.tok(j) == "and" {
@@ -350,6 +351,15 @@ func (d *doc) classify(si, i, j int, start bool) {
 		m.kind, m.role, m.roleOwner, m.roleOrg = graph.KindPerson, label, owner, org
 		d.add(m)
 		return
+	}
+	// "St. Louis": the tagger, which reads the dot as a word of its own,
+	// would split the name at it.
+	if nameAbbrevs.has(d.tok(i)) && j-i >= 3 {
+		if p, ok := d.lookupPlace(name); ok {
+			m.kind, m.canon, m.region = graph.KindPlace, p.Name, p.Kind == placeRegion
+			d.add(m)
+			return
+		}
 	}
 	// Weak evidence only from here on: the statistical tagger's spans
 	// inside the chunk decide, where it has any.

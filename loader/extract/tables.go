@@ -160,6 +160,10 @@ var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DN
 	"POWs", "MRI", "ICU", "ATM", "PIN", "SMS", "WiFi", "HQ", "Q1", "Q2", "Q3", "Q4", "YoY", "FY", "EPS", "ETF")
 
 // nameParticles join the parts of a person's name.
+// nameAbbrevs are abbreviations that begin a place name, joined to it
+// across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
+var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
+
 var nameParticles = set("van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin",
 	"ibn", "al", "el", "ben", "dos", "das", "ter", "zu")
 
