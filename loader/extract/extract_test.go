@@ -205,6 +205,9 @@ func TestTypes(t *testing.T) {
 		{"The Securities and Exchange Commission said so.", "Securities and Exchange Commission", graph.KindOrg},
 		{"He flew to Bosnia and Herzegovina.", "Bosnia and Herzegovina", graph.KindPlace},
 		{"The company, based in St. Louis, said it will expand.", "St. Louis", graph.KindPlace},
+		{"The House of Representatives voted on Tuesday.", "House of Representatives", graph.KindOrg},
+		{"He sat in the House of Lords for ten years.", "House of Lords", graph.KindOrg},
+		{"The Chamber of Deputies passed the bill.", "Chamber of Deputies", graph.KindOrg},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -179,7 +179,7 @@ func (d *doc) joinsOf(i int) bool {
 	if corpSuffixes.has(w) {
 		return false // "Kia Motor Corp of South Korea": "of" starts a description
 	}
-	return orgHeads.has(w) || placeHeads.has(w) || w == "Republic" || w == "Kingdom" || w == "States" ||
+	return orgHeads.has(w) || ofHeads.has(w) || placeHeads.has(w) || w == "Republic" || w == "Kingdom" || w == "States" ||
 		w == "Emirates" || w == "Islands" || w == "Minister" || w == "Secretary"
 }
 
@@ -198,7 +198,7 @@ func (d *doc) nameChunk(si, i, j int) {
 	start := d.atSentenceStart(si, i) || d.toks[i].NewlineBefore
 	headed := false
 	for k := i; k < j; k++ {
-		headed = headed || orgHeads.has(d.tok(k)) || placeHeads.has(d.tok(k))
+		headed = headed || orgHeads.has(d.tok(k)) || placeHeads.has(d.tok(k)) || ofHeads.has(d.tok(k)) && k+1 < j && d.lower(k+1) == "of"
 	}
 	for i < j {
 		w := d.lower(i)
@@ -467,7 +467,7 @@ func (d *doc) headlineCaseNow(si int) bool {
 // case, or "".
 func (d *doc) orgHeadOf(i, j int) string {
 	for k := i; k < j-1; k++ {
-		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads.has(d.tok(k)) {
+		if l := d.lower(k + 1); (l == "of" || l == "for") && orgHeads.has(d.tok(k)) || l == "of" && ofHeads.has(d.tok(k)) {
 			return d.lower(k)
 		}
 	}

@@ -160,6 +160,11 @@ var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DN
 	"POWs", "MRI", "ICU", "ATM", "PIN", "SMS", "WiFi", "HQ", "Q1", "Q2", "Q3", "Q4", "YoY", "FY", "EPS", "ETF")
 
 // nameParticles join the parts of a person's name.
+// ofHeads head an organization's name only before "of": "House of
+// Commons", "Chamber of Deputies" ("White House", "Opera House" are left
+// to other evidence).
+var ofHeads = set("House", "Chamber")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
