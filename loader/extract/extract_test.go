@@ -208,6 +208,8 @@ func TestTypes(t *testing.T) {
 		{"The House of Representatives voted on Tuesday.", "House of Representatives", graph.KindOrg},
 		{"He sat in the House of Lords for ten years.", "House of Lords", graph.KindOrg},
 		{"The Chamber of Deputies passed the bill.", "Chamber of Deputies", graph.KindOrg},
+		{"Petroleos del Norte S.A. runs a plant.", "Petroleos del Norte S.A.", graph.KindOrg},
+		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -49,7 +49,8 @@ var orgHeads = set("Ministry", "Directorate", "Institute", "Agency", "Forces", "
 	"Staff", "Command", "Brigade", "Battalion", "Regiment", "Division", "Corps", "Center", "Centre",
 	"Board", "Exchange", "Institution", "Society", "Alliance", "Coalition", "Movement", "Front",
 	"Church", "Hospital", "School", "Academy", "Laboratory", "Labs", "Systems", "Technologies", "Media",
-	"News", "Bros", "Brothers", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada")
+	"News", "Bros", "Brothers", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada",
+	"PLC", "Plc", "GmbH", "S.A.", "N.V.", "S.p.A.", "SpA", "B.V.", "LLP")
 
 // mediaHeads end an organization name at once: "Press TV" in "Press TV News".
 var mediaHeads = set("TV", "Radio")
@@ -151,7 +152,8 @@ var compass = set("North", "South", "East", "West", "Northern", "Southern", "Eas
 	"Middle", "Central", "Upper", "Lower", "Gold", "Ivory")
 
 // corpSuffixes end company names and never take an "of" phrase.
-var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB")
+var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB",
+	"S.A.", "N.V.", "S.p.A.", "B.V.", "LLP")
 
 // nonOrgAcronyms are capitalized abbreviations of things, not names.
 var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DNA", "HIV", "AIDS", "COVID",
