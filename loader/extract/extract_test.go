@@ -210,6 +210,7 @@ func TestTypes(t *testing.T) {
 		{"The Chamber of Deputies passed the bill.", "Chamber of Deputies", graph.KindOrg},
 		{"Petroleos del Norte S.A. runs a plant.", "Petroleos del Norte S.A.", graph.KindOrg},
 		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
+		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -35,6 +35,13 @@ func (d *doc) isNameTok(i int) bool {
 	return !nonNamesTitled.has(low)
 }
 
+// weekdayPaper reports whether token i is a weekday that starts a
+// newspaper's name: "Sunday Telegraph", "Sunday Times".
+func (d *doc) weekdayPaper(i, end int) bool {
+	return i+1 < end && !d.taken[i] && weekdays.has(d.tok(i)) && newspaperHeads.has(d.tok(i+1)) &&
+		!d.toks[i+1].NewlineBefore
+}
+
 func (d *doc) isPossessive(i int) bool {
 	if i < 0 || i >= len(d.toks) {
 		return false
@@ -51,7 +58,7 @@ func (d *doc) findNames(si int) {
 		return
 	}
 	for i := s.First; i < s.Last; {
-		if !d.isNameTok(i) {
+		if !d.isNameTok(i) && !d.weekdayPaper(i, s.Last) {
 			i++
 			continue
 		}

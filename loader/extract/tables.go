@@ -167,6 +167,8 @@ var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DN
 // to other evidence).
 var ofHeads = set("House", "Chamber")
 
+var weekdays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
