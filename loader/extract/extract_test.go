@@ -211,6 +211,7 @@ func TestTypes(t *testing.T) {
 		{"Petroleos del Norte S.A. runs a plant.", "Petroleos del Norte S.A.", graph.KindOrg},
 		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
+		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -310,7 +310,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if orgCues.has(d.lower(i-1)) && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 {
+	if orgCues.has(d.lower(i-1)) && d.toks[i-1].Shape == text.ShapeLower && j-i <= 4 && !personalTitles.has(d.tok(i)) {
 		m.kind, m.orgHead = graph.KindOrg, d.lower(i-1)
 		d.add(m)
 		return
