@@ -212,6 +212,7 @@ func TestTypes(t *testing.T) {
 		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
+		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

@@ -368,6 +368,16 @@ func (d *doc) classify(si, i, j int, start bool) {
 			return
 		}
 	}
+	// "the city of X", "the village of X": the cue outweighs the tagger.
+	if j-i <= 3 && d.lower(i-1) == "of" && settlementNouns.has(d.lower(i-2)) && d.toks[i-2].Shape == text.ShapeLower {
+		m.kind = graph.KindPlace
+		if p, ok := d.lookupPlace(name); ok && p.Kind != placeCountry {
+			m.canon, m.region = p.Name, p.Kind == placeRegion
+		}
+		d.extendPlace(m)
+		d.add(m)
+		return
+	}
 	// Weak evidence only from here on: the statistical tagger's spans
 	// inside the chunk decide, where it has any.
 	if d.addTaggedIn(i, j) {

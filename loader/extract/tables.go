@@ -169,6 +169,11 @@ var ofHeads = set("House", "Chamber")
 
 var weekdays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+// settlementNouns before "of" name the kind of a place: "the city of
+// X", "the village of X".
+var settlementNouns = set("city", "town", "village", "capital", "port", "province", "region", "district",
+	"suburb", "outskirts", "hamlet", "settlement")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
