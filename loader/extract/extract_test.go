@@ -213,6 +213,8 @@ func TestTypes(t *testing.T) {
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
 		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},
+		{"Syrian President Karim al-Haddad spoke on Monday.", "Karim al-Haddad", graph.KindPerson},
+		{"Talks with Abdel Rahman el-Tayeb ended.", "Abdel Rahman el-Tayeb", graph.KindPerson},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})
@@ -554,10 +556,11 @@ func TestOrgNameCountry(t *testing.T) {
 	}
 }
 
-// A possessive pronoun that starts a sentence is no name.
+// A possessive pronoun or a demonym that starts a sentence is no name.
 func TestSentenceInitialPronoun(t *testing.T) {
 	x := newTestExtractor(t)
-	for _, in := range []string{"My guess is that prices will fall, he said.", "Your move, she told the board."} {
+	for _, in := range []string{"My guess is that prices will fall, he said.", "Your move, she told the board.",
+		"Qatari officials met on Monday."} {
 		if d := x.Extract(graph.Article{Text: in}); len(d.Entities) != 0 {
 			t.Errorf("%q: entities %+v, want none", in, d.Entities)
 		}

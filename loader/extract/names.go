@@ -21,8 +21,11 @@ var functionWords = set("the", "a", "an", "in", "on", "at", "as", "after", "befo
 // isNameTok reports whether token i may be part of a capitalized name.
 func (d *doc) isNameTok(i int) bool {
 	t := d.toks[i]
-	if d.taken[i] || t.Shape != text.ShapeTitle && t.Shape != text.ShapeUpper {
+	if d.taken[i] {
 		return false
+	}
+	if t.Shape != text.ShapeTitle && t.Shape != text.ShapeUpper {
+		return arabicArticleName(t.Text)
 	}
 	if nonNames.has(d.norm[i]) {
 		return false
@@ -40,6 +43,17 @@ func (d *doc) isNameTok(i int) bool {
 func (d *doc) weekdayPaper(i, end int) bool {
 	return i+1 < end && !d.taken[i] && weekdays.has(d.tok(i)) && newspaperHeads.has(d.tok(i+1)) &&
 		!d.toks[i+1].NewlineBefore
+}
+
+// arabicArticleName reports whether w is a name after the Arabic article
+// written in lower case: "al-Assad", "el-Sisi", "bin-Salman".
+func arabicArticleName(w string) bool {
+	pre, rest, ok := strings.Cut(w, "-")
+	if !ok || rest == "" || !arabicArticles.has(pre) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsUpper(r)
 }
 
 func (d *doc) isPossessive(i int) bool {
@@ -507,8 +521,9 @@ func (d *doc) personLike(i, j int) bool {
 	for k := i; k < j; k++ {
 		w := d.tok(k)
 		t := d.toks[k]
-		if w == "." && k > i && utf8.RuneCountInString(d.tok(k-1)) == 1 || nameParticles.has(w) && k > i && k < j-1 {
-			continue // "S. Waugh", "Joost van der Westhuizen"
+		if w == "." && k > i && utf8.RuneCountInString(d.tok(k-1)) == 1 || nameParticles.has(w) && k > i && k < j-1 ||
+			k > i && arabicArticleName(w) {
+			continue // "S. Waugh", "Joost van der Westhuizen", "Bashar al-Assad"
 		}
 		if t.Shape != text.ShapeTitle && !(t.Shape == text.ShapeUpper && utf8.RuneCountInString(w) > 3) {
 			return false
@@ -782,6 +797,9 @@ func (d *doc) tagOK(m *mention) bool {
 		w := d.tok(m.first)
 		if nonOrgAcronyms.has(w) {
 			return false
+		}
+		if _, adj := demonyms[strings.ToLower(w)]; adj {
+			return false // "Qatari spokesman ...": an adjective
 		}
 		if p, ok := d.lookupPlace(w); ok && m.kind == graph.KindPerson && p.Pop >= 100000 && !d.g.given[strings.ToLower(w)] {
 			m.kind = graph.KindPlace

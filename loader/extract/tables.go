@@ -174,6 +174,10 @@ var weekdays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 var settlementNouns = set("city", "town", "village", "capital", "port", "province", "region", "district",
 	"suburb", "outskirts", "hamlet", "settlement")
 
+// arabicArticles are the forms of the Arabic article that a name joins
+// with a hyphen: "al-Assad", "el-Sisi", "ash-Shaibani".
+var arabicArticles = set("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "bin", "ibn")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
