@@ -766,7 +766,12 @@ func (d *doc) addTaggedIn(i, j int) bool {
 			continue
 		}
 		m := d.newMention(mention{first: sp[0], last: sp[1], kind: d.tagged[sp], weak: true})
-		name := text.Norm(d.tokText(sp[0], sp[1]))
+		if m.kind == graph.KindPerson {
+			for m.last < j && !d.taken[m.last] && arabicArticleName(d.tok(m.last)) {
+				m.last++ // the tagger, reading "al-Assad" as a lower-case word, stops before it
+			}
+		}
+		name := text.Norm(d.tokText(m.first, m.last))
 		if !d.tagOK(m) {
 			continue
 		}
