@@ -111,6 +111,7 @@ func TestNumbers(t *testing.T) {
 		{"Between 5 and 10 people were hurt.", 5, "people", "between"},
 		{"It took 3-4 weeks.", 3, "weeks", "between"},
 		{"Profit rose to 310 mln dlrs.", 310e6, "dollars", ""},
+		{"The attack killed at least 1,400 Israelis, officials said.", 1400, "Israelis", "at least"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

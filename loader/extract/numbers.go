@@ -469,6 +469,11 @@ func (d *doc) unitAfter(j int) (string, int) {
 	for n := 0; n < 3 && k < len(d.toks) && d.sentOf[k] == si; n++ {
 		t := d.toks[k]
 		w := d.lower(k)
+		if len(ws) == 0 && t.Capitalized() && d.demonymPlural(t.Text) {
+			ws = append(ws, t.Text) // "1,400 Israelis": a people counted
+			k++
+			break
+		}
 		if unitStop.has(w) || d.taken[k] {
 			break
 		}
