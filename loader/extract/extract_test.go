@@ -216,6 +216,8 @@ func TestTypes(t *testing.T) {
 		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},
 		{"Syrian President Karim al-Haddad spoke on Monday.", "Karim al-Haddad", graph.KindPerson},
 		{"Talks with Abdel Rahman el-Tayeb ended.", "Abdel Rahman el-Tayeb", graph.KindPerson},
+		{"A missile fell into the Sea of Japan on Monday.", "Sea of Japan", graph.KindPlace},
+		{"Tankers avoided the Strait of Hormuz for a week.", "Strait of Hormuz", graph.KindPlace},
 	}
 	for _, tt := range tests {
 		d := x.Extract(graph.Article{Text: tt.in})

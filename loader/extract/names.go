@@ -362,6 +362,11 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
+	if placeHeads.has(d.tok(i)) && d.lower(i+1) == "of" && j-i >= 3 {
+		m.kind, m.placeHead = graph.KindPlace, true // "Sea of Japan", "Strait of Hormuz"
+		d.add(m)
+		return
+	}
 	if placeHeads.has(lastw) && j-i >= 2 {
 		m.kind, m.placeHead = graph.KindPlace, true
 		m.region = regionWords.has(lastw)
