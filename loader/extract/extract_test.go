@@ -543,6 +543,7 @@ func TestOrgNameCountry(t *testing.T) {
 		{"Officers of the UK Border Force searched the lorry.", "UK Border Force"},
 		{"Japan's Foreign Ministry said talks would resume.", "Japanese Foreign Ministry"},
 		{"The French Foreign Ministry said talks would resume.", "French Foreign Ministry"},
+		{"South Korea's Joint Chiefs of Staff said the missile flew 600 km.", "South Korean Joint Chiefs of Staff"},
 	} {
 		d := x.Extract(graph.Article{Text: c.text})
 		var names []string
@@ -553,8 +554,8 @@ func TestOrgNameCountry(t *testing.T) {
 				found = found || e.Name == c.want
 			}
 		}
-		if !found {
-			t.Errorf("%q: organizations %q, want %q", c.text, names, c.want)
+		if !found || len(names) != 1 {
+			t.Errorf("%q: organizations %q, want only %q", c.text, names, c.want)
 		}
 	}
 }

@@ -246,6 +246,9 @@ func (d *doc) relations() {
 				dst = t.ms[0].ent
 			}
 		}
+		if dst < 0 && len(rest) == 1 {
+			continue // "Joint Chiefs of Staff": a head word alone names nothing
+		}
 		if dst < 0 {
 			name, key := titleWords(strings.Join(rest, " ")), strings.Join(rest, " ")
 			if own != "" {

@@ -558,10 +558,23 @@ func acronym(e *localEnt, d *doc, name string) string {
 	return strings.ToLower(b.String())
 }
 
+// demonymOf returns the adjective of a country: the one-word demonym
+// (the first in byte order if several), or for a country of several words
+// the demonym that starts with its first word ("South Korean", where
+// "Korean" alone would not tell the Koreas apart).
 func demonymOf(country string) string {
-	best := ""
+	best, first := "", ""
+	if f, _, ok := strings.Cut(strings.ToLower(country), " "); ok {
+		first = f + " "
+	}
 	for k, v := range demonyms {
-		if v == country && !strings.Contains(k, " ") && (best == "" || k < best) {
+		if v != country {
+			continue
+		}
+		if first != "" && strings.HasPrefix(k, first) {
+			return titleWords(k)
+		}
+		if !strings.Contains(k, " ") && (best == "" || k < best) {
 			best = k
 		}
 	}
