@@ -112,6 +112,8 @@ func TestNumbers(t *testing.T) {
 		{"It took 3-4 weeks.", 3, "weeks", "between"},
 		{"Profit rose to 310 mln dlrs.", 310e6, "dollars", ""},
 		{"The attack killed at least 1,400 Israelis, officials said.", 1400, "Israelis", "at least"},
+		{"Germany will deliver 18 Leopard tanks by March.", 18, "Leopard tanks", ""},
+		{"The army would send 14 Challenger 2 tanks.", 14, "Challenger 2 tanks", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -211,6 +213,7 @@ func TestTypes(t *testing.T) {
 		{"The Chamber of Deputies passed the bill.", "Chamber of Deputies", graph.KindOrg},
 		{"Petroleos del Norte S.A. runs a plant.", "Petroleos del Norte S.A.", graph.KindOrg},
 		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
+		{"The firm hired 300 Google engineers last year.", "Google", graph.KindOrg},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
 		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},

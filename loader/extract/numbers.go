@@ -455,6 +455,41 @@ func (d *doc) currencyBefore(i int) string {
 	return ""
 }
 
+// taggedAt reports whether a span of the statistical tagger covers token k.
+func (d *doc) taggedAt(k int) bool {
+	for _, sp := range d.tagSp {
+		if sp[0] <= k && k < sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// modelBefore reports a make or model of one or two capitalized words
+// (with digits and hyphens: "F-16", "Challenger 2") that starts at token k
+// and is followed, in sentence si, by a lower-case plural noun: "18
+// Leopard tanks", "24 F-16 jets". It returns the token after the model,
+// or k when there is none.
+func (d *doc) modelBefore(k, si int) int {
+	for n := 1; n <= 2 && k+n < len(d.toks) && d.sentOf[k+n] == si; n++ {
+		last := d.toks[k+n-1]
+		if !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
+			return k
+		}
+		if _, ok := demonyms[d.lower(k+n-1)]; ok {
+			return k
+		}
+		if _, ok := d.lookupPlace(d.tok(k + n - 1)); ok || orgNames.has(d.tok(k+n-1)) || d.taggedAt(k+n-1) {
+			return k // "two Baghdad hospitals", "300 Google engineers": a name, not a make
+		}
+		nx := d.toks[k+n]
+		if w := d.lower(k + n); nx.Shape == text.ShapeLower && (pluralNoun(w) || irregularPlurals.has(w)) {
+			return k + n
+		}
+	}
+	return k
+}
+
 // unitAfter reads the counted thing after a number from token j: up to
 // three words ("square kilometers", "Russian servicemen"), and an "of"
 // phrase after a measure word ("pieces of hardware"). It returns the
@@ -473,6 +508,14 @@ func (d *doc) unitAfter(j int) (string, int) {
 			ws = append(ws, t.Text) // "1,400 Israelis": a people counted
 			k++
 			break
+		}
+		if len(ws) == 0 && t.Capitalized() {
+			if end := d.modelBefore(k, si); end > k {
+				for ; k < end; k++ {
+					ws = append(ws, d.tok(k)) // "18 Leopard tanks": the make stays as written
+				}
+				continue
+			}
 		}
 		if unitStop.has(w) || d.taken[k] {
 			break
