@@ -38,6 +38,26 @@ func (d *doc) isNameTok(i int) bool {
 	return !nonNamesTitled.has(low)
 }
 
+// joinedBefore reports whether a lower-case connector joins tokens of
+// [i, j).
+func (d *doc) joinedBefore(i, j int) bool {
+	for k := i + 1; k < j-1; k++ {
+		if d.toks[k].Shape == text.ShapeLower && connectors.has(d.tok(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlaceName reports whether token k is a country or a gazetteer place.
+func (d *doc) isPlaceName(k int) bool {
+	if _, ok := d.country(d.tok(k)); ok {
+		return true
+	}
+	_, ok := d.lookupPlace(d.tok(k))
+	return ok
+}
+
 // weekdayPaper reports whether token i is a weekday that starts a
 // newspaper's name: "Sunday Telegraph", "Sunday Times".
 func (d *doc) weekdayPaper(i, end int) bool {
@@ -110,12 +130,16 @@ func (d *doc) findNames(si int) {
 					continue
 				}
 			}
-			if d.toks[j].Shape == text.ShapeLower && connectors.has(d.tok(j)) && d.joinsOf(j-1) {
+			if d.toks[j].Shape == text.ShapeLower && connectors.has(d.tok(j)) {
 				k := j + 1
 				if d.lower(k) == "the" {
 					k++
 				}
-				if k < s.Last && d.isNameTok(k) && !d.toks[k].NewlineBefore {
+				// "Institute for the Study of War": inside an organization's
+				// name that a connector already joined, a further one joins
+				// what is not a place ("... of Ukraine" stays apart).
+				inOrg := d.lower(j) == "of" && j-i <= 6 && d.joinedBefore(i, j) && d.orgHeadOf(i, j) != "" && k < s.Last && !d.isPlaceName(k)
+				if (d.joinsOf(j-1) || inOrg) && k < s.Last && d.isNameTok(k) && !d.toks[k].NewlineBefore {
 					j = k + 1
 					continue
 				}
