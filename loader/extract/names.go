@@ -106,8 +106,8 @@ func (d *doc) findNames(si int) {
 				continue
 			}
 			if d.tok(j) == "." && j+1 < s.Last && !d.toks[j].SpaceBefore && d.isNameTok(j+1) &&
-				(utf8.RuneCountInString(d.tok(j-1)) == 1 || nameAbbrevs.has(d.tok(j-1))) {
-				j += 2 // an initial: "J. Smith"; "St. Louis", "Mt. Everest"
+				(utf8.RuneCountInString(d.tok(j-1)) == 1 || nameAbbrevs.has(d.tok(j-1)) || titleAbbrevs.has(d.tok(j-1))) {
+				j += 2 // an initial: "J. Smith"; "St. Louis", "Mt. Everest"; "Mr. Trump"
 				continue
 			}
 			if d.tok(j) == "and" {

@@ -178,6 +178,11 @@ var settlementNouns = set("city", "town", "village", "capital", "port", "provinc
 // with a hyphen: "al-Assad", "el-Sisi", "ash-Shaibani".
 var arabicArticles = set("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ud", "bin", "ibn")
 
+// titleAbbrevs are abbreviated titles that a dot joins to the name after
+// them: "Mr. Trump", "Gen. Smith".
+var titleAbbrevs = set("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Sgt",
+	"Capt", "Maj", "Adm", "Rev", "Cpl", "Pvt", "Brig", "Cmdr", "Supt", "Insp", "Det")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
