@@ -215,7 +215,7 @@ func TestTypes(t *testing.T) {
 		{"It is a subsidiary of Vantor PLC, the group said.", "Vantor PLC", graph.KindOrg},
 		{"The firm hired 300 Google engineers last year.", "Google", graph.KindOrg},
 		{"According to the Institute for the Study of Conflict, the front held.", "Institute for the Study of Conflict", graph.KindOrg},
-		{"Dynamo Moscow won the match on Sunday.", "Dynamo Moscow", graph.KindOrg},
+		{"Sporting Braga won the match on Sunday.", "Sporting Braga", graph.KindOrg},
 		{"Mr. Trump said the talks had failed.", "Trump", graph.KindPerson},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
