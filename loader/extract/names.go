@@ -254,7 +254,10 @@ func (d *doc) nameChunk(si, i, j int) {
 		case start && functionWords.has(w):
 			i++
 			continue
-		case start && !headed && d.g.common[w] && !d.protected(i, j) && !(j-i >= 2 && d.tagSays(i, j) == graph.KindOrg): // w is already normal and lower case; "Amnesty International" the tagger keeps whole
+		case start && !headed && d.g.common[w] && !d.protected(i, j) && !(j-i >= 2 && d.tagSays(i, j) == graph.KindOrg):
+			// w is already normal and lower case; a name that the
+			// tagger takes whole as an organization keeps it
+			// ("Sporting Braga won").
 			i++
 			continue
 		}

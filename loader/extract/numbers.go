@@ -465,15 +465,16 @@ func (d *doc) taggedAt(k int) bool {
 	return false
 }
 
-// modelBefore reports a make or model of one or two capitalized words
-// (with digits and hyphens: "F-16", "Challenger 2") that starts at token k
-// and is followed, in sentence si, by a lower-case plural noun: "18
-// Leopard tanks", "24 F-16 jets". It returns the token after the model,
-// or k when there is none.
+// modelBefore reports a make or model of one or two capitalized words (a
+// number may be the second: "Challenger 2") that starts at token k and is
+// followed, in sentence si, by a lower-case plural noun: "18 Leopard
+// tanks". It returns the token after the model, or k when there is none.
+// A word that is part of a name found before (a place, a known
+// organization, a span of the tagger) is no make.
 func (d *doc) modelBefore(k, si int) int {
 	for n := 1; n <= 2 && k+n < len(d.toks) && d.sentOf[k+n] == si; n++ {
 		last := d.toks[k+n-1]
-		if !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
+		if d.taken[k+n-1] || !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
 			return k
 		}
 		if _, ok := demonyms[d.lower(k+n-1)]; ok {

@@ -563,7 +563,7 @@ func acronym(e *localEnt, d *doc, name string) string {
 // the demonym that starts with its first word ("South Korean", where
 // "Korean" alone would not tell the Koreas apart).
 func demonymOf(country string) string {
-	best, first := "", ""
+	best, multi, first := "", "", ""
 	if f, _, ok := strings.Cut(strings.ToLower(country), " "); ok {
 		first = f + " "
 	}
@@ -571,12 +571,15 @@ func demonymOf(country string) string {
 		if v != country {
 			continue
 		}
-		if first != "" && strings.HasPrefix(k, first) {
-			return titleWords(k)
+		if first != "" && strings.HasPrefix(k, first) && (multi == "" || k < multi) {
+			multi = k
 		}
 		if !strings.Contains(k, " ") && (best == "" || k < best) {
 			best = k
 		}
+	}
+	if multi != "" {
+		return titleWords(multi)
 	}
 	if best == "" {
 		return ""
