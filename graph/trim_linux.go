@@ -47,8 +47,8 @@ func startTrim(dir string, stop <-chan struct{}) {
 	}()
 }
 
-// pageoutTables pages out the .sst mappings under prefix and returns how
-// many there were.
+// pageoutTables pages out the .sst and .vlog mappings under prefix and
+// returns how many there were.
 func pageoutTables(prefix []byte) (int, error) {
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
@@ -61,7 +61,7 @@ func pageoutTables(prefix []byte) (int, error) {
 		// start-end perms offset dev inode path
 		line := sc.Bytes()
 		i := bytes.Index(line, prefix)
-		if i < 0 || !bytes.HasSuffix(line, []byte(".sst")) {
+		if i < 0 || !bytes.HasSuffix(line, []byte(".sst")) && !bytes.HasSuffix(line, []byte(".vlog")) {
 			continue
 		}
 		rng, _, _ := bytes.Cut(line, []byte(" "))

@@ -454,7 +454,13 @@ func TestAddDocsFailures(t *testing.T) {
 	invalid := docs[10]
 	invalid.Mentions = append(slices.Clone(invalid.Mentions), LocalMention{Entity: 0, Span: Span{Start: 0, End: 1 << 20}, Sentence: 0})
 	big := docs[20]
-	big.Article.Text = strings.Repeat("x", maxValueSize+1)
+	// Text that compression cannot bring under the limit.
+	r := rand.New(rand.NewPCG(1, 2))
+	letters := make([]byte, 2*maxValueSize)
+	for i := range letters {
+		letters[i] = "abcdefghijklmnopqrstuvwxyz "[r.IntN(27)]
+	}
+	big.Article.Text = string(letters)
 	big.Article.ExternalID = "big"
 	bad[10], bad[20] = invalid, big
 	good := slices.Delete(slices.Clone(bad), 20, 21)
