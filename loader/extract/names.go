@@ -747,6 +747,9 @@ func (d *doc) roleAround(si, i, j int) (string, *mention, string) {
 	for n := 0; n < 3 && k < s.Last; n++ {
 		w := d.lower(k)
 		if roleWords.has(w) {
+			if d.toks[k].Capitalized() && k+1 < s.Last && d.isNameTok(k+1) {
+				break // "in Kyiv, Foreign Minister Dmytro Kuleba": the title of the next name
+			}
 			return w, nil, afterOwner
 		}
 		if d.toks[k].Shape != text.ShapeLower && !d.toks[k].Capitalized() {
