@@ -58,6 +58,22 @@ func (d *doc) isPlaceName(k int) bool {
 	return ok
 }
 
+// isOrdinal reports whether w is an ordinal in digits: "1st", "47th".
+func isOrdinal(w string) bool {
+	n := 0
+	for n < len(w) && w[n] >= '0' && w[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 4 {
+		return false
+	}
+	switch w[n:] {
+	case "st", "nd", "rd", "th":
+		return true
+	}
+	return false
+}
+
 // weekdayPaper reports whether token i is a weekday that starts a
 // newspaper's name: "Sunday Telegraph", "Sunday Times".
 func (d *doc) weekdayPaper(i, end int) bool {
@@ -145,6 +161,9 @@ func (d *doc) findNames(si int) {
 				}
 			}
 			break
+		}
+		if i > s.First && militaryUnits.has(d.tok(j-1)) && isOrdinal(d.tok(i-1)) && !d.toks[i].NewlineBefore {
+			i-- // "47th Mechanized Brigade": the number is part of the unit's name
 		}
 		d.nameChunk(si, i, j)
 		i = j

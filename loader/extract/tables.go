@@ -183,6 +183,11 @@ var arabicArticles = set("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", 
 var titleAbbrevs = set("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Sgt",
 	"Capt", "Maj", "Adm", "Rev", "Cpl", "Pvt", "Brig", "Cmdr", "Supt", "Insp", "Det")
 
+// militaryUnits end the names of units that are numbered: "47th
+// Mechanized Brigade", "3rd Infantry Division".
+var militaryUnits = set("Brigade", "Battalion", "Regiment", "Division", "Corps", "Army", "Fleet", "Squadron",
+	"Company", "Wing", "Group", "Detachment", "Guards")
+
 // nameAbbrevs are abbreviations that begin a place name, joined to it
 // across their dot: "St. Louis", "Ste. Genevieve", "Mt. Kenya", "Ft. Worth".
 var nameAbbrevs = set("St", "Ste", "Mt", "Ft", "Pt")
