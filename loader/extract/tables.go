@@ -132,6 +132,7 @@ var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pr
 	"Kremlin", "Pentagon", "White House", "Downing Street", "Elysee", "Congress", "Red Cross", "Amnesty International",
 	"Human Rights Watch", "Gazprom", "Rosatom", "IAEA", "OSCE", "G7", "G20", "ICC", "Interpol", "Europol",
 	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
+	"Telegram", "WhatsApp", "Snapchat", "LinkedIn", "Reddit",
 	"Vatican", "Labour", "Tory", "Tories", "Conservatives", "Liberal Democrats", "Lib Dems", "Democrats",
 	"Republicans", "GOP", "SNP", "Sinn Fein", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
 
