@@ -219,7 +219,7 @@ func TestTypes(t *testing.T) {
 		{"Mr. Trump said the talks had failed.", "Trump", graph.KindPerson},
 		{"Speaking in Warsaw, Foreign Minister Anna Berg thanked donors.", "Warsaw", graph.KindPlace},
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},
-		{"The video was shared on WhatsApp overnight.", "WhatsApp", graph.KindOrg},
+		{"She posted on LinkedIn that she had left.", "LinkedIn", graph.KindOrg},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
 		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},
