@@ -50,7 +50,7 @@ var orgHeads = set("Ministry", "Directorate", "Institute", "Agency", "Forces", "
 	"Board", "Exchange", "Institution", "Society", "Alliance", "Coalition", "Movement", "Front",
 	"Church", "Hospital", "School", "Academy", "Laboratory", "Labs", "Systems", "Technologies", "Media",
 	"News", "Bros", "Brothers", "Reserve", "Treasury", "Secretariat", "Embassy", "Mission", "Presidium", "Duma", "Rada",
-	"PLC", "Plc", "GmbH", "S.A.", "N.V.", "S.p.A.", "SpA", "B.V.", "LLP", "Chiefs")
+	"PLC", "Plc", "GmbH", "S.A.", "N.V.", "S.p.A.", "SpA", "B.V.", "LLP", "Chiefs", "Programme", "Program")
 
 // mediaHeads end an organization name at once: "Press TV" in "Press TV News".
 var mediaHeads = set("TV", "Radio")
