@@ -221,6 +221,7 @@ func TestTypes(t *testing.T) {
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},
 		{"She posted on LinkedIn that she had left.", "LinkedIn", graph.KindOrg},
 		{"The United Nations Development Programme estimated losses.", "United Nations Development Programme", graph.KindOrg},
+		{"Fighters from Islamic State attacked the town.", "Islamic State", graph.KindOrg},
 		{"The group will report on Friday, the Sunday Telegraph reported.", "Sunday Telegraph", graph.KindOrg},
 		{"After his inquiry, the watchdog Sir Henry Ashdale will report to MPs.", "Henry Ashdale", graph.KindPerson},
 		{"Rebels seized the city of Jack Lorne on Monday, officials said.", "Jack Lorne", graph.KindPlace},

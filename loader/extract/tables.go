@@ -124,7 +124,7 @@ var actionVerbs = set("told", "ordered", "withdrew", "withdrawn", "entered", "at
 	"joined", "left", "leaves", "hosted", "thanked", "phoned", "asked", "invited", "pulled", "retreated")
 
 // orgNames are organizations known by a single general name in world news:
-// news and photo agencies and international bodies.
+// news and photo agencies, international bodies, parties and armed groups.
 var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Presse", "Bloomberg", "Xinhua",
 	"TASS", "Tass", "RIA Novosti", "Interfax", "Ukrinform", "Anadolu", "Anadolu Agency", "Getty Images", "Getty",
 	"NurPhoto", "EPA", "Shutterstock", "Sputnik", "Al Jazeera", "BBC", "CNN", "DW", "Deutsche Welle", "NPR",
@@ -134,7 +134,8 @@ var orgNames = set("Reuters", "AFP", "AP", "Associated Press", "Agence France-Pr
 	"Facebook", "Twitter", "Google", "Apple", "Microsoft", "Amazon", "Meta", "YouTube", "Instagram", "TikTok",
 	"Telegram", "WhatsApp", "Snapchat", "LinkedIn", "Reddit",
 	"Vatican", "Labour", "Tory", "Tories", "Conservatives", "Liberal Democrats", "Lib Dems", "Democrats",
-	"Republicans", "GOP", "SNP", "Sinn Fein", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB")
+	"Republicans", "GOP", "SNP", "Sinn Fein", "Hamas", "Hezbollah", "Taliban", "Wagner", "Wagner Group", "Fed", "ECB",
+	"Islamic State", "ISIS", "ISIL", "Daesh", "al-Qaeda", "Al-Qaeda", "al-Shabaab", "Al-Shabaab", "Boko Haram", "Houthis")
 
 // orgCues are lower-case nouns that introduce an organization's name:
 // "a local publication Most", "the news agency Interfax".
