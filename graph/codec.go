@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/klauspost/compress/s2"
@@ -152,17 +153,6 @@ func (d *dec) str() string {
 	return s
 }
 
-// bytes returns a length-prefixed byte string, in the value's memory.
-func (d *dec) bytes() []byte {
-	n := d.count()
-	if d.err != nil {
-		return nil
-	}
-	b := d.b[:n:n]
-	d.b = d.b[n:]
-	return b
-}
-
 func (d *dec) byte() byte {
 	if d.err != nil || len(d.b) < 1 {
 		d.fail()
@@ -202,22 +192,15 @@ const articleVersion byte = 2
 func encodeArticle(a Article) []byte { return encodeArticleIn(nil, a) }
 
 func encodeArticleIn(ar *arena, a Article) []byte {
-	e := ar.enc(s2.MaxEncodedLen(len(a.Text)) + len(a.URL) + len(a.Title) + 128)
+	zmax := s2.MaxEncodedLen(len(a.Text))
+	e := ar.enc(zmax + len(a.URL) + len(a.Title) + 128)
 	e.b[len(e.b)-1] = articleVersion
 	e.articleMeta(a)
+	// The compressed text is the rest of the value (an S2 block records
+	// its own length), encoded in place after the other fields.
 	n := len(e.b)
-	e.b = binary.AppendUvarint(e.b, uint64(s2.MaxEncodedLen(len(a.Text))))
-	// The compressed text goes after a length of the maximal width,
-	// then the length is rewritten with its real value in as many bytes.
-	room := e.b[len(e.b):cap(e.b)]
-	var z []byte
-	if len(room) >= s2.MaxEncodedLen(len(a.Text)) {
-		z = s2.Encode(room, []byte(a.Text))
-	} else {
-		z = s2.Encode(nil, []byte(a.Text))
-	}
-	e.b = binary.AppendUvarint(e.b[:n], uint64(len(z)))
-	e.b = append(e.b, z...)
+	e.b = slices.Grow(e.b, zmax)
+	e.b = e.b[:n+len(s2.Encode(e.b[n:n+zmax], []byte(a.Text)))]
 	return ar.take(e)
 }
 
@@ -259,8 +242,8 @@ func decodeArticle(id ArticleID, b []byte, withText bool) (Article, error) {
 	if withText {
 		if !compressed {
 			a.Text = d.str()
-		} else if z := d.bytes(); d.err == nil {
-			t, err := s2.Decode(nil, z)
+		} else if d.err == nil {
+			t, err := s2.Decode(nil, d.b)
 			if err != nil {
 				return Article{}, fmt.Errorf("%w: article text: %v", errBadValue, err)
 			}

@@ -54,17 +54,20 @@ func (sn *snapshot) done() {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	sn.users--
-	if sn.released && sn.users == 0 && sn.txn != nil {
-		sn.txn.Discard()
-		sn.txn = nil
-	}
+	sn.discardIfIdle()
 }
 
 func (sn *snapshot) release() {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	sn.released = true
-	if sn.users == 0 && sn.txn != nil {
+	sn.discardIfIdle()
+}
+
+// discardIfIdle discards the transaction of a released snapshot that no
+// read uses. sn.mu is held.
+func (sn *snapshot) discardIfIdle() {
+	if sn.released && sn.users == 0 && sn.txn != nil {
 		sn.txn.Discard()
 		sn.txn = nil
 	}

@@ -180,6 +180,11 @@ func Open(dir string, opts Options) (*Store, error) {
 // it for writing, since the articles it adds are then compressed.
 const formatVersion = 2
 
+// oldestReadableFormat is the oldest stored format version this code
+// reads; a database of an older readable version is restamped when it
+// is opened for writing.
+const oldestReadableFormat = 1
+
 // ErrFormat is wrapped by Open's error when the database was written in a
 // storage format this build cannot read.
 var ErrFormat = errors.New("incompatible database format")
@@ -224,7 +229,7 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 	if err != nil {
 		return err
 	}
-	if found && stored == 1 && formatVersion == 2 {
+	if found && stored >= oldestReadableFormat && stored < formatVersion {
 		found = false // readable: restamped below unless read-only
 	}
 	if found {

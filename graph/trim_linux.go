@@ -15,16 +15,17 @@ import (
 // even if the range was unmapped and reused since /proc/self/maps was read.
 const madvPageout = 21
 
-// trimEvery is how often a BulkLoad store pages out its table mappings.
+// trimEvery is how often a BulkLoad store pages out its file mappings.
 const trimEvery = 2 * time.Second
 
 // startTrim pages out, every trimEvery until stop is closed, the resident
-// pages of the Badger table files (.sst) under dir that this process maps.
-// Badger writes every new table through a shared mapping and keeps it
-// mapped, so without this the file-backed part of the resident set grows
-// with the database: a bulk load's peak RSS would grow with the articles
-// loaded. Tables are immutable once written; a page read again is faulted
-// back in from the page cache or the file.
+// pages of the Badger table and value log files (.sst, .vlog) under dir
+// that this process maps. Badger writes every new table, and the value
+// log, through a shared mapping and keeps it mapped, so without this the
+// file-backed part of the resident set grows with the database: a bulk
+// load's peak RSS would grow with the articles loaded. A page paged out
+// is written back first if dirty, and a page read again is faulted back
+// in from the page cache or the file.
 func startTrim(dir string, stop <-chan struct{}) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
