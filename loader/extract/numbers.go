@@ -480,7 +480,7 @@ func (d *doc) modelBefore(k, si int) int {
 		if _, ok := demonyms[d.lower(k+n-1)]; ok {
 			return k
 		}
-		if _, ok := d.lookupPlace(d.tok(k + n - 1)); ok || orgNames.has(d.tok(k+n-1)) || d.taggedAt(k+n-1) {
+		if d.isPlaceName(k+n-1) || orgNames.has(d.tok(k+n-1)) || d.taggedAt(k+n-1) {
 			return k // "two Baghdad hospitals", "300 Google engineers": a name, not a make
 		}
 		nx := d.toks[k+n]

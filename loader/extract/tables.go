@@ -169,7 +169,9 @@ var nonOrgAcronyms = set("AI", "CEO", "CFO", "COO", "GDP", "TV", "PM", "AM", "DN
 // to other evidence).
 var ofHeads = set("House", "Chamber")
 
-var weekdays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+var weekdayNames = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+var weekdays = set(weekdayNames...)
 
 // settlementNouns before "of" name the kind of a place: "the city of
 // X", "the village of X".
@@ -236,12 +238,12 @@ var nonNamesTitled = func() *wordSet {
 
 // nonNames are capitalized words that never start or form a name by
 // themselves: weekdays, months, time and page furniture words.
-var nonNames = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+var nonNames = set(append(weekdayNames,
 	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
 	"November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 	"AM", "PM", "GMT", "UTC", "BST", "EST", "EDT", "CET", "CEST", "I", "OK", "PHOTO", "VIDEO", "READ",
 	"MORE", "NEWS", "SHARE", "UPDATE", "UPDATED", "LIVE", "WATCH", "ADVERTISEMENT", "Image", "Photo", "Caption",
-	"Getty", "Copyright", "Subscribe", "Editor", "Editors", "Skip", "Share", "Click", "Sign", "Follow")
+	"Getty", "Copyright", "Subscribe", "Editor", "Editors", "Skip", "Share", "Click", "Sign", "Follow")...)
 
 // qualifierWords precede numbers.
 var qualifierPhrases = [][]string{
