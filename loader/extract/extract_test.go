@@ -216,7 +216,7 @@ func TestTypes(t *testing.T) {
 		{"The firm hired 300 Google engineers last year.", "Google", graph.KindOrg},
 		{"According to the Institute for the Study of Conflict, the front held.", "Institute for the Study of Conflict", graph.KindOrg},
 		{"Sporting Braga won the match on Sunday.", "Sporting Braga", graph.KindOrg},
-		{"Mr. Trump said the talks had failed.", "Trump", graph.KindPerson},
+		{"Mr. Baker said the talks had failed.", "Baker", graph.KindPerson},
 		{"Speaking in Warsaw, Foreign Minister Anna Berg thanked donors.", "Warsaw", graph.KindPlace},
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},
 		{"She posted on LinkedIn that she had left.", "LinkedIn", graph.KindOrg},
