@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"time"
@@ -350,15 +351,31 @@ type entRec struct {
 	MentionCount int
 	ArticleCount int
 	RelCount     int     // aggregated relations this entity is an end of
-	Merges       []Merge // the first maxMerges, oldest first
+	Merges       []Merge // the first maxMerges distinct (name, key), oldest first
+
+	// stored is the hash (staticHash) of the record's value as stored
+	// under 'n', 0 when none is stored in the current version: the writer
+	// rewrites that value only when it changed, and the counts, which
+	// change with every article, under 'N'. It is not stored.
+	stored uint64
 }
+
+// entityVersion is the version byte of an entity value without counts
+// (they are under 'N' since storage format 3). Values with the common
+// version byte (1) hold the counts themselves; both are read.
+const entityVersion byte = 2
+
+// staticSeed seeds staticHash; the hashes are never stored.
+var staticSeed = maphash.MakeSeed()
+
+func staticHash(v []byte) uint64 { return maphash.Bytes(staticSeed, v) | 1 }
 
 func encodeEntity(r *entRec) []byte { return encodeEntityIn(nil, r) }
 
+// encodeEntityIn encodes r without its counts (encodeEntCounts).
 func encodeEntityIn(ar *arena, r *entRec) []byte {
-	// Size the buffer once: entities are written on every article that
-	// mentions them, and growing it was a tenth of AddDoc's time.
-	n := 48 + len(r.Name) + len(r.Unit) + len(r.ISO)
+	// Size the buffer once: growing it was a tenth of AddDoc's time.
+	n := 32 + len(r.Name) + len(r.Unit) + len(r.ISO)
 	for _, s := range r.Aliases {
 		n += len(s) + 2
 	}
@@ -369,10 +386,25 @@ func encodeEntityIn(ar *arena, r *entRec) []byte {
 		n += len(m.Name) + len(m.Key) + 14
 	}
 	e := ar.enc(n)
+	e.b[len(e.b)-1] = entityVersion
+	e.byte(byte(r.Kind))
+	e.entityFields(r)
+	return ar.take(e)
+}
+
+// encodeEntityV1 encodes r as storage format 1 and 2 did, counts
+// included; format sniffing and tests use it.
+func encodeEntityV1(r *entRec) []byte {
+	e := newEnc(64)
 	e.byte(byte(r.Kind))
 	e.int(r.MentionCount)
 	e.int(r.ArticleCount)
 	e.int(r.RelCount)
+	e.entityFields(r)
+	return e.b
+}
+
+func (e *enc) entityFields(r *entRec) {
 	e.str(r.Name)
 	if r.Value != nil {
 		e.byte(1)
@@ -396,16 +428,26 @@ func encodeEntityIn(ar *arena, r *entRec) []byte {
 		e.str(m.Name)
 		e.str(m.Key)
 	}
-	return ar.take(e)
 }
 
-func decodeEntity(b []byte) (*entRec, error) {
+// decodeEntity decodes an entity value of either version. The second
+// result reports whether the counts are still to be read (decodeEntCounts):
+// a version 1 value holds them.
+func decodeEntity(b []byte) (*entRec, bool, error) {
+	v2 := len(b) > 0 && b[0] == entityVersion
 	d := newDec(b)
+	if v2 {
+		d = &dec{b: b[1:]}
+	}
 	r := &entRec{}
 	r.Kind = Kind(d.byte())
-	r.MentionCount = d.int()
-	r.ArticleCount = d.int()
-	r.RelCount = d.int()
+	if v2 {
+		r.stored = staticHash(b)
+	} else {
+		r.MentionCount = d.int()
+		r.ArticleCount = d.int()
+		r.RelCount = d.int()
+	}
 	r.Name = d.str()
 	if d.byte() == 1 {
 		v := d.float()
@@ -425,7 +467,25 @@ func decodeEntity(b []byte) (*entRec, error) {
 	for i := 0; i < n && d.err == nil; i++ {
 		r.Merges = append(r.Merges, Merge{Article: ArticleID(d.uvarint()), Name: d.str(), Key: d.str()})
 	}
-	return r, d.err
+	return r, v2, d.err
+}
+
+// encodeEntCounts encodes the counts of r, stored under 'N'.
+func encodeEntCountsIn(ar *arena, r *entRec) []byte {
+	e := ar.enc(16)
+	e.int(r.MentionCount)
+	e.int(r.ArticleCount)
+	e.int(r.RelCount)
+	return ar.take(e)
+}
+
+// decodeEntCounts sets the counts of r from an 'N' value.
+func decodeEntCounts(r *entRec, b []byte) error {
+	d := newDec(b)
+	r.MentionCount = d.int()
+	r.ArticleCount = d.int()
+	r.RelCount = d.int()
+	return d.err
 }
 
 func (r *entRec) entity(id EntityID) Entity {

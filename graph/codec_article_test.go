@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +55,9 @@ func TestArticleValueVersions(t *testing.T) {
 	}
 }
 
-// A database of storage format 1 (plain article texts) is read, and
-// stamped 2 when opened for writing.
+// A database of storage format 1 (plain article texts, entity counts in
+// the entity records) is read, and stamped with the current version when
+// opened for writing.
 func TestFormatVersion1Upgrade(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -71,14 +73,38 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantRels, err := s.Relations(ctx, RelCoMentioned, Page{First: 1000})
+	if err != nil || len(wantRels.Items) == 0 {
+		t.Fatalf("relations: %d, %v", len(wantRels.Items), err)
+	}
 	s.Close()
 	db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantEnts := map[EntityID]*entRec{}
 	err = db.Update(func(txn *badger.Txn) error {
 		if err := txn.Set(articleKey(res.Article), encodeArticleV1(want)); err != nil {
 			return err
+		}
+		// Entity records with their counts in them, and no 'N' keys.
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{pfxEntity}
+		it := txn.NewIterator(opts)
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := EntityID(binary.BigEndian.Uint64(it.Item().Key()[1:]))
+			if wantEnts[id], err = getEntity(txn, id); err != nil {
+				return err
+			}
+		}
+		it.Close()
+		for id, r := range wantEnts {
+			if err := txn.Set(entityKey(id), encodeEntityV1(r)); err != nil {
+				return err
+			}
+			if err := txn.Delete(entCountKey(id)); err != nil {
+				return err
+			}
 		}
 		return txn.Set(formatKey(), binary.AppendUvarint(nil, 1))
 	})
@@ -95,6 +121,17 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 		if err != nil || got.Text != want.Text {
 			t.Errorf("read-only %v: format 1 article: %v", ro, err)
 		}
+		if len(wantEnts) == 0 {
+			t.Fatal("no entities")
+		}
+		if rels, err := s.Relations(ctx, RelCoMentioned, Page{First: 1000}); err != nil || !reflect.DeepEqual(rels, wantRels) {
+			t.Errorf("read-only %v: format 1 relations = %+v, %v; want %+v", ro, rels, err, wantRels)
+		}
+		for id, r := range wantEnts {
+			if e, err := s.Entity(ctx, id); err != nil || e.MentionCount != r.MentionCount || e.ArticleCount != r.ArticleCount || e.Name != r.Name {
+				t.Errorf("read-only %v: format 1 entity %d = %+v, %v; want %d mentions in %d articles", ro, id, e, err, r.MentionCount, r.ArticleCount)
+			}
+		}
 		var stamp []byte
 		s.db.View(func(txn *badger.Txn) error {
 			stamp, err = getValue(txn, formatKey())
@@ -103,6 +140,93 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 		if v, _ := binary.Uvarint(stamp); ro && v != 1 || !ro && v != formatVersion {
 			t.Errorf("read-only %v: stamped %d", ro, v)
 		}
+		if !ro {
+			// The same entities again, in a new article: the counts go on
+			// from the old records, which are written anew.
+			d := genDocs(1, 5, 2)[0]
+			d.Article.ExternalID, d.Article.Text = "again", d.Article.Text+" "
+			if _, err := s.AddDoc(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			for id, r := range wantEnts {
+				e, err := s.Entity(ctx, id)
+				if err != nil || e.MentionCount != 2*r.MentionCount || e.ArticleCount != 2*r.ArticleCount {
+					t.Errorf("entity %d after a new article = %+v, %v; want %d mentions in %d articles", id, e, err, 2*r.MentionCount, 2*r.ArticleCount)
+				}
+				s.db.View(func(txn *badger.Txn) error {
+					v, err := getValue(txn, entityKey(id))
+					if err != nil || v[0] != entityVersion {
+						t.Errorf("entity %d record not rewritten in the current version: %v", id, err)
+					}
+					return nil
+				})
+			}
+		}
 		s.Close()
+	}
+}
+
+// An entity's record is rewritten only when it changes; its counts, under
+// 'N', with every article that mentions it.
+func TestEntityRecordRewrittenOnlyWhenChanged(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	doc := func(ext, name string) Doc {
+		text := name + " spoke " + ext + "."
+		n := len([]rune(name))
+		return Doc{Article: Article{ExternalID: ext, Text: text},
+			Sentences: []Span{{Start: 0, End: len([]rune(text))}},
+			Entities:  []LocalEntity{{Kind: KindPerson, Name: name, Keys: []string{"person:okafor"}}},
+			Mentions:  []LocalMention{{Entity: 0, Span: Span{Start: 0, End: n}, Text: name}}}
+	}
+	versions := func(id EntityID) (rec, counts uint64) {
+		t.Helper()
+		err := s.db.View(func(txn *badger.Txn) error {
+			it, err := txn.Get(entityKey(id))
+			if err != nil {
+				return err
+			}
+			rec = it.Version()
+			if it, err = txn.Get(entCountKey(id)); err != nil {
+				return err
+			}
+			counts = it.Version()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec, counts
+	}
+	add := func(d Doc) {
+		t.Helper()
+		if _, err := s.AddDoc(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(doc("1", "Chidi Okafor"))
+	ms, err := s.ArticleMentions(ctx, 1, Page{})
+	if err != nil || len(ms.Items) != 1 {
+		t.Fatalf("mentions %v, %v", ms, err)
+	}
+	id := ms.Items[0].Entity
+	rec1, n1 := versions(id)
+	add(doc("2", "Okafor")) // a new spelling: an alias and a merge
+	rec2, n2 := versions(id)
+	if rec2 == rec1 || n2 == n1 {
+		t.Errorf("new alias: record version %d -> %d, counts %d -> %d; want both rewritten", rec1, rec2, n1, n2)
+	}
+	add(doc("3", "Okafor")) // nothing new but the counts
+	rec3, n3 := versions(id)
+	if rec3 != rec2 || n3 == n2 {
+		t.Errorf("same spelling again: record version %d -> %d, counts %d -> %d; want only the counts rewritten", rec2, rec3, n2, n3)
+	}
+	e, err := s.Entity(ctx, id)
+	if err != nil || e.MentionCount != 3 || e.ArticleCount != 3 || len(e.Merges) != 1 || e.Merges[0].Name != "Okafor" || e.Merges[0].Article != 2 {
+		t.Errorf("entity = %+v, %v; want 3 mentions in 3 articles and one merge, of article 2", e, err)
 	}
 }

@@ -14,7 +14,8 @@ package graph
 //	'p' article:8                                -> relation contributions, for replace
 //	'd' article:8                                -> the article's mentions, by start then entity
 //	'm' entity:8 article:8                       -> starts of the entity's mentions there, merges
-//	'n' entity:8                                 -> entity      (counts, aliases, keys)
+//	'n' entity:8                                 -> entity      (name, aliases, keys, merges)
+//	'N' entity:8                                 -> counts      (mentions, articles, relations)
 //	'c' kind:1 entity:8                          -> empty       (entities by kind)
 //	'k' kind:1 key(rest)                         -> entity ids  (resolution key holders)
 //	'i' word 0x00 kind:1 entity:8                -> empty       (folded-name word index)
@@ -46,6 +47,7 @@ const (
 	pfxDocMent  byte = 'd'
 	pfxEntMent  byte = 'm'
 	pfxEntity   byte = 'n'
+	pfxEntCount byte = 'N'
 	pfxKind     byte = 'c'
 	pfxResKey   byte = 'k'
 	pfxWord     byte = 'i'
@@ -123,6 +125,10 @@ func entMentionKey(e EntityID, a ArticleID) []byte {
 }
 
 func entityKey(id EntityID) []byte { return u64(append(make([]byte, 0, 9), pfxEntity), uint64(id)) }
+
+func entCountKey(id EntityID) []byte {
+	return u64(append(make([]byte, 0, 9), pfxEntCount), uint64(id))
+}
 
 func kindPrefix(k Kind) []byte { return []byte{pfxKind, byte(k)} }
 
@@ -232,7 +238,7 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, err
 		}
 		p.Entity, p.Article = EntityID(be.Uint64(b)), ArticleID(be.Uint64(b[8:]))
-	case pfxEntity:
+	case pfxEntity, pfxEntCount:
 		if err := need(8); err != nil {
 			return p, err
 		}
@@ -311,6 +317,8 @@ func buildKey(p parsedKey) []byte {
 		return entMentionKey(p.Entity, p.Article)
 	case pfxEntity:
 		return entityKey(p.Entity)
+	case pfxEntCount:
+		return entCountKey(p.Entity)
 	case pfxKind:
 		return kindKey(p.Kind, p.Entity)
 	case pfxResKey:

@@ -20,6 +20,7 @@ var keyCases = []struct {
 	{"doc mentions", docMentionsKey(3)},
 	{"entity mention", entMentionKey(99, 3)},
 	{"entity", entityKey(1 << 40)},
+	{"entity counts", entCountKey(1 << 40)},
 	{"kind", kindKey(KindPlace, 5)},
 	{"resolution key", resKey(KindPerson, "person:smith|john")},
 	{"word", wordKey("hritsenki", KindPerson, 12)},
@@ -74,6 +75,7 @@ func TestParseKeyMalformed(t *testing.T) {
 		{"unknown prefix", []byte{'Q', 1, 2}},
 		{"short article", []byte{pfxArticle, 1, 2, 3}},
 		{"long entity", append(entityKey(1), 0)},
+		{"short entity counts", entCountKey(1)[:5]},
 		{"short hash", hashKey([]byte{1, 2})},
 		{"word without terminator", append([]byte{pfxWord}, "abcdefghijkl"...)},
 		{"word too short", []byte{pfxWord, 0}},
@@ -195,13 +197,28 @@ func TestWordScore(t *testing.T) {
 }
 
 func TestCodecMalformed(t *testing.T) {
-	good := encodeEntity(&entRec{Kind: KindPerson, Name: "A B", Aliases: []string{"A", "A B"}, Keys: []string{"k"}})
-	for i := 0; i < len(good); i++ {
-		if _, err := decodeEntity(good[:i]); err == nil {
-			t.Errorf("decodeEntity of %d/%d bytes: no error", i, len(good))
+	r := &entRec{Kind: KindPerson, Name: "A B", Aliases: []string{"A", "A B"}, Keys: []string{"k"}, MentionCount: 3, ArticleCount: 2, RelCount: 1}
+	for _, good := range [][]byte{encodeEntity(r), encodeEntityV1(r)} {
+		for i := 0; i < len(good); i++ {
+			if _, _, err := decodeEntity(good[:i]); err == nil {
+				t.Errorf("decodeEntity of %d/%d bytes (version %d): no error", i, len(good), good[0])
+			}
+		}
+		got, counts, err := decodeEntity(good)
+		if err != nil || got.Name != "A B" || len(got.Aliases) != 2 {
+			t.Errorf("decodeEntity (version %d) = %+v, %v", good[0], got, err)
+		}
+		// Version 1 holds the counts; the current version leaves them to 'N'.
+		if v1 := good[0] == valueVersion; counts == v1 || v1 && got.MentionCount != 3 || !v1 && got.MentionCount != 0 {
+			t.Errorf("version %d: counts to read %v, mentions %d", good[0], counts, got.MentionCount)
 		}
 	}
-	if r, err := decodeEntity(good); err != nil || r.Name != "A B" || len(r.Aliases) != 2 {
-		t.Errorf("decodeEntity = %+v, %v", r, err)
+	c := encodeEntCountsIn(nil, r)
+	var got entRec
+	if err := decodeEntCounts(&got, c); err != nil || got.MentionCount != 3 || got.ArticleCount != 2 || got.RelCount != 1 {
+		t.Errorf("decodeEntCounts = %+v, %v", got, err)
+	}
+	if err := decodeEntCounts(&got, c[:len(c)-1]); err == nil {
+		t.Errorf("decodeEntCounts of %d/%d bytes: no error", len(c)-1, len(c))
 	}
 }

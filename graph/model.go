@@ -193,7 +193,7 @@ type Entity struct {
 	ISO          string   // DATE
 	MentionCount int      // exact, over all articles
 	ArticleCount int      // exact
-	Merges       []Merge  // why local entities were merged into this node
+	Merges       []Merge  // why local entities were merged into this node: each name and key once, with the first article (at most 20)
 }
 
 // Merge records why a local entity of an article was resolved into an

@@ -174,7 +174,20 @@ func getEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeEntity(b)
+	r, counts, err := decodeEntity(b)
+	if err == nil && counts {
+		err = readEntCounts(txn, id, r)
+	}
+	return r, err
+}
+
+// readEntCounts sets the counts of r, the entity id, from its 'N' value.
+func readEntCounts(txn *badger.Txn, id EntityID, r *entRec) error {
+	it, err := txn.Get(entCountKey(id))
+	if err != nil {
+		return fmt.Errorf("counts of entity %d: %w", id, translate(err))
+	}
+	return it.Value(func(v []byte) error { return decodeEntCounts(r, v) })
 }
 
 // HasHash reports whether an article with this text hash (hex SHA-256) is
@@ -461,10 +474,14 @@ func readEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
 		return nil, translate(err)
 	}
 	var r *entRec
+	var counts bool
 	err = it.Value(func(v []byte) error {
-		r, err = decodeEntity(v)
+		r, counts, err = decodeEntity(v)
 		return err
 	})
+	if err == nil && counts {
+		err = readEntCounts(txn, id, r)
+	}
 	return r, err
 }
 
@@ -496,10 +513,14 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 		}
 		var r *entRec
 		if f.Kind == 0 {
+			var counts bool
 			err = it.Value(func(v []byte) error {
-				r, err = decodeEntity(v)
+				r, counts, err = decodeEntity(v)
 				return err
 			})
+			if err == nil && counts {
+				err = readEntCounts(txn, pk.Entity, r)
+			}
 		} else {
 			r, err = s.cachedEntity(txn, pk.Entity) // the kind index holds no value
 		}

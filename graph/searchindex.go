@@ -142,11 +142,15 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
 			var r *entRec
+			var counts bool
 			err := it.Value(func(v []byte) error {
 				var err error
-				r, err = decodeEntity(v)
+				r, counts, err = decodeEntity(v)
 				return err
 			})
+			if err == nil && counts {
+				err = readEntCounts(txn, id, r)
+			}
 			if err != nil {
 				return false, fmt.Errorf("entity %d: %w", id, err)
 			}

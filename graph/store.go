@@ -175,10 +175,13 @@ func Open(dir string, opts Options) (*Store, error) {
 // older code could not read, or that this code cannot read from older
 // databases.
 //
-// Version 2 compresses article texts (codec.go, articleVersion); this
-// code also reads version 1 and stamps such a database 2 when it opens
-// it for writing, since the articles it adds are then compressed.
-const formatVersion = 2
+// Version 2 compresses article texts (codec.go, articleVersion).
+// Version 3 keeps an entity's counts under 'N', apart from the rest of its
+// record (entityVersion), which is then rewritten only when it changes.
+// This code also reads versions 1 and 2, whose values it decodes by their
+// version byte, and restamps such a database when it opens it for
+// writing, since what it then writes is in the current format.
+const formatVersion = 3
 
 // oldestReadableFormat is the oldest stored format version this code
 // reads; a database of an older readable version is restamped when it
@@ -272,8 +275,11 @@ func sniffFormat(txn *badger.Txn) error {
 			return encodeEntArticle(ea), err
 		},
 		pfxEntity: func(v []byte) ([]byte, error) {
-			r, err := decodeEntity(v)
-			return encodeEntity(r), err
+			r, _, err := decodeEntity(v)
+			if len(v) > 0 && v[0] == entityVersion {
+				return encodeEntity(r), err
+			}
+			return encodeEntityV1(r), err
 		},
 		pfxRel: func(v []byte) ([]byte, error) {
 			r, _, err := decodeRel(v, true)

@@ -453,7 +453,7 @@ func TestResolution(t *testing.T) {
 			person("1", "Ilse Brennick", "p:ilse brennick", "p:brennick"),
 			person("2", "Otto Brennick", "p:otto brennick"),
 			person("3", "Otto Brennick", "p:otto brennick", "p:brennick"),
-			person("4", "Otto Brennick", "p:brennick", "p:otto brennick")}, 2, "p:otto brennick"},
+			person("4", "O. Brennick", "p:brennick", "p:otto brennick")}, 2, "p:otto brennick"},
 		{"no keys", []graph.Doc{person("1", "Ilse Brennick"), person("2", "Ilse Brennick")}, 2, ""},
 	}
 	for _, c := range cases {

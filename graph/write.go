@@ -418,11 +418,7 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 		w.ents[id] = r
 		return r, nil
 	}
-	b, err := getValue(w.txn, entityKey(id))
-	if err != nil {
-		return nil, fmt.Errorf("entity %d: %w", id, err)
-	}
-	r, err := decodeEntity(b)
+	r, err := getEntity(w.txn, id)
 	if err != nil {
 		return nil, fmt.Errorf("entity %d: %w", id, err)
 	}
@@ -704,7 +700,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 			// Merges are kept only for entities mentioned here, so a
 			// replace finds them through the mentions.
 			for _, mg := range merges[m.Entity] {
-				if len(r.Merges) < maxMerges {
+				if len(r.Merges) < maxMerges && !hasMerge(r.Merges, mg) {
 					r.Merges = append(r.Merges, mg)
 				}
 			}
@@ -941,8 +937,18 @@ func (w *writer) flush() error {
 		if r == nil {
 			continue
 		}
-		if err := w.set(entityKey(id), encodeEntityIn(w.ar, r)); err != nil {
+		// The counts change with every article that mentions the
+		// entity; the rest of the record seldom does once the entity
+		// has been seen a few times, and is written only when it did.
+		if err := w.set(entCountKey(id), encodeEntCountsIn(w.ar, r)); err != nil {
 			return err
+		}
+		v := encodeEntityIn(w.ar, r)
+		if h := staticHash(v); h != r.stored {
+			if err := w.set(entityKey(id), v); err != nil {
+				return err
+			}
+			r.stored = h
 		}
 	}
 	for hk := range w.hDirty {
@@ -1002,7 +1008,7 @@ func (w *writer) bumpRelCount(ri relIdent, delta int) error {
 // deleteEntity removes an entity left without mentions and relations, with
 // its index entries.
 func (w *writer) deleteEntity(id EntityID, r *entRec) error {
-	dels := [][]byte{entityKey(id), kindKey(r.Kind, id)}
+	dels := [][]byte{entityKey(id), entCountKey(id), kindKey(r.Kind, id)}
 	for _, al := range r.Aliases {
 		words := nameWords(al)
 		for _, word := range words {
@@ -1040,6 +1046,16 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 func containsID(ids []EntityID, id EntityID) bool {
 	for _, x := range ids {
 		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMerge reports whether ms holds a merge of m's name by m's key.
+func hasMerge(ms []Merge, m Merge) bool {
+	for _, x := range ms {
+		if x.Name == m.Name && x.Key == m.Key {
 			return true
 		}
 	}

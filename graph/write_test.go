@@ -510,11 +510,7 @@ func entitySummary(t *testing.T, s *Store) string {
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
-			r, err := decodeEntity(v)
+			r, err := getEntity(txn, EntityID(binary.BigEndian.Uint64(it.Item().Key()[1:])))
 			if err != nil {
 				return err
 			}
