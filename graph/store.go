@@ -119,15 +119,19 @@ func Open(dir string, opts Options) (*Store, error) {
 		// load left 11, and an entity with its mentions took 0.085 ms
 		// of CPU on the store against 0.059 after the merge (bench-query).
 		bo = bo.WithCompactL0OnClose(true)
-		// Values over 1.5 KiB (most article texts, even compressed) go
-		// to the value log, written once, instead of through every
-		// compaction with the keys. 40,000 generated 3 KB articles:
-		// 2.62 ms of CPU per article against 3.36 and 3.41 with every
-		// value in the tree, database 1.46 times the text either way.
-		// At 1 KiB the load took 2.20 ms, but the entity records over
-		// it, rewritten at each batch, left their old versions in the
-		// value log (no garbage collection while loading): 2.44 times.
-		bo = bo.WithValueThreshold(1536)
+		// Values of 1 KiB or more (most article texts, even compressed,
+		// and the mention lists of long articles) go to the value log,
+		// written once, instead of through every compaction with the
+		// keys. 40,000 generated 3 KB articles: 2.62 ms of CPU per
+		// article at 1.5 KiB against 3.36 and 3.41 with every value in
+		// the tree, database 1.46 times the text either way. 1 KiB
+		// gave 2.20 ms but 2.44 times, while entity records, rewritten
+		// at each batch, were often over it (their old versions stay
+		// in the value log: no garbage collection while loading);
+		// since they are rewritten only when they change (format 3),
+		// 1 KiB gives 2.12 and 2.04 ms against 2.15 and 2.21 at
+		// 1.5 KiB, and 1.52 times the text against 1.44.
+		bo = bo.WithValueThreshold(1024)
 	}
 	if !opts.InMemory {
 		for _, name := range removeEmptyLogs(dir) {
