@@ -106,6 +106,12 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 				return err
 			}
 		}
+		// Name word keys, which formats 1 and 2 kept.
+		for id, r := range wantEnts {
+			if err := txn.Set(append(append([]byte{pfxOldWord}, strings.ToLower(r.Name)...), 0, byte(r.Kind), byte(id)), nil); err != nil {
+				return err
+			}
+		}
 		return txn.Set(formatKey(), binary.AppendUvarint(nil, 1))
 	})
 	db.Close()
@@ -123,6 +129,26 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 		}
 		if len(wantEnts) == 0 {
 			t.Fatal("no entities")
+		}
+		for id, r := range wantEnts {
+			l, err := s.Entities(ctx, EntityFilter{Search: r.Name}, Page{})
+			if err != nil || len(l.Items) == 0 || l.Items[0].ID != id {
+				t.Errorf("read-only %v: search %q = %+v, %v; want entity %d first", ro, r.Name, l.Items, err, id)
+			}
+		}
+		words := 0
+		s.db.View(func(txn *badger.Txn) error {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = []byte{pfxOldWord}
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				words++
+			}
+			return nil
+		})
+		if ro && words != len(wantEnts) || !ro && words != 0 {
+			t.Errorf("read-only %v: %d name word keys left of %d", ro, words, len(wantEnts))
 		}
 		if rels, err := s.Relations(ctx, RelCoMentioned, Page{First: 1000}); err != nil || !reflect.DeepEqual(rels, wantRels) {
 			t.Errorf("read-only %v: format 1 relations = %+v, %v; want %+v", ro, rels, err, wantRels)

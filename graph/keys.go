@@ -18,7 +18,6 @@ package graph
 //	'N' entity:8                                 -> counts      (mentions, articles, relations)
 //	'c' kind:1 entity:8                          -> empty       (entities by kind)
 //	'k' kind:1 key(rest)                         -> entity ids  (resolution key holders)
-//	'i' word 0x00 kind:1 entity:8                -> empty       (folded-name word index)
 //	'r' type:1 src:8 dst:8 label(rest)           -> relation aggregate (counts, outlets, evidence)
 //	'R' dst:8 type:1 src:8 label(rest)           -> counts      (reverse relation: sentences, articles)
 //	'u' unit 0x00 value:8 entity:8 article:8 start:4 -> empty   (numbers by unit and value)
@@ -26,6 +25,10 @@ package graph
 //	'z'                                          -> counters    (exact totals, one key)
 //	's' name(rest)                               -> badger Sequence state
 //	'v'                                          -> storage format version (uvarint)
+//
+// Formats 1 and 2 also kept 'i' word 0x00 kind:1 entity:8 (the words of
+// the entities' names), which the search index now takes from the
+// entities' aliases; they are dropped when such a database is restamped.
 //
 // value:8 is a float64 in order-preserving form (see encodeFloat). Offsets
 // (start) are code points and fit in 32 bits.
@@ -50,7 +53,7 @@ const (
 	pfxEntCount byte = 'N'
 	pfxKind     byte = 'c'
 	pfxResKey   byte = 'k'
-	pfxWord     byte = 'i'
+	pfxOldWord  byte = 'i' // formats 1 and 2 only
 	pfxRel      byte = 'r'
 	pfxRelRev   byte = 'R'
 	pfxUnitNum  byte = 'u'
@@ -137,13 +140,6 @@ func kindKey(k Kind, id EntityID) []byte {
 }
 
 func resKey(k Kind, key string) []byte { return append([]byte{pfxResKey, byte(k)}, key...) }
-
-func wordPrefix(word string) []byte { return append([]byte{pfxWord}, keyString(word)...) }
-
-func wordKey(word string, k Kind, id EntityID) []byte {
-	b := append(wordPrefix(word), 0, byte(k))
-	return u64(b, uint64(id))
-}
 
 // relIdent identifies an aggregated relation.
 type relIdent struct {
@@ -253,15 +249,6 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, fmt.Errorf("%w: resolution key without kind", errBadKey)
 		}
 		p.Kind, p.Str = Kind(b[0]), string(b[1:])
-	case pfxWord:
-		i := len(b) - 10
-		if i < 0 || b[i] != 0 {
-			return p, fmt.Errorf("%w: word key without terminator", errBadKey)
-		}
-		p.Str, p.Kind, p.Entity = string(b[:i]), Kind(b[i+1]), EntityID(be.Uint64(b[i+2:]))
-		if strings.IndexByte(p.Str, 0) >= 0 {
-			return p, fmt.Errorf("%w: word contains NUL", errBadKey)
-		}
 	case pfxRel:
 		if len(b) < 17 {
 			return p, fmt.Errorf("%w: relation key too short", errBadKey)
@@ -323,8 +310,6 @@ func buildKey(p parsedKey) []byte {
 		return kindKey(p.Kind, p.Entity)
 	case pfxResKey:
 		return resKey(p.Kind, p.Str)
-	case pfxWord:
-		return wordKey(p.Str, p.Kind, p.Entity)
 	case pfxRel:
 		return relKey(p.Rel)
 	case pfxRelRev:

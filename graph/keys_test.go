@@ -23,7 +23,6 @@ var keyCases = []struct {
 	{"entity counts", entCountKey(1 << 40)},
 	{"kind", kindKey(KindPlace, 5)},
 	{"resolution key", resKey(KindPerson, "person:smith|john")},
-	{"word", wordKey("hritsenki", KindPerson, 12)},
 	{"relation", relKey(relIdent{Type: RelRole, Src: 1, Dst: 2, Label: "defense minister"})},
 	{"relation no label", relKey(relIdent{Type: RelCoMentioned, Src: 1, Dst: 2})},
 	{"reverse relation", relRevKey(relIdent{Type: RelStated, Src: 8, Dst: 9, Label: "said"})},
@@ -77,8 +76,6 @@ func TestParseKeyMalformed(t *testing.T) {
 		{"long entity", append(entityKey(1), 0)},
 		{"short entity counts", entCountKey(1)[:5]},
 		{"short hash", hashKey([]byte{1, 2})},
-		{"word without terminator", append([]byte{pfxWord}, "abcdefghijkl"...)},
-		{"word too short", []byte{pfxWord, 0}},
 		{"short relation", []byte{pfxRel, 1, 0, 0}},
 		{"short reverse", []byte{pfxRelRev, 1}},
 		{"unit without terminator", append([]byte{pfxUnitNum}, bytes.Repeat([]byte{1}, 30)...)},
@@ -106,7 +103,6 @@ func TestKeyOrder(t *testing.T) {
 		{"numbers by value", [][]byte{numKey(math.Inf(-1), 1, 1, 1), numKey(-1e9, 1, 1, 1), numKey(-2.5, 1, 1, 1), numKey(-1, 9, 9, 9),
 			numKey(0, 1, 1, 1), numKey(1e-9, 1, 1, 1), numKey(3, 1, 1, 1), numKey(30000, 1, 1, 1), numKey(math.Inf(1), 1, 1, 1)}},
 		{"unit numbers", [][]byte{unitNumKey("people", -5, 1, 1, 1), unitNumKey("people", 7, 1, 1, 1), unitNumKey("peoples", -5, 1, 1, 1)}},
-		{"words", [][]byte{wordKey("ab", KindOrg, 9), wordKey("ab", KindPlace, 1), wordKey("abc", KindPerson, 1), wordKey("b", KindPerson, 1)}},
 		{"relations by type then source", [][]byte{
 			relKey(relIdent{Type: RelRole, Src: 1, Dst: 9}), relKey(relIdent{Type: RelRole, Src: 2, Dst: 1}),
 			relKey(relIdent{Type: RelLocatedIn, Src: 1, Dst: 1})}},
@@ -136,7 +132,6 @@ func FuzzParseKey(f *testing.F) {
 		f.Add(c.key)
 	}
 	f.Add([]byte{})
-	f.Add([]byte{pfxWord, 0})
 	f.Fuzz(func(t *testing.T, k []byte) {
 		p, err := parseKey(k)
 		if err != nil {

@@ -18,8 +18,8 @@ import (
 
 // Entity search.
 //
-// Every word of every alias is folded (foldWord) and indexed under 'i' with
-// the entity's kind and ID. A query is folded the same way. Each query word
+// Every word of every alias is folded (foldWord) and indexed in memory
+// (searchIndex) with the entity's kind and ID. A query is folded the same way. Each query word
 // first scans the index range of words it prefixes (a one-letter word only
 // matches exactly); when that finds few entities, the word has four letters
 // or more and no digit, it also scans the range of its first two letters for

@@ -14,8 +14,8 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// searchIndex is the in-memory form of the 'i' word index, plus each
-// entity's mention count and folded alias phrases, so that a search reads
+// searchIndex indexes the folded words of every entity's aliases, and
+// holds each entity's mention count and folded alias phrases, so that a search reads
 // Badger only for the entities of the page it returns. It is built from
 // Badger by the first search and then kept current by AddDoc after each
 // commit.
@@ -123,23 +123,13 @@ func (x *searchIndex) apply(d *indexDelta) {
 	}
 }
 
-// loadSearchIndex builds the index from the stored word keys and entities.
+// loadSearchIndex builds the index from the stored entities: the words
+// and phrases of their aliases, and their mention counts.
 func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 	x := &searchIndex{postings: map[string][]posting{}, buckets: map[string][]string{},
 		phrases: map[string][]EntityID{}, mentions: map[EntityID]int{}}
 	err := db.View(func(txn *badger.Txn) error {
-		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxWord}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
-			}
-			x.addWord(pk.Str, posting{id: pk.Entity, kind: pk.Kind})
-			return false, nil
-		})
-		if err != nil {
-			return err
-		}
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
 			var r *entRec
 			var counts bool
@@ -156,6 +146,9 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 			}
 			x.mentions[id] = r.MentionCount
 			for _, al := range r.Aliases {
+				for _, w := range nameWords(al) {
+					x.addWord(w, posting{id: id, kind: r.Kind})
+				}
 				x.addPhrase(foldPhrase(al), id)
 			}
 			return false, nil

@@ -181,7 +181,9 @@ func Open(dir string, opts Options) (*Store, error) {
 //
 // Version 2 compresses article texts (codec.go, articleVersion).
 // Version 3 keeps an entity's counts under 'N', apart from the rest of its
-// record (entityVersion), which is then rewritten only when it changes.
+// record (entityVersion), which is then rewritten only when it changes,
+// and stores no name word keys (the search index takes the words from the
+// entities' aliases).
 // This code also reads versions 1 and 2, whose values it decodes by their
 // version byte, and restamps such a database when it opens it for
 // writing, since what it then writes is in the current format.
@@ -236,8 +238,9 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 	if err != nil {
 		return err
 	}
+	older := !found && !empty // from before the version key
 	if found && stored >= oldestReadableFormat && stored < formatVersion {
-		found = false // readable: restamped below unless read-only
+		found, older = false, true // readable: restamped below unless read-only
 	}
 	if found {
 		if stored != formatVersion {
@@ -248,6 +251,14 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 	}
 	if readOnly {
 		return nil
+	}
+	if older {
+		// Formats 1 and 2 kept the words of the entities' names under
+		// 'i'; the search index now takes them from the entities, and
+		// nothing would delete them with their entities any more.
+		if err := db.DropPrefix([]byte{pfxOldWord}); err != nil {
+			return fmt.Errorf("drop the name word keys of format %d: %w", stored, err)
+		}
 	}
 	return db.Update(func(txn *badger.Txn) error {
 		return txn.Set(formatKey(), binary.AppendUvarint(nil, formatVersion))

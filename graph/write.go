@@ -848,9 +848,6 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 		r.Aliases = append(r.Aliases, strings.Clone(al))
 		words := nameWords(al)
 		for _, word := range words {
-			if err := w.set(wordKey(word, r.Kind, node), nil); err != nil {
-				return 0, merge, err
-			}
 			w.idx.addWords = append(w.idx.addWords, wordRef{word, posting{node, r.Kind}})
 		}
 		w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
@@ -1012,7 +1009,6 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 	for _, al := range r.Aliases {
 		words := nameWords(al)
 		for _, word := range words {
-			dels = append(dels, wordKey(word, r.Kind, id))
 			w.idx.delWords = append(w.idx.delWords, wordRef{word, posting{id, r.Kind}})
 		}
 		w.idx.delPhr = append(w.idx.delPhr, phraseRef{strings.Join(words, " "), id})
