@@ -19,14 +19,22 @@ type Options struct {
 	Logger   badger.Logger // nil = quiet
 	ReadOnly bool          // open for reading only; AddDoc fails
 	// BulkLoad tunes the store for a process that mostly writes
-	// (newsgraph load), so that a long load's memory stays low: a 32 MiB
-	// Badger block cache instead of 256 MiB (AddDoc reads little that its
-	// write cache does not hold), memtables of 32 MiB instead of 64, no
-	// in-memory search index until the first search, and on Linux the
-	// pages of Badger's table files are paged out every 2 seconds (see
-	// startTrim).
+	// (newsgraph load), so that a long load's memory stays low and its
+	// CPU goes to loading: a 32 MiB Badger block cache instead of 256 MiB
+	// (AddDoc reads little that its write cache does not hold), memtables
+	// of 8 MiB instead of 64, values of 1 KiB or more in the value log,
+	// no in-memory search index until the first search, and on Linux the
+	// pages of Badger's files are paged out every 2 seconds (see
+	// startTrim). Open has the details.
 	BulkLoad bool
+
+	valueLogFileSize int64 // tests: 0 = valueLogFileSize
 }
+
+// valueLogFileSize bounds the files of Badger's value log (1 GiB by
+// default). Garbage collection rewrites whole files and never the one
+// being written, so smaller files let it reclaim space sooner.
+const valueLogFileSize = 256 << 20
 
 // Store is the graph on Badger. All methods are safe for concurrent use:
 // each read sees one consistent snapshot, writers are serialized inside the
@@ -48,6 +56,7 @@ type Store struct {
 	w          *writer     // AddDoc's writer, reused; guarded by wmu
 
 	trimStop chan struct{} // closed by Close; nil without BulkLoad
+	gcMu     sync.Mutex    // held by CollectGarbage, and by Close
 
 	idxMu sync.Mutex   // guards idx being built or replaced
 	idx   *searchIndex // nil until the first search
@@ -88,6 +97,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		// At most two full memtables wait for their flush (5 by default):
 		// each is a 64 MiB arena on the Go heap.
 		WithNumMemtables(3)
+	if opts.valueLogFileSize > 0 {
+		bo = bo.WithValueLogFileSize(opts.valueLogFileSize)
+	} else {
+		bo = bo.WithValueLogFileSize(valueLogFileSize)
+	}
 	if opts.BulkLoad {
 		// Small memtables: Badger builds each flushed memtable into a
 		// table in a buffer of twice its size and keeps up to eight such
@@ -331,9 +345,48 @@ func sniffFormat(txn *badger.Txn) error {
 	return nil
 }
 
+// CollectGarbage rewrites the files of Badger's value log that are at
+// least half garbage, until none is, and returns how many it rewrote. The
+// value log holds the big values of bulk loads (most article texts); the
+// old versions of replaced articles stay there until this runs, while the
+// tree's compactions drop them from the tree and note them as garbage. So
+// a store finds more garbage the more has been compacted since the
+// replacements, and little right after them. Reads and writes go on
+// meanwhile; Close waits for it. A read-only store collects nothing.
+func (s *Store) CollectGarbage(ctx context.Context) (int, error) {
+	if s.ro {
+		return 0, nil
+	}
+	s.gcMu.Lock()
+	defer s.gcMu.Unlock()
+	if s.db == nil {
+		return 0, errors.New("graph: collect garbage: store is closed")
+	}
+	if s.db.Opts().InMemory {
+		return 0, nil // no value log
+	}
+	n := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, fmt.Errorf("graph: collect garbage: %w", err)
+		}
+		err := s.db.RunValueLogGC(0.5)
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, badger.ErrNoRewrite):
+			return n, nil
+		default:
+			return n, fmt.Errorf("graph: collect garbage: %w", err)
+		}
+	}
+}
+
 // Close releases the ID sequences and closes the database. Calls after the
 // first return nil.
 func (s *Store) Close() error {
+	s.gcMu.Lock() // after a running CollectGarbage
+	defer s.gcMu.Unlock()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.idxMu.Lock()

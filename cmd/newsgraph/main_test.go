@@ -250,6 +250,7 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"eval", "--help"}, flag.ErrHelp},
 		{[]string{"serve", "extra"}, errUsage},
 		{[]string{"serve", "--timeout", "0s"}, errUsage},
+		{[]string{"serve", "--vlog-gc-interval", "-1s"}, errUsage},
 	}
 	for _, tc := range tests {
 		err := run(context.Background(), tc.args, io.Discard, io.Discard)

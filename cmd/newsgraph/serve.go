@@ -41,6 +41,7 @@ type serveConfig struct {
 	db, addr, token   string
 	timeout, shutdown time.Duration
 	writeTimeout      time.Duration
+	vlogGC            time.Duration
 	maxBody           int64
 	seeds, tagger     bool
 	logLevel          string
@@ -76,6 +77,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fl.BoolVar(&c.seeds, "seeds", true, "load the built-in seed articles when the database is empty")
 	fl.BoolVar(&c.tagger, "tagger", true, "use the statistical NER tagger for seeds and ingested articles")
 	fl.StringVar(&c.logLevel, "log", "info", "log level: debug, info, warn or error")
+	fl.DurationVar(&c.vlogGC, "vlog-gc-interval", 10*time.Minute, "how often to give back the space of replaced article texts in the value log (0: never)")
 	c.queryTuning.register(fl)
 	if err := fl.Parse(args); err != nil {
 		return nil, err
@@ -89,6 +91,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.timeout <= 0 || c.writeTimeout <= 0 || c.shutdown <= 0 || c.maxBody <= 0 {
 		return nil, fmt.Errorf("%w: --timeout, --write-timeout, --shutdown-timeout and --max-body must be positive", errUsage)
+	}
+	if c.vlogGC < 0 {
+		return nil, fmt.Errorf("%w: --vlog-gc-interval must not be negative", errUsage)
 	}
 	return c, nil
 }
@@ -164,6 +169,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "newsgraph: try\n  curl -s %s/graphql -H 'Content-Type: application/json' \\\n    -d '{\"query\":\"{ entities(search: \\\"Surovikin\\\") { edges { node { name type mentions(first: 5) { edges { node { text start end sentence article { externalId title url } } } } } } } }\"}'\n", url)
 
+	if c.vlogGC > 0 {
+		go collectGarbage(ctx, log, store, c.vlogGC)
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -192,6 +200,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// collectGarbage runs the store's value log garbage collection every
+// interval until ctx is done (Close waits for a running one).
+func collectGarbage(ctx context.Context, log *slog.Logger, store *graph.Store, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		start := time.Now()
+		n, err := store.CollectGarbage(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("value log garbage collection", "err", err)
+		case n > 0:
+			log.Info("value log garbage collected", "files_rewritten", n, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
 }
 
 // newHTTPServer returns serve's HTTP server: the GraphQL handler at
