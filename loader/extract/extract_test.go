@@ -549,12 +549,14 @@ func TestTaggerPaths(t *testing.T) {
 // does not name the country already, by name or acronym.
 func TestOrgNameCountry(t *testing.T) {
 	x := newTestExtractor(t)
-	for _, c := range []struct{ text, want string }{
-		{"The case was heard in the US District Court in Denver on Monday.", "US District Court"},
-		{"Officers of the UK Border Force searched the lorry.", "UK Border Force"},
-		{"Japan's Foreign Ministry said talks would resume.", "Japanese Foreign Ministry"},
-		{"The French Foreign Ministry said talks would resume.", "French Foreign Ministry"},
-		{"South Korea's Joint Chiefs of Staff said the missile flew 600 km.", "South Korean Joint Chiefs of Staff"},
+	for _, c := range []struct{ text, want, noPlace string }{
+		{"The case was heard in the US District Court in Denver on Monday.", "US District Court", ""},
+		{"Officers of the UK Border Force searched the lorry.", "UK Border Force", ""},
+		{"Japan's Foreign Ministry said talks would resume.", "Japanese Foreign Ministry", ""},
+		{"The French Foreign Ministry said talks would resume.", "French Foreign Ministry", ""},
+		{"South Korea's Joint Chiefs of Staff said the missile flew 600 km.", "South Korean Joint Chiefs of Staff", ""},
+		// A place that is no country, before a description, is part of it.
+		{"The Gaza health ministry said 34 people were killed.", "Gaza health ministry", "Gaza"},
 	} {
 		d := x.Extract(graph.Article{Text: c.text})
 		var names []string
@@ -567,6 +569,11 @@ func TestOrgNameCountry(t *testing.T) {
 		}
 		if !found || len(names) != 1 {
 			t.Errorf("%q: organizations %q, want only %q", c.text, names, c.want)
+		}
+		for _, e := range d.Entities {
+			if e.Kind == graph.KindPlace && e.Name == c.noPlace {
+				t.Errorf("%q: place %q apart from the organization %q", c.text, e.Name, c.want)
+			}
 		}
 	}
 }

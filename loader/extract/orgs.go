@@ -67,6 +67,14 @@ func (d *doc) findDescriptors() {
 			m.country = c
 		} else if d.lower(p) == "its" || d.lower(p) == "their" {
 			m.country = d.firstCountry(si, p)
+		} else if pm := d.ending(st); len(mods) > 0 && pm != nil && pm.kind == graph.KindPlace {
+			// "the Gaza health ministry": the place names the ministry
+			// with the description (a flat span, as for a demonym).
+			if c, ok := d.country(pm.canon); ok && pm.canon != "" {
+				m.country = c
+			}
+			m.first = pm.first
+			pm.kind = 0
 		}
 		if m.country == "" && d.lower(h+1) == "in" {
 			if c, end := d.countryOfPlaceAt(h + 2); c != "" {
