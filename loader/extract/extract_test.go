@@ -216,6 +216,11 @@ func TestTypes(t *testing.T) {
 		{"The firm hired 300 Google engineers last year.", "Google", graph.KindOrg},
 		{"According to the Institute for the Study of Conflict, the front held.", "Institute for the Study of Conflict", graph.KindOrg},
 		{"Sporting Braga won the match on Sunday.", "Sporting Braga", graph.KindOrg},
+		// A compass word and a continent, country, region or big city.
+		{"Gas prices in Western Europe rose sharply.", "Western Europe", graph.KindPlace},
+		{"Western Europe faces a cold winter.", "Western Europe", graph.KindPlace},
+		{"Police in East London arrested two men.", "East London", graph.KindPlace},
+		{"He sent money through Western Union.", "Western Union", graph.KindOrg},
 		{"Mr. Baker said the talks had failed.", "Baker", graph.KindPerson},
 		{"Speaking in Warsaw, Foreign Minister Anna Berg thanked donors.", "Warsaw", graph.KindPlace},
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},

@@ -58,6 +58,21 @@ func (d *doc) isPlaceName(k int) bool {
 	return ok
 }
 
+// isLargePlace reports whether token k names a continent, a country, a
+// region or a city of 200,000 people or more: what a compass word before
+// it makes a region of ("Western Europe", "Eastern Ukraine", "East
+// London"; not "Western Union").
+func (d *doc) isLargePlace(k int) bool {
+	if continents.has(d.tok(k)) {
+		return true
+	}
+	if _, ok := d.country(d.tok(k)); ok {
+		return true
+	}
+	p, ok := d.lookupPlace(d.tok(k))
+	return ok && (p.Kind != placeCity || p.Pop >= 200000)
+}
+
 // isOrdinal reports whether w is an ordinal in digits: "1st", "47th".
 func isOrdinal(w string) bool {
 	n := 0
@@ -387,6 +402,11 @@ func (d *doc) classify(si, i, j int, start bool) {
 	// Organization by head word; a demonym or possessive names its country.
 	if compass.has(d.tok(i)) && j-i == 2 && (lastw == "Bank" || lastw == "Coast") {
 		m.kind, m.placeHead = graph.KindPlace, true // West Bank, Gold Coast
+		d.add(m)
+		return
+	}
+	if compass.has(d.tok(i)) && j-i == 2 && d.isLargePlace(i+1) {
+		m.kind, m.region = graph.KindPlace, true // "Western Europe", "Eastern Ukraine"
 		d.add(m)
 		return
 	}

@@ -153,6 +153,11 @@ var structureNouns = set("tower", "building", "facility", "plant", "station", "h
 var compass = set("North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Far",
 	"Middle", "Central", "Upper", "Lower", "Gold", "Ivory")
 
+// continents and other large regions that the gazetteer of countries,
+// regions and towns does not hold.
+var continents = set("Europe", "Asia", "Africa", "America", "Americas", "Antarctica", "Oceania", "Eurasia",
+	"Balkans", "Caucasus", "Baltics", "Scandinavia", "Mediterranean", "Arctic", "Sahel", "Caribbean")
+
 // corpSuffixes end company names and never take an "of" phrase.
 var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB",
 	"S.A.", "N.V.", "S.p.A.", "B.V.", "LLP")
