@@ -114,6 +114,10 @@ func TestNumbers(t *testing.T) {
 		{"The attack killed at least 1,400 Israelis, officials said.", 1400, "Israelis", "at least"},
 		{"Germany will deliver 18 Leopard tanks by March.", 18, "Leopard tanks", ""},
 		{"The army would send 14 Challenger 2 tanks.", 14, "Challenger 2 tanks", ""},
+		// Equipment counted by a make that the tagger or the gazetteer takes for a name.
+		{"Poland has received 12 Bradley fighting vehicles.", 12, "Bradley fighting vehicles", ""},
+		{"The army will get 18 Leopard 2 tanks.", 18, "Leopard 2 tanks", ""},
+		{"The US will send two Patriot missile batteries.", 2, "Patriot missile batteries", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -133,6 +137,27 @@ func TestNumbers(t *testing.T) {
 				t.Errorf("no number in %q", tt.in)
 			}
 		})
+	}
+}
+
+// The make of counted equipment is no organization or person; a name
+// before other things counted stays one.
+func TestMakeIsNoName(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, c := range []struct{ in, name string }{
+		{"Poland has received 12 Bradley fighting vehicles.", ""},
+		{"The army will get 18 Leopard 2 tanks.", ""},
+		{"The firm hired 300 Google engineers last year.", "Google"},
+	} {
+		var names []string
+		for _, e := range x.Extract(graph.Article{Text: c.in}).Entities {
+			if e.Kind == graph.KindOrg || e.Kind == graph.KindPerson {
+				names = append(names, e.Name)
+			}
+		}
+		if c.name == "" && len(names) > 0 || c.name != "" && (len(names) != 1 || names[0] != c.name) {
+			t.Errorf("%q: names %q, want %q", c.in, names, c.name)
+		}
 	}
 }
 

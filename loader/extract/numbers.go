@@ -358,7 +358,7 @@ func (d *doc) findNumbers() {
 			qualRange = "between"
 			j = j2
 		}
-		unit, ue := d.unitAfter(j)
+		unit, ue, names := d.unitAfter(j)
 		// money and percentages need no counted thing
 		if cur := d.currencyBefore(i); cur != "" {
 			unit, ue = cur, j
@@ -392,6 +392,9 @@ func (d *doc) findNumbers() {
 		}
 		m := d.newMention(mention{first: first, last: ue, kind: graph.KindNumber, value: v, unit: unit, qual: qual})
 		d.add(m)
+		for _, n := range names {
+			n.kind = 0 // the make of what is counted: "12 Bradley fighting vehicles"
+		}
 		i = ue - 1
 	}
 }
@@ -470,32 +473,57 @@ func (d *doc) taggedAt(k int) bool {
 // followed, in sentence si, by a lower-case plural noun: "18 Leopard
 // tanks". It returns the token after the model, or k when there is none.
 // A word that is part of a name found before (a place, a known
-// organization, a span of the tagger) is no make.
-func (d *doc) modelBefore(k, si int) int {
+// organization, a span of the tagger) is no make, unless equipment is
+// counted ("12 Bradley fighting vehicles", "18 Leopard 2 tanks"): then
+// the names found in the model are returned, to be dropped.
+func (d *doc) modelBefore(k, si int) (int, []*mention) {
+	named := false
+	var names []*mention
 	for n := 1; n <= 2 && k+n < len(d.toks) && d.sentOf[k+n] == si; n++ {
 		last := d.toks[k+n-1]
-		if d.taken[k+n-1] || !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
-			return k
+		if !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
+			return k, nil
 		}
 		if _, ok := demonyms[d.lower(k+n-1)]; ok {
-			return k
+			return k, nil
 		}
-		if d.isPlaceName(k+n-1) || orgNames.has(d.tok(k+n-1)) || d.taggedAt(k+n-1) {
-			return k // "two Baghdad hospitals", "300 Google engineers": a name, not a make
+		if d.isLargePlace(k+n-1) || orgNames.has(d.tok(k+n-1)) {
+			return k, nil // "two Baghdad hospitals", "300 Google engineers": a name, not a make
 		}
-		nx := d.toks[k+n]
-		if w := d.lower(k + n); nx.Shape == text.ShapeLower && (pluralNoun(w) || irregularPlurals.has(w)) {
-			return k + n
+		if d.isPlaceName(k + n - 1) {
+			named = true // a town's name too: "Bradley"
+		}
+		if d.taken[k+n-1] {
+			m := d.ending(k + n)
+			if m == nil || m.first < k || m.kind != graph.KindOrg && m.kind != graph.KindPerson || m.canon != "" {
+				return k, nil
+			}
+			names = append(names, m)
+			named = true
+		} else if d.taggedAt(k + n - 1) {
+			named = true
+		}
+		w, nx := d.lower(k+n), d.toks[k+n]
+		if nx.Shape != text.ShapeLower {
+			continue
+		}
+		if equipment.has(w) || !named && (pluralNoun(w) || irregularPlurals.has(w)) {
+			return k + n, names
+		}
+		if k+n+1 < len(d.toks) && d.sentOf[k+n+1] == si && d.toks[k+n+1].Shape == text.ShapeLower && equipment.has(d.lower(k+n+1)) {
+			return k + n, names // "Bradley fighting vehicles", "Patriot missile batteries"
 		}
 	}
-	return k
+	return k, nil
 }
 
 // unitAfter reads the counted thing after a number from token j: up to
 // three words ("square kilometers", "Russian servicemen"), and an "of"
 // phrase after a measure word ("pieces of hardware"). It returns the
-// normalized unit and the token after it.
-func (d *doc) unitAfter(j int) (string, int) {
+// normalized unit and the token after it, and the names found before
+// that a make in the unit replaces (modelBefore).
+func (d *doc) unitAfter(j int) (string, int, []*mention) {
+	var names []*mention
 	var ws []string
 	k := j
 	si := -1
@@ -511,7 +539,8 @@ func (d *doc) unitAfter(j int) (string, int) {
 			break
 		}
 		if len(ws) == 0 && t.Capitalized() {
-			if end := d.modelBefore(k, si); end > k {
+			if end, ns := d.modelBefore(k, si); end > k {
+				names = ns
 				for ; k < end; k++ {
 					ws = append(ws, d.tok(k)) // "18 Leopard tanks": the make stays as written
 				}
@@ -532,8 +561,9 @@ func (d *doc) unitAfter(j int) (string, int) {
 		if _, num := numberWords[w]; num {
 			break // "1.34 billion two weeks"
 		}
-		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) {
-			break
+		if strings.HasSuffix(w, "ly") && len(w) > 4 || len(ws) > 0 && (strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ed")) &&
+			!equipment.has(d.lower(k+1)) {
+			break // but "Bradley fighting vehicles", "armored personnel carriers"
 		}
 		ws = append(ws, w)
 		k++
@@ -560,9 +590,9 @@ func (d *doc) unitAfter(j int) (string, int) {
 		keep = append(keep, w)
 	}
 	if len(keep) == 0 || notUnits.has(keep[len(keep)-1]) {
-		return "", j // "two different", "four new": no counted thing
+		return "", j, nil // "two different", "four new": no counted thing
 	}
-	return strings.Join(keep, " "), k
+	return strings.Join(keep, " "), k, names
 }
 
 // qualifierBefore returns the qualifier phrase ending before token i

@@ -158,6 +158,14 @@ var compass = set("North", "South", "East", "West", "Northern", "Southern", "Eas
 var continents = set("Europe", "Asia", "Africa", "America", "Americas", "Antarctica", "Oceania", "Eurasia",
 	"Balkans", "Caucasus", "Baltics", "Scandinavia", "Mediterranean", "Arctic", "Sahel", "Caribbean")
 
+// equipment are plural nouns of things counted by make or model: "12
+// Bradley fighting vehicles", "18 Leopard 2 tanks"; a name before one of
+// them is the make even where the tagger took it for a name.
+var equipment = set("tanks", "vehicles", "jets", "missiles", "rockets", "howitzers", "launchers", "systems",
+	"helicopters", "drones", "aircraft", "planes", "fighters", "bombers", "rifles", "guns", "ships", "warships",
+	"submarines", "carriers", "trucks", "cars", "satellites", "batteries", "shells", "munitions", "engines",
+	"locomotives", "airliners", "jetliners", "airplanes", "frigates", "destroyers", "interceptors", "cannons")
+
 // corpSuffixes end company names and never take an "of" phrase.
 var corpSuffixes = set("Inc", "Corp", "Co", "Ltd", "LLC", "Plc", "PLC", "AG", "SA", "NV", "SpA", "GmbH", "AB",
 	"S.A.", "N.V.", "S.p.A.", "B.V.", "LLP")
