@@ -73,6 +73,12 @@ func (d *doc) isLargePlace(k int) bool {
 	return ok && (p.Kind != placeCity || p.Pop >= 200000)
 }
 
+// isDemonym reports whether token k is a demonym: "American".
+func (d *doc) isDemonym(k int) bool {
+	_, ok := demonyms[d.lower(k)]
+	return ok
+}
+
 // isOrdinal reports whether w is an ordinal in digits: "1st", "47th".
 func isOrdinal(w string) bool {
 	n := 0
@@ -405,8 +411,9 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if compass.has(d.tok(i)) && j-i == 2 && d.isLargePlace(i+1) {
-		m.kind, m.region = graph.KindPlace, true // "Western Europe", "Eastern Ukraine"
+	if _, known := d.lookupPlace(name); !known && compass.has(d.tok(i)) && j-i == 2 && d.isLargePlace(i+1) &&
+		!compass.has(d.tok(i+1)) && !d.isDemonym(i+1) {
+		m.kind = graph.KindPlace // "Western Europe", "Eastern Ukraine"; not "North American"
 		d.add(m)
 		return
 	}
