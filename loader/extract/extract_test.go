@@ -246,6 +246,7 @@ func TestTypes(t *testing.T) {
 		{"Western Europe faces a cold winter.", "Western Europe", graph.KindPlace},
 		{"Police in East London arrested two men.", "East London", graph.KindPlace},
 		{"He sent money through Western Union.", "Western Union", graph.KindOrg},
+		{"Western Australia's premier resigned.", "Western Australia", graph.KindPlace},
 		{"Mr. Baker said the talks had failed.", "Baker", graph.KindPerson},
 		{"Speaking in Warsaw, Foreign Minister Anna Berg thanked donors.", "Warsaw", graph.KindPlace},
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},

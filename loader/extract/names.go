@@ -411,11 +411,19 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	if _, known := d.lookupPlace(name); !known && compass.has(d.tok(i)) && j-i == 2 && d.isLargePlace(i+1) &&
-		!compass.has(d.tok(i+1)) && !d.isDemonym(i+1) {
-		m.kind = graph.KindPlace // "Western Europe", "Eastern Ukraine"; not "North American"
-		d.add(m)
-		return
+	if compass.has(d.tok(i)) && j-i == 2 {
+		if p, known := d.lookupPlace(name); known {
+			// "Western Australia", "South Carolina": the gazetteer's,
+			// also where the tagger calls it an organization
+			m.kind, m.canon, m.region = graph.KindPlace, p.Name, p.Kind == placeRegion
+			d.add(m)
+			return
+		}
+		if d.isLargePlace(i+1) && !compass.has(d.tok(i+1)) && !d.isDemonym(i+1) {
+			m.kind = graph.KindPlace // "Western Europe", "Eastern Ukraine"; not "North American"
+			d.add(m)
+			return
+		}
 	}
 	if structureNouns.has(d.lower(j)) && d.toks[j].Shape == text.ShapeLower && d.orgHeadOf(i, j) != "" {
 		for k := i; k < j; k++ {
