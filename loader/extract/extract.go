@@ -348,6 +348,7 @@ func (d *doc) run() {
 	d.findTagged()
 	d.typeTeams()
 	d.findDescriptors()
+	d.typeByApposition()
 	d.harmonize()
 	d.findNumbers()
 	d.resolve()

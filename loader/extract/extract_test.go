@@ -247,6 +247,10 @@ func TestTypes(t *testing.T) {
 		{"Police in East London arrested two men.", "East London", graph.KindPlace},
 		{"He sent money through Western Union.", "Western Union", graph.KindOrg},
 		{"Western Australia's premier resigned.", "Western Australia", graph.KindPlace},
+		// An apposition that says what an organization is.
+		{"UNRWA, the UN agency for Palestinian refugees, said its schools were full.", "UNRWA", graph.KindOrg},
+		{"Sonatrach, the state energy company, cut prices.", "Sonatrach", graph.KindOrg},
+		{"Gianni Ferro, the godfather of the group, resigned.", "Gianni Ferro", graph.KindPerson},
 		{"Mr. Baker said the talks had failed.", "Baker", graph.KindPerson},
 		{"Speaking in Warsaw, Foreign Minister Anna Berg thanked donors.", "Warsaw", graph.KindPlace},
 		{"Soldiers of the 3rd Assault Brigade advanced.", "3rd Assault Brigade", graph.KindOrg},

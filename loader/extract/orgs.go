@@ -91,6 +91,52 @@ func (d *doc) findDescriptors() {
 	}
 }
 
+// apposOrgNouns head an apposition that says what an organization is:
+// "UNRWA, the UN agency for Palestinian refugees".
+var apposOrgNouns = set("agency", "organisation", "organization", "group", "company", "firm", "alliance",
+	"party", "charity", "watchdog", "regulator", "union", "bank", "fund", "broadcaster", "network",
+	"newspaper", "body", "militia", "movement", "coalition", "federation", "association", "institute",
+	"ministry", "department", "council", "committee", "commission", "programme", "program", "airline",
+	"carrier", "manufacturer", "lender", "insurer", "retailer", "conglomerate", "ngo", "club")
+
+// apposStops end an apposition's head noun phrase.
+var apposStops = set("of", "for", "in", "at", "on", "with", "and", "or", "that", "which", "who", "whose", "to", "from", "by")
+
+// typeByApposition types as an organization a name that only the tagger
+// or a weak rule typed when an apposition after it says it is one: "X,
+// the UN agency for refugees, said". The apposition is "the", "a" or
+// "an", then up to five words, lower case or names, none possessive nor a
+// preposition, ending in an organization noun that ends the phrase.
+func (d *doc) typeByApposition() {
+	for _, m := range d.ms {
+		if !m.weak || m.canon != "" || m.kind != graph.KindPlace && m.kind != graph.KindPerson {
+			continue
+		}
+		if m.kind == graph.KindPerson && m.last-m.first >= 2 && d.g.given[d.lower(m.first)] {
+			continue // "Gianni Agnelli, the head of the group"
+		}
+		k := m.last
+		if d.tok(k) != "," || d.sentOf[k] != m.sent {
+			continue
+		}
+		if a := d.lower(k + 1); a != "the" && a != "a" && a != "an" {
+			continue
+		}
+		for n, t := 0, k+2; n < 5 && t < len(d.toks) && d.sentOf[t] == m.sent; n, t = n+1, t+1 {
+			w := d.lower(t)
+			if !d.toks[t].IsWord() || d.isPossessive(t) || apposStops.has(w) {
+				break // "the godfather of the group" is no group
+			}
+			if d.toks[t].Shape == text.ShapeLower && apposOrgNouns.has(w) {
+				if nx := d.lower(t + 1); nx == "," || nx == "." || nx == "for" || nx == "that" || nx == "which" || nx == "based" || nx == "" {
+					m.kind, m.weak = graph.KindOrg, false
+				}
+				break
+			}
+		}
+	}
+}
+
 // firstCountry returns the first country named in sentence si before
 // token p: the likely owner of "its".
 func (d *doc) firstCountry(si, p int) string {
