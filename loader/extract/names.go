@@ -740,6 +740,11 @@ func (d *doc) titled(m *mention) bool {
 			m.roleOrg = c
 		} else {
 			m.roleOrg = text.Norm(owner)
+			if rs-i == 1 && (orgNames.has(m.roleOrg) || d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(owner) >= 2) {
+				// "NATO Secretary General Jens Stoltenberg": the
+				// organization is a name of its own
+				d.add(d.newMention(mention{first: i, last: rs, kind: graph.KindOrg}))
+			}
 		}
 	} else if c, o := d.possessor(i - 1); o != nil {
 		m.roleOwner = o
