@@ -169,12 +169,26 @@ func getArticle(txn *badger.Txn, id ArticleID, withText bool) (Article, error) {
 	return decodeArticle(id, b, withText)
 }
 
+// getEntity reads the record of entity id with its counts.
 func getEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
-	b, err := getValue(txn, entityKey(id))
+	it, err := txn.Get(entityKey(id))
 	if err != nil {
-		return nil, err
+		return nil, translate(err)
 	}
-	r, counts, err := decodeEntity(b)
+	return entityOfItem(txn, id, it)
+}
+
+// entityOfItem decodes the entity record id in it straight from Badger's
+// value buffer (the decoder copies what it keeps) and reads its counts
+// from 'N' when the record does not hold them.
+func entityOfItem(txn *badger.Txn, id EntityID, it *badger.Item) (*entRec, error) {
+	var r *entRec
+	var counts bool
+	err := it.Value(func(v []byte) error {
+		var err error
+		r, counts, err = decodeEntity(v)
+		return err
+	})
 	if err == nil && counts {
 		err = readEntCounts(txn, id, r)
 	}
@@ -466,25 +480,6 @@ func byID[K ~uint64, V any](ctx context.Context, s *Store, what string, ids []K,
 	return out, nil
 }
 
-// readEntity decodes an entity straight from Badger's value buffer (the
-// decoder copies what it keeps), without getEntity's value copy.
-func readEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
-	it, err := txn.Get(entityKey(id))
-	if err != nil {
-		return nil, translate(err)
-	}
-	var r *entRec
-	var counts bool
-	err = it.Value(func(v []byte) error {
-		r, counts, err = decodeEntity(v)
-		return err
-	})
-	if err == nil && counts {
-		err = readEntCounts(txn, id, r)
-	}
-	return r, err
-}
-
 // Entities lists entities in ID order, optionally of one kind. With
 // f.Search it ranks the entities whose names match every query word,
 // ignoring case, diacritics and punctuation, as whole words, word prefixes
@@ -513,14 +508,7 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 		}
 		var r *entRec
 		if f.Kind == 0 {
-			var counts bool
-			err = it.Value(func(v []byte) error {
-				r, counts, err = decodeEntity(v)
-				return err
-			})
-			if err == nil && counts {
-				err = readEntCounts(txn, pk.Entity, r)
-			}
+			r, err = entityOfItem(txn, pk.Entity, it)
 		} else {
 			r, err = s.cachedEntity(txn, pk.Entity) // the kind index holds no value
 		}

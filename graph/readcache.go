@@ -100,7 +100,7 @@ func through[K comparable, V any](s *Store, txn *badger.Txn, m func(*readCache) 
 // shared: callers must not modify it.
 func (s *Store) cachedEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
 	return through(s, txn, func(c *readCache) *snapMap[EntityID, *entRec] { return &c.ents }, id,
-		func() (*entRec, error) { return readEntity(txn, id) },
+		func() (*entRec, error) { return getEntity(txn, id) },
 		func(*entRec) int { return 1 })
 }
 

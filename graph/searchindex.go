@@ -131,16 +131,7 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 	err := db.View(func(txn *badger.Txn) error {
 		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
-			var r *entRec
-			var counts bool
-			err := it.Value(func(v []byte) error {
-				var err error
-				r, counts, err = decodeEntity(v)
-				return err
-			})
-			if err == nil && counts {
-				err = readEntCounts(txn, id, r)
-			}
+			r, err := entityOfItem(txn, id, it)
 			if err != nil {
 				return false, fmt.Errorf("entity %d: %w", id, err)
 			}
