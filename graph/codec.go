@@ -356,7 +356,8 @@ type entRec struct {
 	// stored is the hash (staticHash) of the record's value as stored
 	// under 'n', 0 when none is stored in the current version: the writer
 	// rewrites that value only when it changed, and the counts, which
-	// change with every article, under 'N'. It is not stored.
+	// change with every article, under 'N'. Only the writer sets it
+	// (writer.entity); it is not stored.
 	stored uint64
 }
 
@@ -441,9 +442,7 @@ func decodeEntity(b []byte) (*entRec, bool, error) {
 	}
 	r := &entRec{}
 	r.Kind = Kind(d.byte())
-	if v2 {
-		r.stored = staticHash(b)
-	} else {
+	if !v2 {
 		r.MentionCount = d.int()
 		r.ArticleCount = d.int()
 		r.RelCount = d.int()

@@ -196,11 +196,12 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 // 'N', with every article that mentions it.
 func TestEntityRecordRewrittenOnlyWhenChanged(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(t.TempDir(), Options{})
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	defer func() { s.Close() }()
 	doc := func(ext, name string) Doc {
 		text := name + " spoke " + ext + "."
 		n := len([]rune(name))
@@ -254,5 +255,17 @@ func TestEntityRecordRewrittenOnlyWhenChanged(t *testing.T) {
 	e, err := s.Entity(ctx, id)
 	if err != nil || e.MentionCount != 3 || e.ArticleCount != 3 || len(e.Merges) != 1 || e.Merges[0].Name != "Okafor" || e.Merges[0].Article != 2 {
 		t.Errorf("entity = %+v, %v; want 3 mentions in 3 articles and one merge, of article 2", e, err)
+	}
+	// Reopened, the writer reads the record from Badger, not its cache.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	add(doc("4", "Okafor"))
+	rec4, n4 := versions(id)
+	if rec4 != rec3 || n4 == n3 {
+		t.Errorf("same spelling after reopening: record version %d -> %d, counts %d -> %d; want only the counts rewritten", rec3, rec4, n3, n4)
 	}
 }

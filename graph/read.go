@@ -175,18 +175,22 @@ func getEntity(txn *badger.Txn, id EntityID) (*entRec, error) {
 	if err != nil {
 		return nil, translate(err)
 	}
-	return entityOfItem(txn, id, it)
+	return entityOfItem(txn, id, it, false)
 }
 
 // entityOfItem decodes the entity record id in it straight from Badger's
 // value buffer (the decoder copies what it keeps) and reads its counts
-// from 'N' when the record does not hold them.
-func entityOfItem(txn *badger.Txn, id EntityID, it *badger.Item) (*entRec, error) {
+// from 'N' when the record does not hold them. With hash (the writer) it
+// also sets the record's stored hash.
+func entityOfItem(txn *badger.Txn, id EntityID, it *badger.Item, hash bool) (*entRec, error) {
 	var r *entRec
 	var counts bool
 	err := it.Value(func(v []byte) error {
 		var err error
 		r, counts, err = decodeEntity(v)
+		if err == nil && counts && hash {
+			r.stored = staticHash(v) // a version 1 record keeps 0: rewritten
+		}
 		return err
 	})
 	if err == nil && counts {
@@ -508,7 +512,7 @@ func (s *Store) Entities(ctx context.Context, f EntityFilter, p Page) (List[Enti
 		}
 		var r *entRec
 		if f.Kind == 0 {
-			r, err = entityOfItem(txn, pk.Entity, it)
+			r, err = entityOfItem(txn, pk.Entity, it, false)
 		} else {
 			r, err = s.cachedEntity(txn, pk.Entity) // the kind index holds no value
 		}

@@ -131,7 +131,7 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 	err := db.View(func(txn *badger.Txn) error {
 		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
-			r, err := entityOfItem(txn, id, it)
+			r, err := entityOfItem(txn, id, it, false)
 			if err != nil {
 				return false, fmt.Errorf("entity %d: %w", id, err)
 			}

@@ -418,7 +418,11 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 		w.ents[id] = r
 		return r, nil
 	}
-	r, err := getEntity(w.txn, id)
+	it, err := w.txn.Get(entityKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("entity %d: %w", id, translate(err))
+	}
+	r, err := entityOfItem(w.txn, id, it, true)
 	if err != nil {
 		return nil, fmt.Errorf("entity %d: %w", id, err)
 	}
