@@ -40,7 +40,7 @@ func startTrim(dir string, stop <-chan struct{}) {
 			case <-stop:
 				return
 			case <-t.C:
-				if _, err := pageoutTables(prefix); err != nil {
+				if _, err := pageoutFiles(prefix); err != nil {
 					return // no /proc or no MADV_PAGEOUT: nothing to do
 				}
 			}
@@ -48,9 +48,9 @@ func startTrim(dir string, stop <-chan struct{}) {
 	}()
 }
 
-// pageoutTables pages out the .sst and .vlog mappings under prefix and
+// pageoutFiles pages out the .sst and .vlog mappings under prefix and
 // returns how many there were.
-func pageoutTables(prefix []byte) (int, error) {
+func pageoutFiles(prefix []byte) (int, error) {
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
 		return 0, err

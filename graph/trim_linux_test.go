@@ -50,7 +50,7 @@ func TestPageoutTables(t *testing.T) {
 	before := dumpGraph(t, s) // reads every table page
 	abs, _ := filepath.Abs(dir)
 	rss := rssFileKB(t)
-	n, err := pageoutTables([]byte(abs + "/"))
+	n, err := pageoutFiles([]byte(abs + "/"))
 	if err != nil {
 		t.Skipf("MADV_PAGEOUT: %v", err)
 	}

@@ -157,6 +157,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	l := &loader.Loader{Workers: c.workers, Batch: c.batch, Progress: rep.progress, Rejected: rep.rejected}
 
 	var sum loader.Summary
+	gcFiles := 0 // value log files rewritten
 	if c.server != "" {
 		r := &loader.Remote{URL: c.server, Token: c.token, BatchSize: c.batch}
 		sum, err = l.Send(ctx, r, src, c.paths...)
@@ -176,18 +177,18 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		l.Sink, l.Extractor = store, x
 		sum, err = l.Load(ctx, src, c.paths...)
+		// Collecting the value log's garbage and closing (which writes
+		// the last memtable and merges the level-0 tables) are part of
+		// the load: the summary's time and rates include them.
 		closeStart := time.Now()
 		if err == nil && sum.Replaced > 0 {
 			// The replaced texts are garbage in the value log. Failing
 			// to collect it loses nothing: say so and go on.
-			if n, gerr := store.CollectGarbage(ctx); gerr != nil {
+			var gerr error
+			if gcFiles, gerr = store.CollectGarbage(ctx); gerr != nil {
 				fmt.Fprintf(stderr, "load: warning: %v\n", gerr)
-			} else if n > 0 {
-				defer fmt.Fprintf(stdout, "value log: %d files of replaced texts rewritten\n", n)
 			}
 		}
-		// Closing writes the last memtable and merges the level-0
-		// tables; the summary's time and rates include it.
 		if cerr := store.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("load: close %s: %w", c.db, cerr)
 		}
@@ -195,6 +196,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	rep.finish()
 	printSummary(stdout, sum)
+	if gcFiles > 0 {
+		fmt.Fprintf(stdout, "value log: %d files of replaced texts rewritten\n", gcFiles)
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "load: interrupted; everything counted above is stored. Run the same command again to finish.")
