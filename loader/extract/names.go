@@ -405,7 +405,6 @@ func (d *doc) classify(si, i, j int, start bool) {
 		d.add(m)
 		return
 	}
-	// Organization by head word; a demonym or possessive names its country.
 	if compass.has(d.tok(i)) && j-i == 2 && (lastw == "Bank" || lastw == "Coast") {
 		m.kind, m.placeHead = graph.KindPlace, true // West Bank, Gold Coast
 		d.add(m)
@@ -431,6 +430,7 @@ func (d *doc) classify(si, i, j int, start bool) {
 		}
 		return // "the Kherson TV tower" names a thing
 	}
+	// Organization by head word; a demonym or possessive names its country.
 	if h := d.orgHeadOf(i, j); h != "" {
 		m.kind, m.orgHead = graph.KindOrg, h
 		if c, ok := demonyms[d.lower(i)]; ok {
@@ -742,8 +742,9 @@ func (d *doc) titled(m *mention) bool {
 			m.roleOrg = text.Norm(owner)
 			if rs-i == 1 && (orgNames.has(m.roleOrg) || d.toks[i].Shape == text.ShapeUpper && utf8.RuneCountInString(owner) >= 2) {
 				// "NATO Secretary General Jens Stoltenberg": the
-				// organization is a name of its own
-				d.add(d.newMention(mention{first: i, last: rs, kind: graph.KindOrg}))
+				// organization is a name of its own, the role's owner
+				m.roleOwner = d.newMention(mention{first: i, last: rs, kind: graph.KindOrg})
+				d.add(m.roleOwner)
 			}
 		}
 	} else if c, o := d.possessor(i - 1); o != nil {

@@ -484,7 +484,7 @@ func (d *doc) modelBefore(k, si int) (int, []*mention) {
 		if !last.Capitalized() && last.Shape != text.ShapeNumber && !(n > 1 && last.Shape == text.ShapeUpper) {
 			return k, nil
 		}
-		if _, ok := demonyms[d.lower(k+n-1)]; ok {
+		if d.isDemonym(k + n - 1) {
 			return k, nil
 		}
 		if d.isLargePlace(k+n-1) || orgNames.has(d.tok(k+n-1)) {

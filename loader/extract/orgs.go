@@ -70,8 +70,8 @@ func (d *doc) findDescriptors() {
 		} else if pm := d.ending(st); len(mods) > 0 && pm != nil && pm.kind == graph.KindPlace {
 			// "the Gaza health ministry": the place names the ministry
 			// with the description (a flat span, as for a demonym).
-			if c, ok := d.country(pm.canon); ok && pm.canon != "" {
-				m.country = c
+			if pm.canon != "" {
+				m.country, _ = d.country(pm.canon)
 			}
 			m.first = pm.first
 			pm.kind = 0
