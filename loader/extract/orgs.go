@@ -92,12 +92,18 @@ func (d *doc) findDescriptors() {
 }
 
 // apposOrgNouns head an apposition that says what an organization is:
-// "UNRWA, the UN agency for Palestinian refugees".
-var apposOrgNouns = set("agency", "organisation", "organization", "group", "company", "firm", "alliance",
-	"party", "charity", "watchdog", "regulator", "union", "bank", "fund", "broadcaster", "network",
-	"newspaper", "body", "militia", "movement", "coalition", "federation", "association", "institute",
-	"ministry", "department", "council", "committee", "commission", "programme", "program", "airline",
-	"carrier", "manufacturer", "lender", "insurer", "retailer", "conglomerate", "ngo", "club")
+// "UNRWA, the UN agency for Palestinian refugees". They are the nouns that
+// introduce a name (orgCues) or refer back to one (anaphorHeads), and more.
+var apposOrgNouns = func() *wordSet {
+	s := set("union", "fund", "body", "militia", "movement", "coalition", "federation", "association",
+		"institute", "department", "commission", "programme", "program", "club")
+	for _, o := range []*wordSet{orgCues, anaphorHeads} {
+		for w := range o.m {
+			s.add(w)
+		}
+	}
+	return s
+}()
 
 // apposStops end an apposition's head noun phrase.
 var apposStops = set("of", "for", "in", "at", "on", "with", "and", "or", "that", "which", "who", "whose", "to", "from", "by")
