@@ -61,10 +61,7 @@ func TestArticleValueVersions(t *testing.T) {
 func TestFormatVersion1Upgrade(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dir)
 	res, err := s.AddDoc(ctx, genDocs(1, 5, 2)[0])
 	if err != nil {
 		t.Fatal(err)
@@ -197,10 +194,7 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 func TestEntityRecordRewrittenOnlyWhenChanged(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dir)
 	defer func() { s.Close() }()
 	doc := func(ext, name string) Doc {
 		text := name + " spoke " + ext + "."

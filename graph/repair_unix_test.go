@@ -14,10 +14,7 @@ import (
 // and read-only, with its data; Badger alone refuses it.
 func TestOpenAfterKillDuringLogCreation(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dir)
 	docs := genDocs(20, 10, 3)
 	for _, d := range docs {
 		if _, err := s.AddDoc(context.Background(), d); err != nil {

@@ -17,6 +17,17 @@ import (
 // genDocs makes n articles over a pool of entities, with repeated external
 // IDs (so some articles replace earlier ones) and repeated texts (so some
 // are unchanged).
+// openAt opens a store in dir with the default options, failing the test
+// when it cannot.
+func openAt(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func genDocs(n, pool int, seed uint64) []Doc {
 	r := rand.New(rand.NewPCG(seed, seed+1))
 	kinds := []Kind{KindPerson, KindOrg, KindPlace, KindNumber}
@@ -179,10 +190,7 @@ func TestWriteCacheReopen(t *testing.T) {
 		}
 	}
 	for _, part := range [][]Doc{docs[:100], docs[100:]} {
-		s, err := Open(dir, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openAt(t, dir)
 		for _, d := range part {
 			if _, err := s.AddDoc(ctx, d); err != nil {
 				t.Fatal(err)
@@ -251,10 +259,7 @@ func TestBloom(t *testing.T) {
 func TestFormatVersion(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openAt(t, dir)
 	for _, d := range genDocs(20, 10, 3) {
 		if _, err := s.AddDoc(ctx, d); err != nil {
 			t.Fatal(err)
@@ -286,6 +291,7 @@ func TestFormatVersion(t *testing.T) {
 
 	// Another version: a clear error naming both versions.
 	raw(func(txn *badger.Txn) error { return txn.Set(formatKey(), binary.AppendUvarint(nil, 99)) })
+	var err error
 	for _, ro := range []bool{false, true} {
 		_, err = Open(dir, Options{ReadOnly: ro})
 		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "version 99") ||
