@@ -25,6 +25,7 @@ package graph
 //	'z'                                          -> counters    (exact totals, one key)
 //	's' name(rest)                               -> badger Sequence state
 //	'v'                                          -> storage format version (uvarint)
+//	'l'                                          -> unfinished load: first article and entity IDs (see pending.go)
 //
 // Formats 1 and 2 also kept 'i' word 0x00 kind:1 entity:8 (the words of
 // the entities' names), which the search index now takes from the
@@ -61,6 +62,7 @@ const (
 	pfxCounter  byte = 'z'
 	pfxSeq      byte = 's'
 	pfxFormat   byte = 'v'
+	pfxLoad     byte = 'l'
 )
 
 // Counter IDs in the counters value.
@@ -188,6 +190,8 @@ func seqKey(name string) []byte { return append([]byte{pfxSeq}, name...) }
 
 func formatKey() []byte { return []byte{pfxFormat} }
 
+func loadMarkKey() []byte { return []byte{pfxLoad} }
+
 // parsedKey is any key taken apart by parseKey. Only the fields of the key's
 // kind are set.
 type parsedKey struct {
@@ -275,7 +279,7 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, err
 		}
 		p.Value, p.Entity, p.Article, p.Start = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:])), ArticleID(be.Uint64(b[16:])), int(be.Uint32(b[24:]))
-	case pfxCounter, pfxFormat:
+	case pfxCounter, pfxFormat, pfxLoad:
 		if err := need(0); err != nil {
 			return p, err
 		}
@@ -322,6 +326,8 @@ func buildKey(p parsedKey) []byte {
 		return countersKey()
 	case pfxFormat:
 		return formatKey()
+	case pfxLoad:
+		return loadMarkKey()
 	}
 	return nil
 }

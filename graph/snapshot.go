@@ -79,6 +79,21 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 	if s.db == nil {
 		return errors.New("store is closed")
 	}
+	if s.pendDirty.Load() {
+		// A BulkLoad store's aggregates are written before it is read.
+		if err := s.Checkpoint(ctx); err != nil {
+			return err
+		}
+	}
+	return s.viewStored(ctx, fn)
+}
+
+// viewStored is view without the checkpoint: for reads of what every
+// transaction writes itself (article hashes).
+func (s *Store) viewStored(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if s.db == nil {
+		return errors.New("store is closed")
+	}
 	if sn, ok := ctx.Value(snapshotKey{}).(*snapshot); ok && sn.store == s {
 		txn, err := sn.acquire(s.db)
 		if err != nil {

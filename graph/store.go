@@ -2,12 +2,14 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -27,8 +29,14 @@ type Options struct {
 	// pages of Badger's files are paged out every 2 seconds (see
 	// startTrim). Open has the details.
 	BulkLoad bool
+	// CheckpointArticles bounds how many articles' aggregates a BulkLoad
+	// store keeps in memory before writing them (see pending.go): what a
+	// killed load loses, and its next run stores again. 0 means
+	// DefaultCheckpointArticles.
+	CheckpointArticles int
 
 	valueLogFileSize int64 // tests: 0 = valueLogFileSize
+	pendingLimit     int64 // tests: 0 = pendingLimit
 }
 
 // valueLogFileSize bounds the files of Badger's value log (1 GiB by
@@ -54,6 +62,13 @@ type Store struct {
 	commits    int         // write transactions committed (tests)
 	arena      arena       // AddDoc's value buffers; guarded by wmu
 	w          *writer     // AddDoc's writer, reused; guarded by wmu
+	dir        string      // "" in memory
+	// pend holds a BulkLoad store's aggregates until a checkpoint (see
+	// pending.go); nil for other stores. Guarded by wmu; pendDirty says
+	// without the lock whether it holds anything.
+	pend           *pending
+	pendDirty      atomic.Bool
+	crashAfterRedo bool // tests: a checkpoint stops after its redo file
 
 	trimStop chan struct{} // closed by Close; nil without BulkLoad
 	gcMu     sync.Mutex    // held by CollectGarbage, and by Close
@@ -163,7 +178,23 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("graph: open %s: %w", dir, err)
 	}
+	if !opts.InMemory {
+		n, err := recoverLoad(db, dir, opts.ReadOnly)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("graph: open %s: %w", dir, err)
+		}
+		if n > 0 {
+			logger.Warningf("graph: took back %d articles of an interrupted load, stored without their aggregates; loading them again stores them", n)
+		}
+	}
 	s := &Store{db: db, ro: opts.ReadOnly}
+	if !opts.InMemory {
+		s.dir = dir
+	}
+	if opts.BulkLoad && !opts.ReadOnly {
+		s.pend = newPending(cmp.Or(opts.pendingLimit, pendingLimit), cmp.Or(opts.CheckpointArticles, DefaultCheckpointArticles))
+	}
 	if opts.BulkLoad && !opts.InMemory {
 		s.trimStop = make(chan struct{})
 		startTrim(dir, s.trimStop)
@@ -398,6 +429,9 @@ func (s *Store) Close() error {
 		close(s.trimStop)
 	}
 	var errs []error
+	if err := s.checkpoint(context.Background()); err != nil {
+		errs = append(errs, err)
+	}
 	for _, q := range []*badger.Sequence{s.articleSeq, s.entitySeq} {
 		if q != nil {
 			if err := q.Release(); err != nil {

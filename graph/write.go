@@ -146,6 +146,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 	s := b.s
 	failed := -1   // position in idx of the doc that failed; len(idx): the aggregates
 	var rest []int // docs left for the next transaction
+	checkpointFirst := false
 	var w *writer
 	err := s.db.Update(func(txn *badger.Txn) error {
 		if s.w == nil {
@@ -154,6 +155,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		w = s.w
 		w.ctx, w.txn, w.entSeq, w.cache, w.ar = b.ctx, txn, b.entSeq, s.cache, &s.arena
 		w.init()
+		w.pend, w.deferred = s.pend, s.pend != nil
 		for p, i := range idx {
 			if err := b.ctx.Err(); err != nil {
 				return err
@@ -168,6 +170,12 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 				break
 			}
 			r, err := w.addDoc(&b.docs[i], b.sums[i], b.artSeq)
+			if errors.Is(err, errCheckpointFirst) {
+				// Nothing of doc i is added yet: commit the docs before
+				// it, write the pending aggregates, then go on with it.
+				rest, idx, checkpointFirst = idx[p:], idx[:p], true
+				break
+			}
 			if err == nil {
 				err = w.settle()
 			}
@@ -188,12 +196,30 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 	s.arena.reset()
 	if err == nil {
 		s.commits++
-		s.cache.commit(w)
+		if w.deferred {
+			s.pend.absorb(w)
+			s.pendDirty.Store(true)
+		} else {
+			s.cache.commit(w)
+		}
 		s.idxMu.Lock()
 		if s.idx != nil {
 			s.idx.apply(w.indexDelta())
 		}
 		s.idxMu.Unlock()
+		if checkpointFirst {
+			if err := s.checkpoint(b.ctx); err != nil {
+				for _, i := range rest {
+					fail(i, err)
+				}
+				return
+			}
+		} else if s.pend != nil && s.pend.full() {
+			// On failure the aggregates stay pending: Close or the next
+			// checkpoint tries again, and Open takes the articles back
+			// if none succeeds.
+			_ = s.checkpoint(b.ctx)
+		}
 		b.write(rest, fail)
 		return
 	}
@@ -316,6 +342,17 @@ type writer struct {
 	ar          *arena      // value buffers, reused once the txn is done
 	newCounters map[byte]int
 	idx         indexDelta // search index changes, applied after commit
+
+	// pend is the BulkLoad store's pending aggregates (see pending.go),
+	// read before the cache; nil for other stores. A deferred
+	// transaction writes only its articles' own keys and leaves its
+	// aggregates to pend.
+	pend     *pending
+	deferred bool
+	added    int       // articles added by this transaction
+	artFrom  ArticleID // first article / entity made by this deferred
+	entFrom  EntityID  // transaction, when pend has none yet
+	ops      []redoOp  // non-nil: writes are collected here (a checkpoint)
 }
 
 // indexDelta returns the search index changes of the committed write.
@@ -359,17 +396,26 @@ func (w *writer) init() {
 	w.newCounters = nil
 	w.idx = indexDelta{}
 	w.size, w.count = 0, 0
+	w.added, w.artFrom, w.entFrom = 0, 0, 0
 }
 
 func (w *writer) set(k, v []byte) error {
 	w.size += int64(len(k)+len(v)) + 12
 	w.count++
+	if w.ops != nil {
+		w.ops = append(w.ops, redoOp{k: k, v: v})
+		return nil
+	}
 	return w.txn.Set(k, v)
 }
 
 func (w *writer) del(k []byte) error {
 	w.size += int64(len(k)) + 12
 	w.count++
+	if w.ops != nil {
+		w.ops = append(w.ops, redoOp{k: k, del: true})
+		return nil
+	}
 	return w.txn.Delete(k)
 }
 
@@ -392,6 +438,14 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 			if err != nil {
 				return res, err
 			}
+			if w.deferred {
+				// Replacing takes back aggregates: the pending ones are
+				// written first, and this transaction writes its own.
+				if w.added > 0 || !w.pend.empty() {
+					return res, errCheckpointFirst
+				}
+				w.deferred = false
+			}
 			res.Article, res.Status = ArticleID(old), StatusReplaced
 			if err := w.removeArticle(ArticleID(old)); err != nil {
 				return res, fmt.Errorf("remove old version %d: %w", old, err)
@@ -406,13 +460,24 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 			return res, err
 		}
 		res.Article = ArticleID(id)
+		if w.deferred && w.pend.artFrom == 0 && w.artFrom == 0 {
+			w.artFrom = res.Article
+		}
 	}
+	w.added++
 	return res, w.addArticle(res.Article, d, sum)
 }
 
 func (w *writer) entity(id EntityID) (*entRec, error) {
 	if r, ok := w.ents[id]; ok {
 		return r, nil
+	}
+	if w.pend != nil {
+		if r, ok := w.pend.ents[id]; ok {
+			r = pendingEnt(r)
+			w.ents[id] = r
+			return r, nil
+		}
 	}
 	if r, ok := w.cache.entity(id); ok {
 		w.ents[id] = r
@@ -434,6 +499,13 @@ func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
 	hk := string(resKey(k, key))
 	if ids, ok := w.holders[hk]; ok {
 		return ids, nil
+	}
+	if w.pend != nil {
+		if ids, ok := w.pend.holders[hk]; ok {
+			ids = slices.Clip(ids)
+			w.holders[hk] = ids
+			return ids, nil
+		}
 	}
 	if ids, ok := w.cache.holders.get(hk); ok {
 		ids = slices.Clip(ids)
@@ -467,7 +539,7 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 		if st, err = w.loadRelation(id); err != nil {
 			return nil, err
 		}
-		st.live = st.stored
+		st.live = st.agg.Articles > 0
 		w.rels[id] = st
 		w.relOrder = append(w.relOrder, id)
 	}
@@ -479,6 +551,11 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 }
 
 func (w *writer) loadRelation(id relIdent) (*relState, error) {
+	if w.pend != nil {
+		if ps, ok := w.pend.rels[id]; ok {
+			return &relState{agg: pendingRel(ps.agg), stored: ps.stored}, nil
+		}
+	}
 	st := &relState{}
 	k := relKey(id)
 	if a, ok := w.cache.relation(id); ok {
@@ -807,6 +884,9 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 			return 0, merge, err
 		}
 		node = EntityID(id)
+		if w.deferred && w.pend.entFrom == 0 && w.entFrom == 0 {
+			w.entFrom = node
+		}
 		r = &entRec{Kind: le.Kind, Name: strings.Clone(le.Name)}
 		w.ents[node] = r
 		w.counters[ctrEntities]++
@@ -914,6 +994,9 @@ func (w *writer) settle() error {
 // aggregates (or their deletion), entity records, resolution keys and the
 // counters.
 func (w *writer) flush() error {
+	if w.deferred {
+		return w.flushDeferred()
+	}
 	for _, ri := range w.relOrder {
 		st := w.rels[ri]
 		if st.agg.Articles > 0 {
@@ -988,6 +1071,39 @@ func (w *writer) flush() error {
 		return err
 	}
 	w.newCounters = next
+	return nil
+}
+
+// flushDeferred ends a deferred transaction: its aggregates stay pending,
+// but the records of the entities it made are written (a rollback reads
+// them to find their number index keys), and so is the load marker when
+// it changes.
+func (w *writer) flushDeferred() error {
+	from := w.pend.entFrom
+	if from == 0 {
+		from = w.entFrom
+	}
+	for id := range w.entDirty {
+		r := w.ents[id]
+		if r == nil || from == 0 || id < from || r.stored != 0 {
+			continue
+		}
+		v := encodeEntityIn(w.ar, r)
+		if err := w.set(entityKey(id), v); err != nil {
+			return err
+		}
+		r.stored = staticHash(v)
+	}
+	a, e := w.pend.artFrom, w.pend.entFrom
+	if a == 0 {
+		a = w.artFrom
+	}
+	if e == 0 {
+		e = w.entFrom
+	}
+	if a != w.pend.artFrom || e != w.pend.entFrom {
+		return w.set(loadMarkKey(), encodeLoadMark(a, e))
+	}
 	return nil
 }
 

@@ -90,6 +90,9 @@ func genDocs(n, pool int, seed uint64) []Doc {
 // depends on how IDs were leased) and the article load times.
 func dumpGraph(t *testing.T, s *Store) string {
 	t.Helper()
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.DefaultIteratorOptions)
@@ -509,6 +512,9 @@ func TestAddDocsFailures(t *testing.T) {
 // graph without its IDs.
 func entitySummary(t *testing.T, s *Store) string {
 	t.Helper()
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	var lines []string
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions

@@ -67,6 +67,8 @@ type pipelineFlags struct {
 	batch    int
 	tagger   bool
 	memLimit int64
+	// checkpoint: most articles whose aggregates a load keeps in memory
+	checkpoint int
 }
 
 // commandFlagSet makes a subcommand's flag set whose --help prints usage
@@ -90,6 +92,7 @@ func newFlagSet(name, usage string, stderr io.Writer, p *pipelineFlags) *flag.Fl
 	fl.IntVar(&p.batch, "batch", loader.DefaultBatch, "most articles written in one transaction, or sent in one request with --server (an article is always whole in one)")
 	fl.BoolVar(&p.tagger, "tagger", true, "use the statistical NER tagger in addition to the extraction rules")
 	fl.Int64Var(&p.memLimit, "memory-limit", defaultMemLimit, "soft limit in bytes on the Go heap (runtime/debug.SetMemoryLimit); 0 leaves it to $GOMEMLIMIT")
+	fl.IntVar(&p.checkpoint, "checkpoint", graph.DefaultCheckpointArticles, "write the graph's aggregates (entity counts, relations, totals) at least every N articles; a killed load's next run stores again the articles since the last one")
 	return fl
 }
 
@@ -162,7 +165,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		r := &loader.Remote{URL: c.server, Token: c.token, BatchSize: c.batch}
 		sum, err = l.Send(ctx, r, src, c.paths...)
 	} else {
-		store, oerr := graph.Open(c.db, graph.Options{BulkLoad: true})
+		store, oerr := graph.Open(c.db, graph.Options{BulkLoad: true, CheckpointArticles: c.checkpoint})
 		if errors.Is(oerr, graph.ErrLocked) {
 			return fmt.Errorf("load: database %s is in use by another process, probably a running `newsgraph serve`; "+
 				"load through it instead: newsgraph load --server http://HOST:PORT/graphql --token TOKEN PATH...: %w", c.db, oerr)

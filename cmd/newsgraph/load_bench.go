@@ -159,7 +159,7 @@ func benchOne(ctx context.Context, c *benchLoadConfig, x loader.Extractor, n int
 		peakNote = fmt.Sprintf("VmHWM since the process started: %v", err)
 	}
 	db := filepath.Join(c.dir, fmt.Sprintf("db-%d", n))
-	store, err := graph.Open(db, graph.Options{BulkLoad: true})
+	store, err := graph.Open(db, graph.Options{BulkLoad: true, CheckpointArticles: c.checkpoint})
 	if err != nil {
 		return fmt.Errorf("bench-load: %w", err)
 	}

@@ -1,0 +1,235 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// uniqueDocs returns genDocs without the new versions of earlier articles:
+// a replace writes the pending aggregates first, so without them a
+// checkpoint happens only when a test makes one.
+// External IDs start with prefix.
+func uniqueDocs(n, pool int, seed uint64, prefix string) []Doc {
+	seen := map[string]string{}
+	var out []Doc
+	for _, d := range genDocs(n, pool, seed) {
+		if text, ok := seen[d.Article.ExternalID]; ok && text != d.Article.Text {
+			continue
+		}
+		seen[d.Article.ExternalID] = d.Article.Text
+		d.Article.ExternalID = prefix + d.Article.ExternalID
+		out = append(out, d)
+	}
+	return out
+}
+
+// keyCounts counts the stored keys per prefix, without the Sequence
+// state: it does not depend on which IDs were given out.
+func keyCounts(t *testing.T, s *Store) map[byte]int {
+	t.Helper()
+	n := map[byte]int{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if k := it.Item().Key(); k[0] != pfxSeq {
+				n[k[0]]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func addAll(t *testing.T, s *Store, docs []Doc, batch int) {
+	t.Helper()
+	for i := 0; i < len(docs); i += batch {
+		_, errs := s.AddDocs(context.Background(), docs[i:min(i+batch, len(docs))])
+		for j, err := range errs {
+			if err != nil {
+				t.Fatalf("doc %d: %v", i+j, err)
+			}
+		}
+	}
+}
+
+// crash closes s as a killed process would leave it: what is pending is
+// never written.
+func crash(t *testing.T, s *Store) {
+	t.Helper()
+	s.wmu.Lock()
+	s.pend = nil
+	s.wmu.Unlock()
+	s.pendDirty.Store(false)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBulkLoadCheckpoints loads articles, with new versions and repeated
+// texts among them, into a BulkLoad store on disk that checkpoints every
+// 25 articles, and checks that it stores the very bytes that one AddDoc
+// per article into a plain store does; a read in the middle sees exact
+// counts.
+func TestBulkLoadCheckpoints(t *testing.T) {
+	docs := genDocs(300, 60, 21)
+	one, _, _ := loadBatches(t, docs, 0)
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, docs[:150], 40)
+	mid, _, _ := loadBatches(t, docs[:150], 0)
+	got, _ := s.Stats(context.Background())
+	want, _ := mid.Stats(context.Background())
+	if got != want || got.Relations == 0 {
+		t.Fatalf("stats read during a bulk load %+v, want %+v", got, want)
+	}
+	addAll(t, s, docs[150:], 40)
+	if d, w := dumpGraph(t, s), dumpGraph(t, one); d != w {
+		t.Fatalf("bulk store with checkpoints differs from one AddDoc per article")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{checkpointRedo, checkpointTmp} {
+		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left after Close: %v", f, err)
+		}
+	}
+	s = openAt(t, dir)
+	defer s.Close()
+	if keyCounts(t, s)[pfxLoad] != 0 {
+		t.Errorf("load marker left after Close")
+	}
+}
+
+// TestBulkLoadRollback stops a BulkLoad store as a kill would, with 100
+// articles written since its last checkpoint: opening it again takes
+// them back with every key they wrote (and the entities made for them),
+// and loading them again gives the graph of an uninterrupted load.
+func TestBulkLoadRollback(t *testing.T) {
+	// The second part names entities the first does not (a larger
+	// pool), so the rollback also takes back entities.
+	first, rest := uniqueDocs(100, 60, 23, "first-"), uniqueDocs(100, 150, 24, "rest-")
+	docs := append(slices.Clone(first), rest...)
+	ref, _, _ := loadBatches(t, first, 0)
+	full, _, _ := loadBatches(t, docs, 0)
+
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, first, 30)
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, rest, 30)
+	if keyCounts(t, s)[pfxLoad] != 1 {
+		t.Fatalf("no load marker while articles are pending")
+	}
+	crash(t, s)
+
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrUnfinishedLoad) {
+		t.Fatalf("read-only open of an interrupted load: %v, want ErrUnfinishedLoad", err)
+	}
+	s = openAt(t, dir)
+	if g, w := keyCounts(t, s), keyCounts(t, ref); !equalCounts(g, w) {
+		t.Fatalf("keys per prefix after the rollback %v, before the interrupted part %v", g, w)
+	}
+	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
+		t.Fatalf("entities after the rollback differ from the first articles' alone")
+	}
+	addAll(t, s, docs, 30) // the same load again: the first part is unchanged
+	gs, _ := s.Stats(context.Background())
+	ws, _ := full.Stats(context.Background())
+	if gs != ws {
+		t.Fatalf("stats after loading again %+v, uninterrupted %+v", gs, ws)
+	}
+	if g, w := entitySummary(t, s), entitySummary(t, full); g != w {
+		t.Fatalf("entities after loading again differ from an uninterrupted load")
+	}
+	if g, w := keyCounts(t, s), keyCounts(t, full); !equalCounts(g, w) {
+		t.Fatalf("keys per prefix after loading again %v, uninterrupted %v", g, w)
+	}
+	s.Close()
+}
+
+// TestBulkLoadRedo stops a checkpoint after its redo file is written and
+// before Badger has its writes: opening the store applies the file, and
+// nothing is lost.
+func TestBulkLoadRedo(t *testing.T) {
+	docs := uniqueDocs(120, 60, 29, "")
+	full, _, _ := loadBatches(t, docs, 0)
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, docs, 30)
+	s.crashAfterRedo = true
+	if err := s.Checkpoint(context.Background()); err == nil {
+		t.Fatal("checkpoint did not stop")
+	}
+	crash(t, s)
+	if _, err := os.Stat(filepath.Join(dir, checkpointRedo)); err != nil {
+		t.Fatalf("no redo file: %v", err)
+	}
+	s = openAt(t, dir)
+	defer s.Close()
+	if _, err := os.Stat(filepath.Join(dir, checkpointRedo)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("redo file left after it was applied: %v", err)
+	}
+	if d, w := dumpGraph(t, s), dumpGraph(t, full); d != w {
+		t.Fatalf("graph after the redo file differs from an uninterrupted load")
+	}
+}
+
+// TestRedoFileDamaged: a redo file that does not end with its checksum is
+// refused, not half applied.
+func TestRedoFileDamaged(t *testing.T) {
+	dir := t.TempDir()
+	ops := []redoOp{{k: []byte("a"), v: []byte("1")}, {k: []byte("b"), del: true}}
+	if err := writeRedo(dir, ops); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, checkpointRedo)
+	got, err := readRedo(path)
+	if err != nil || len(got) != 2 || string(got[0].k) != "a" || string(got[0].v) != "1" || !got[1].del {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	b, _ := os.ReadFile(path)
+	for _, cut := range []int{1, 5, len(b) / 2} {
+		if err := os.WriteFile(path, b[:len(b)-cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readRedo(path); !errors.Is(err, errBadValue) {
+			t.Errorf("redo file cut by %d bytes: %v, want errBadValue", cut, err)
+		}
+	}
+}
+
+func equalCounts(a, b map[byte]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
