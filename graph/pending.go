@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -80,6 +81,8 @@ type pending struct {
 	holders  map[string][]EntityID
 	rels     map[relIdent]*relState // stored: in Badger before the first pending change
 	counters map[byte]int           // deltas
+	hashes   map[string]ArticleID   // articles written since the checkpoint, by text hash
+	exts     map[string]ArticleID   // and by external ID
 	articles int                    // articles written since the checkpoint
 	size     int64                  // estimated bytes
 	limit    int64                  // checkpoint at this size
@@ -96,6 +99,8 @@ func newPending(limit int64, maxArts int) *pending {
 		holders:  map[string][]EntityID{},
 		rels:     map[relIdent]*relState{},
 		counters: map[byte]int{},
+		hashes:   map[string]ArticleID{},
+		exts:     map[string]ArticleID{},
 		limit:    limit,
 		maxArts:  maxArts,
 	}
@@ -170,6 +175,12 @@ func (p *pending) absorb(w *writer) {
 		p.counters[c] += d
 	}
 	p.articles += w.added
+	for h, id := range w.hashes {
+		p.hashes[h] = id
+	}
+	for x, id := range w.exts {
+		p.exts[x] = id
+	}
 	if w.artFrom != 0 && p.artFrom == 0 {
 		p.artFrom = w.artFrom
 	}
@@ -228,6 +239,10 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Every article of the pending aggregates is stored first.
+	if err := s.drain(); err != nil {
+		return fmt.Errorf("graph: checkpoint: %w", err)
+	}
 	if s.cache.counters == nil {
 		err := s.db.View(func(txn *badger.Txn) error {
 			var err error
@@ -267,7 +282,138 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	s.cache.commit(w)
 	s.pend = newPending(p.limit, p.maxArts)
 	s.pendDirty.Store(false)
+	s.endSnapshot()
 	return nil
+}
+
+// Deferred transactions are built by the writer against a snapshot taken
+// after the last checkpoint (the aggregates change only at checkpoints;
+// what they changed since is pending) and committed by the committer
+// goroutine while the writer builds the next one: a Badger update
+// transaction would first wait for the previous commit. Each is still one
+// Badger transaction holding whole articles.
+
+// committer commits deferred transactions in order.
+type committer struct {
+	jobs chan commitJob
+	wg   sync.WaitGroup // jobs sent and not yet committed
+	mu   sync.Mutex
+	err  error // the first failed commit; later jobs are dropped
+	fail error // tests: the next commit fails with this
+}
+
+type commitJob struct {
+	ops  []redoOp
+	ar   *arena // holds the values; reset and given back when done
+	free chan *arena
+}
+
+// commitArenas is how many deferred transactions can be built or
+// committed at once, each with its own value arena.
+const commitArenas = 2
+
+func newCommitter(db *badger.DB) *committer {
+	c := &committer{jobs: make(chan commitJob, commitArenas)}
+	go func() {
+		for j := range c.jobs {
+			c.mu.Lock()
+			failed, injected := c.err != nil, c.fail
+			c.mu.Unlock()
+			if !failed {
+				err := db.Update(func(txn *badger.Txn) error {
+					if injected != nil {
+						return injected
+					}
+					for _, op := range j.ops {
+						var err error
+						if op.del {
+							err = txn.Delete(op.k)
+						} else {
+							err = txn.Set(op.k, op.v)
+						}
+						if err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					c.mu.Lock()
+					c.err = fmt.Errorf("graph: commit: %w", err)
+					c.mu.Unlock()
+				}
+			}
+			j.ar.reset()
+			j.free <- j.ar
+			c.wg.Done()
+		}
+	}()
+	return c
+}
+
+// Err returns the first failed commit.
+func (c *committer) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// deferredStart returns the snapshot for a deferred transaction, starting
+// the committer and the snapshot when needed; s.wmu is held. After a
+// failed commit it returns that error: the aggregates pending include
+// articles that were not stored, so nothing more is written, and the next
+// Open takes back the articles since the last checkpoint.
+func (s *Store) deferredStart() (*badger.Txn, error) {
+	if s.commit == nil {
+		s.commit = newCommitter(s.db)
+		s.arenas = make(chan *arena, commitArenas)
+		for range commitArenas {
+			s.arenas <- &arena{}
+		}
+	}
+	if err := s.commit.Err(); err != nil {
+		return nil, err
+	}
+	if s.snap == nil {
+		s.snap = s.db.NewTransaction(false)
+	}
+	return s.snap, nil
+}
+
+// send queues a deferred transaction's writes.
+func (c *committer) send(ops []redoOp, ar *arena, free chan *arena) {
+	c.wg.Add(1)
+	c.jobs <- commitJob{ops: ops, ar: ar, free: free}
+}
+
+// drain waits until every deferred transaction is committed; s.wmu is
+// held.
+func (s *Store) drain() error {
+	if s.commit == nil {
+		return nil
+	}
+	s.commit.wg.Wait()
+	return s.commit.Err()
+}
+
+// endSnapshot discards the deferred transactions' snapshot; s.wmu is held.
+func (s *Store) endSnapshot() {
+	if s.snap != nil {
+		s.snap.Discard()
+		s.snap = nil
+	}
+}
+
+// stopCommitter ends the committer goroutine; s.wmu is held.
+func (s *Store) stopCommitter() error {
+	if s.commit == nil {
+		return nil
+	}
+	err := s.drain()
+	close(s.commit.jobs)
+	s.commit = nil
+	s.endSnapshot()
+	return err
 }
 
 // applyCheckpoint makes ops durable in the redo file, writes them to

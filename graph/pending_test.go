@@ -198,6 +198,59 @@ func TestBulkLoadRedo(t *testing.T) {
 	}
 }
 
+// TestBulkLoadCommitFails makes a deferred transaction's commit fail:
+// the writes after it are refused with its error, no checkpoint writes
+// the aggregates of articles that were not stored, and opening the store
+// again takes back the articles since the last checkpoint.
+func TestBulkLoadCommitFails(t *testing.T) {
+	first, rest := uniqueDocs(60, 60, 31, "first-"), uniqueDocs(60, 150, 32, "rest-")
+	ref, _, _ := loadBatches(t, first, 0)
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, first, 20)
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	disk := errors.New("disk on fire")
+	s.commit.mu.Lock()
+	s.commit.fail = disk
+	s.commit.mu.Unlock()
+	// The first batch is queued before its commit fails; a later one
+	// gets the error.
+	var failed error
+	for i := 0; i < len(rest) && failed == nil; i += 20 {
+		_, errs := s.AddDocs(context.Background(), rest[i:min(i+20, len(rest))])
+		for _, err := range errs {
+			if err != nil {
+				failed = err
+			}
+		}
+		if failed == nil {
+			failed = s.drain()
+		}
+	}
+	if !errors.Is(failed, disk) {
+		t.Fatalf("writes after a failed commit: %v, want %v", failed, disk)
+	}
+	if err := s.Checkpoint(context.Background()); !errors.Is(err, disk) {
+		t.Fatalf("checkpoint after a failed commit: %v, want %v", err, disk)
+	}
+	if err := s.Close(); !errors.Is(err, disk) {
+		t.Fatalf("close after a failed commit: %v, want %v", err, disk)
+	}
+	s = openAt(t, dir)
+	defer s.Close()
+	if g, w := keyCounts(t, s), keyCounts(t, ref); !equalCounts(g, w) {
+		t.Fatalf("keys per prefix after reopening %v, before the failed commit %v", g, w)
+	}
+	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
+		t.Fatalf("entities after reopening differ from the first articles' alone")
+	}
+}
+
 // TestRedoFileDamaged: a redo file that does not end with its checksum is
 // refused, not half applied.
 func TestRedoFileDamaged(t *testing.T) {

@@ -216,7 +216,7 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 		return 0, false, fmt.Errorf("graph: has hash %q: %w", hash, err)
 	}
 	var id uint64
-	err = s.viewStored(ctx, func(txn *badger.Txn) error {
+	err = s.viewHashes(ctx, func(txn *badger.Txn) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

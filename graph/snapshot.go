@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -86,6 +87,54 @@ func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error 
 		}
 	}
 	return s.viewStored(ctx, fn)
+}
+
+// hashSnapshot is the read transaction that a BulkLoad store's HasHash
+// shares, renewed every hashSnapshotAge: a new Badger transaction waits
+// until the commits under way are applied, which held up every
+// extraction worker's check while a load wrote. An article stored since
+// is then not seen and is extracted again; AddDocs knows it and stores it
+// once (StatusUnchanged).
+type hashSnapshot struct {
+	mu     sync.Mutex
+	txn    *badger.Txn
+	since  time.Time
+	closed bool
+}
+
+const hashSnapshotAge = time.Second
+
+// viewHashes runs fn on the shared hash snapshot of a BulkLoad store, on
+// a transaction of its own otherwise.
+func (s *Store) viewHashes(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if s.pend == nil {
+		return s.viewStored(ctx, fn)
+	}
+	h := &s.hashSnap
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return errors.New("store is closed")
+	}
+	if h.txn == nil || time.Since(h.since) > hashSnapshotAge {
+		if h.txn != nil {
+			h.txn.Discard()
+		}
+		h.txn, h.since = s.db.NewTransaction(false), time.Now()
+	}
+	return fn(h.txn)
+}
+
+// endHashSnapshot discards the hash snapshot (Close).
+func (s *Store) endHashSnapshot() {
+	h := &s.hashSnap
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.txn != nil {
+		h.txn.Discard()
+		h.txn = nil
+	}
+	h.closed = true
 }
 
 // viewStored is view without the checkpoint: for reads of what every

@@ -68,7 +68,11 @@ type Store struct {
 	// without the lock whether it holds anything.
 	pend           *pending
 	pendDirty      atomic.Bool
-	crashAfterRedo bool // tests: a checkpoint stops after its redo file
+	crashAfterRedo bool        // tests: a checkpoint stops after its redo file
+	commit         *committer  // commits deferred transactions; nil until the first
+	arenas         chan *arena // value arenas of deferred transactions
+	snap           *badger.Txn // what deferred transactions read; nil: none yet
+	hashSnap       hashSnapshot
 
 	trimStop chan struct{} // closed by Close; nil without BulkLoad
 	gcMu     sync.Mutex    // held by CollectGarbage, and by Close
@@ -432,6 +436,10 @@ func (s *Store) Close() error {
 	if err := s.checkpoint(context.Background()); err != nil {
 		errs = append(errs, err)
 	}
+	if err := s.stopCommitter(); err != nil && len(errs) == 0 {
+		errs = append(errs, err)
+	}
+	s.endHashSnapshot()
 	for _, q := range []*badger.Sequence{s.articleSeq, s.entitySeq} {
 		if q != nil {
 			if err := q.Release(); err != nil {

@@ -132,6 +132,7 @@ type batch struct {
 	sums           [][]byte
 	res            []AddResult
 	artSeq, entSeq *badger.Sequence
+	direct         bool // write the next transaction's aggregates with it
 }
 
 // write stores docs[idx] in one transaction. When a doc fails, the
@@ -144,18 +145,27 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		return
 	}
 	s := b.s
+	// A BulkLoad store defers the aggregates (pending.go) and has its
+	// transactions committed by its committer, except for the one right
+	// after a checkpoint made for a replace.
+	deferred := s.pend != nil && !b.direct
+	b.direct = false
 	failed := -1   // position in idx of the doc that failed; len(idx): the aggregates
 	var rest []int // docs left for the next transaction
 	checkpointFirst := false
 	var w *writer
-	err := s.db.Update(func(txn *badger.Txn) error {
+	var ar *arena
+	run := func(txn *badger.Txn) error {
 		if s.w == nil {
 			s.w = &writer{}
 		}
 		w = s.w
 		w.ctx, w.txn, w.entSeq, w.cache, w.ar = b.ctx, txn, b.entSeq, s.cache, &s.arena
 		w.init()
-		w.pend, w.deferred = s.pend, s.pend != nil
+		w.pend, w.deferred, w.ops = s.pend, deferred, nil
+		if deferred {
+			w.ar, w.ops = ar, make([]redoOp, 0, 64*len(idx))
+		}
 		for p, i := range idx {
 			if err := b.ctx.Err(); err != nil {
 				return err
@@ -190,10 +200,35 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 			return err
 		}
 		return nil
-	})
-	// Update has returned: Badger has copied the values or dropped the
-	// transaction.
-	s.arena.reset()
+	}
+	var err error
+	if deferred {
+		// Built against a snapshot of the last checkpoint and the
+		// pending state, committed by the committer while the next
+		// transaction is built.
+		var txn *badger.Txn
+		if txn, err = s.deferredStart(); err == nil {
+			ar = <-s.arenas
+			if err = run(txn); err == nil {
+				s.commit.send(w.ops, ar, s.arenas)
+			} else {
+				ar.reset()
+				s.arenas <- ar
+			}
+		}
+	} else {
+		if s.pend != nil {
+			err = s.drain()
+		}
+		if err == nil {
+			err = s.db.Update(run)
+		}
+		// Deferred transactions read a snapshot that must see this one.
+		s.endSnapshot()
+		// Update has returned: Badger has copied the values or dropped
+		// the transaction.
+		s.arena.reset()
+	}
 	if err == nil {
 		s.commits++
 		if w.deferred {
@@ -214,6 +249,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 				}
 				return
 			}
+			b.direct = true
 		} else if s.pend != nil && s.pend.full() {
 			// On failure the aggregates stay pending: Close or the next
 			// checkpoint tries again, and Open takes the articles back
@@ -349,10 +385,12 @@ type writer struct {
 	// aggregates to pend.
 	pend     *pending
 	deferred bool
-	added    int       // articles added by this transaction
-	artFrom  ArticleID // first article / entity made by this deferred
-	entFrom  EntityID  // transaction, when pend has none yet
-	ops      []redoOp  // non-nil: writes are collected here (a checkpoint)
+	added    int                  // articles added by this transaction
+	artFrom  ArticleID            // first article / entity made by this deferred
+	entFrom  EntityID             // transaction, when pend has none yet
+	ops      []redoOp             // non-nil: writes are collected here, not in txn
+	hashes   map[string]ArticleID // deferred: articles added, by text hash
+	exts     map[string]ArticleID // and by external ID
 }
 
 // indexDelta returns the search index changes of the committed write.
@@ -381,7 +419,11 @@ func (w *writer) init() {
 		w.hDirty = map[string]bool{}
 		w.rels = map[relIdent]*relState{}
 		w.counters = map[byte]int{}
+		w.hashes = map[string]ArticleID{}
+		w.exts = map[string]ArticleID{}
 	} else {
+		clear(w.hashes)
+		clear(w.exts)
 		clear(w.ents)
 		clear(w.entDirty)
 		clear(w.removed)
@@ -423,6 +465,23 @@ func (w *writer) del(k []byte) error {
 // and flush writes the aggregates once all docs of the transaction are
 // added.
 func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult, error) {
+	if w.deferred {
+		// The snapshot does not see the articles of transactions still
+		// being committed; pending and the writer know them.
+		if id, ok := w.pend.hashes[string(sum)]; ok {
+			return AddResult{Article: id, Status: StatusUnchanged}, nil
+		}
+		if id, ok := w.hashes[string(sum)]; ok {
+			return AddResult{Article: id, Status: StatusUnchanged}, nil
+		}
+		ext := d.Article.ExternalID
+		if _, ok := w.pend.exts[ext]; ok && ext != "" {
+			return AddResult{}, errCheckpointFirst
+		}
+		if _, ok := w.exts[ext]; ok && ext != "" {
+			return AddResult{}, errCheckpointFirst
+		}
+	}
 	if b, err := getValue(w.txn, hashKey(sum)); err == nil {
 		id, err := decodeU64(b)
 		return AddResult{Article: ArticleID(id), Status: StatusUnchanged}, err
@@ -440,11 +499,9 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 			}
 			if w.deferred {
 				// Replacing takes back aggregates: the pending ones are
-				// written first, and this transaction writes its own.
-				if w.added > 0 || !w.pend.empty() {
-					return res, errCheckpointFirst
-				}
-				w.deferred = false
+				// written first, and a transaction of its own writes
+				// them.
+				return res, errCheckpointFirst
 			}
 			res.Article, res.Status = ArticleID(old), StatusReplaced
 			if err := w.removeArticle(ArticleID(old)); err != nil {
@@ -465,6 +522,12 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 		}
 	}
 	w.added++
+	if w.deferred {
+		w.hashes[string(sum)] = res.Article
+		if ext := d.Article.ExternalID; ext != "" {
+			w.exts[ext] = res.Article
+		}
+	}
 	return res, w.addArticle(res.Article, d, sum)
 }
 
