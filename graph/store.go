@@ -27,7 +27,9 @@ type Options struct {
 	// of 8 MiB instead of 64, values of 1 KiB or more in the value log,
 	// no in-memory search index until the first search, and on Linux the
 	// pages of Badger's files are paged out every 2 seconds (see
-	// startTrim). Open has the details.
+	// startTrim). Open has the details. The graph's aggregates are kept
+	// in memory and written at checkpoints (pending.go), reads and Close
+	// first write them.
 	BulkLoad bool
 	// CheckpointArticles bounds how many articles' aggregates a BulkLoad
 	// store keeps in memory before writing them (see pending.go): what a
