@@ -324,18 +324,7 @@ func newCommitter(db *badger.DB) *committer {
 					if injected != nil {
 						return injected
 					}
-					for _, op := range j.ops {
-						var err error
-						if op.del {
-							err = txn.Delete(op.k)
-						} else {
-							err = txn.Set(op.k, op.v)
-						}
-						if err != nil {
-							return err
-						}
-					}
-					return nil
+					return writeOps(txn, j.ops)
 				})
 				if err != nil {
 					c.mu.Lock()
@@ -437,18 +426,29 @@ func (s *Store) applyCheckpoint(ops []redoOp) error {
 func applyOps(db *badger.DB, ops []redoOp) error {
 	wb := db.NewWriteBatch()
 	defer wb.Cancel()
+	if err := writeOps(wb, ops); err != nil {
+		return err
+	}
+	return wb.Flush()
+}
+
+// writeOps makes ops' sets and deletes in a transaction or a WriteBatch.
+func writeOps(w interface {
+	Set(k, v []byte) error
+	Delete(k []byte) error
+}, ops []redoOp) error {
 	for _, op := range ops {
 		var err error
 		if op.del {
-			err = wb.Delete(op.k)
+			err = w.Delete(op.k)
 		} else {
-			err = wb.Set(op.k, op.v)
+			err = w.Set(op.k, op.v)
 		}
 		if err != nil {
 			return err
 		}
 	}
-	return wb.Flush()
+	return nil
 }
 
 // writeRedo writes ops to checkpointTmp, syncs it and renames it to
@@ -696,15 +696,11 @@ func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 			}
 		}
 	}
-	mb, err := getValue(txn, docMentionsKey(id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	ms, err := getDocMentions(txn, id)
+	if err != nil {
 		return err
 	}
-	if mb != nil {
-		ms, err := decodeDocMentions(mb)
-		if err != nil {
-			return err
-		}
+	if ms != nil {
 		seen := map[EntityID]*entRec{}
 		for _, m := range ms {
 			r, ok := seen[m.Entity]

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,14 +130,7 @@ func TestBulkLoadRollback(t *testing.T) {
 	full, _, _ := loadBatches(t, docs, 0)
 
 	dir := t.TempDir()
-	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addAll(t, s, first, 30)
-	if err := s.Checkpoint(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := checkpointed(t, dir, first)
 	addAll(t, s, rest, 30)
 	if keyCounts(t, s)[pfxLoad] != 1 {
 		t.Fatalf("no load marker while articles are pending")
@@ -147,12 +141,7 @@ func TestBulkLoadRollback(t *testing.T) {
 		t.Fatalf("read-only open of an interrupted load: %v, want ErrUnfinishedLoad", err)
 	}
 	s = openAt(t, dir)
-	if g, w := keyCounts(t, s), keyCounts(t, ref); !equalCounts(g, w) {
-		t.Fatalf("keys per prefix after the rollback %v, before the interrupted part %v", g, w)
-	}
-	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
-		t.Fatalf("entities after the rollback differ from the first articles' alone")
-	}
+	sameGraph(t, s, ref, "after the rollback")
 	addAll(t, s, docs, 30) // the same load again: the first part is unchanged
 	gs, _ := s.Stats(context.Background())
 	ws, _ := full.Stats(context.Background())
@@ -162,7 +151,7 @@ func TestBulkLoadRollback(t *testing.T) {
 	if g, w := entitySummary(t, s), entitySummary(t, full); g != w {
 		t.Fatalf("entities after loading again differ from an uninterrupted load")
 	}
-	if g, w := keyCounts(t, s), keyCounts(t, full); !equalCounts(g, w) {
+	if g, w := keyCounts(t, s), keyCounts(t, full); !maps.Equal(g, w) {
 		t.Fatalf("keys per prefix after loading again %v, uninterrupted %v", g, w)
 	}
 	s.Close()
@@ -206,14 +195,7 @@ func TestBulkLoadCommitFails(t *testing.T) {
 	first, rest := uniqueDocs(60, 60, 31, "first-"), uniqueDocs(60, 150, 32, "rest-")
 	ref, _, _ := loadBatches(t, first, 0)
 	dir := t.TempDir()
-	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addAll(t, s, first, 20)
-	if err := s.Checkpoint(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := checkpointed(t, dir, first)
 	disk := errors.New("disk on fire")
 	s.commit.mu.Lock()
 	s.commit.fail = disk
@@ -243,12 +225,7 @@ func TestBulkLoadCommitFails(t *testing.T) {
 	}
 	s = openAt(t, dir)
 	defer s.Close()
-	if g, w := keyCounts(t, s), keyCounts(t, ref); !equalCounts(g, w) {
-		t.Fatalf("keys per prefix after reopening %v, before the failed commit %v", g, w)
-	}
-	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
-		t.Fatalf("entities after reopening differ from the first articles' alone")
-	}
+	sameGraph(t, s, ref, "after reopening")
 }
 
 // TestRedoFileDamaged: a redo file that does not end with its checksum is
@@ -275,14 +252,29 @@ func TestRedoFileDamaged(t *testing.T) {
 	}
 }
 
-func equalCounts(a, b map[byte]int) bool {
-	if len(a) != len(b) {
-		return false
+// checkpointed opens a BulkLoad store in dir that checkpoints only when
+// asked, loads docs and checkpoints.
+func checkpointed(t *testing.T, dir string, docs []Doc) *Store {
+	t.Helper()
+	s, err := Open(dir, Options{BulkLoad: true, CheckpointArticles: 10000})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
+	addAll(t, s, docs, 30)
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	return true
+	return s
+}
+
+// sameGraph checks that s holds the keys per prefix, entities and counts
+// of ref, which was loaded with the articles s should have kept.
+func sameGraph(t *testing.T, s, ref *Store, when string) {
+	t.Helper()
+	if g, w := keyCounts(t, s), keyCounts(t, ref); !maps.Equal(g, w) {
+		t.Fatalf("keys per prefix %s %v, want those of the first articles alone %v", when, g, w)
+	}
+	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
+		t.Fatalf("entities %s differ from the first articles' alone", when)
+	}
 }

@@ -673,15 +673,11 @@ func (w *writer) removeArticle(id ArticleID) error {
 	w.counters[ctrArticles]--
 
 	// Mentions.
-	mb, err := getValue(w.txn, docMentionsKey(id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	ms, err := getDocMentions(w.txn, id)
+	if err != nil {
 		return err
 	}
-	if mb != nil {
-		ms, err := decodeDocMentions(mb)
-		if err != nil {
-			return err
-		}
+	if ms != nil {
 		if err := w.del(docMentionsKey(id)); err != nil {
 			return err
 		}
