@@ -95,9 +95,9 @@ func (quietLogger) Warningf(string, ...any) {}
 func (quietLogger) Infof(string, ...any)    {}
 func (quietLogger) Debugf(string, ...any)   {}
 
-// Open opens (creating if needed) the graph in dir. A dir held by another
-// process gives an error wrapping ErrLocked.
-func Open(dir string, opts Options) (*Store, error) {
+// BadgerOptions returns the Badger options Open uses for dir and opts
+// (bench-load writes its raw-Badger baseline with them).
+func BadgerOptions(dir string, opts Options) badger.Options {
 	bo := badger.DefaultOptions(dir)
 	if opts.InMemory {
 		bo = badger.DefaultOptions("").WithInMemory(true)
@@ -168,6 +168,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		// 1.5 KiB, and 1.52 times the text against 1.44.
 		bo = bo.WithValueThreshold(1024)
 	}
+	return bo
+}
+
+// Open opens (creating if needed) the graph in dir. A dir held by another
+// process gives an error wrapping ErrLocked.
+func Open(dir string, opts Options) (*Store, error) {
+	bo := BadgerOptions(dir, opts)
+	logger := bo.Logger
 	if !opts.InMemory {
 		for _, name := range removeEmptyLogs(dir) {
 			logger.Warningf("graph: removed %s, an empty log file left by a process killed while creating it", name)
