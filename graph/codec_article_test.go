@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -56,8 +57,8 @@ func TestArticleValueVersions(t *testing.T) {
 }
 
 // A database of storage format 1 (plain article texts, entity counts in
-// the entity records) is read, and stamped with the current version when
-// opened for writing.
+// the entity records) is read, and upgraded and stamped with the current
+// version when opened for writing; a read-only Open refuses it until then.
 func TestFormatVersion1Upgrade(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -115,78 +116,79 @@ func TestFormatVersion1Upgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ro := range []bool{true, false} {
-		s, err := Open(dir, Options{ReadOnly: ro})
-		if err != nil {
-			t.Fatalf("read-only %v: open a format 1 database: %v", ro, err)
-		}
-		got, err := s.Article(ctx, res.Article)
-		if err != nil || got.Text != want.Text {
-			t.Errorf("read-only %v: format 1 article: %v", ro, err)
-		}
-		if len(wantEnts) == 0 {
-			t.Fatal("no entities")
-		}
-		for id, r := range wantEnts {
-			l, err := s.Entities(ctx, EntityFilter{Search: r.Name}, Page{})
-			if err != nil || len(l.Items) == 0 || l.Items[0].ID != id {
-				t.Errorf("read-only %v: search %q = %+v, %v; want entity %d first", ro, r.Name, l.Items, err, id)
-			}
-		}
-		words := 0
-		s.db.View(func(txn *badger.Txn) error {
-			opts := badger.DefaultIteratorOptions
-			opts.Prefix = []byte{pfxOldWord}
-			it := txn.NewIterator(opts)
-			defer it.Close()
-			for it.Rewind(); it.Valid(); it.Next() {
-				words++
-			}
-			return nil
-		})
-		if ro && words != len(wantEnts) || !ro && words != 0 {
-			t.Errorf("read-only %v: %d name word keys left of %d", ro, words, len(wantEnts))
-		}
-		if rels, err := s.Relations(ctx, RelCoMentioned, Page{First: 1000}); err != nil || !reflect.DeepEqual(rels, wantRels) {
-			t.Errorf("read-only %v: format 1 relations = %+v, %v; want %+v", ro, rels, err, wantRels)
-		}
-		for id, r := range wantEnts {
-			if e, err := s.Entity(ctx, id); err != nil || e.MentionCount != r.MentionCount || e.ArticleCount != r.ArticleCount || e.Name != r.Name {
-				t.Errorf("read-only %v: format 1 entity %d = %+v, %v; want %d mentions in %d articles", ro, id, e, err, r.MentionCount, r.ArticleCount)
-			}
-		}
-		var stamp []byte
-		s.db.View(func(txn *badger.Txn) error {
-			stamp, err = getValue(txn, formatKey())
-			return err
-		})
-		if v, _ := binary.Uvarint(stamp); ro && v != 1 || !ro && v != formatVersion {
-			t.Errorf("read-only %v: stamped %d", ro, v)
-		}
-		if !ro {
-			// The same entities again, in a new article: the counts go on
-			// from the old records, which are written anew.
-			d := genDocs(1, 5, 2)[0]
-			d.Article.ExternalID, d.Article.Text = "again", d.Article.Text+" "
-			if _, err := s.AddDoc(ctx, d); err != nil {
-				t.Fatal(err)
-			}
-			for id, r := range wantEnts {
-				e, err := s.Entity(ctx, id)
-				if err != nil || e.MentionCount != 2*r.MentionCount || e.ArticleCount != 2*r.ArticleCount {
-					t.Errorf("entity %d after a new article = %+v, %v; want %d mentions in %d articles", id, e, err, 2*r.MentionCount, 2*r.ArticleCount)
-				}
-				s.db.View(func(txn *badger.Txn) error {
-					v, err := getValue(txn, entityKey(id))
-					if err != nil || v[0] != entityVersion {
-						t.Errorf("entity %d record not rewritten in the current version: %v", id, err)
-					}
-					return nil
-				})
-			}
-		}
-		s.Close()
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrFormat) {
+		t.Fatalf("read-only Open of a format 1 database: %v, want ErrFormat (its number index is not upgraded)", err)
 	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("open a format 1 database: %v", err)
+	}
+	got, err := s.Article(ctx, res.Article)
+	if err != nil || got.Text != want.Text {
+		t.Errorf("format 1 article: %v", err)
+	}
+	if len(wantEnts) == 0 {
+		t.Fatal("no entities")
+	}
+	for id, r := range wantEnts {
+		l, err := s.Entities(ctx, EntityFilter{Search: r.Name}, Page{})
+		if err != nil || len(l.Items) == 0 || l.Items[0].ID != id {
+			t.Errorf("search %q = %+v, %v; want entity %d first", r.Name, l.Items, err, id)
+		}
+	}
+	words := 0
+	s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{pfxOldWord}
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			words++
+		}
+		return nil
+	})
+	if words != 0 {
+		t.Errorf("%d name word keys left of %d", words, len(wantEnts))
+	}
+	if rels, err := s.Relations(ctx, RelCoMentioned, Page{First: 1000}); err != nil || !reflect.DeepEqual(rels, wantRels) {
+		t.Errorf("format 1 relations = %+v, %v; want %+v", rels, err, wantRels)
+	}
+	for id, r := range wantEnts {
+		if e, err := s.Entity(ctx, id); err != nil || e.MentionCount != r.MentionCount || e.ArticleCount != r.ArticleCount || e.Name != r.Name {
+			t.Errorf("format 1 entity %d = %+v, %v; want %d mentions in %d articles", id, e, err, r.MentionCount, r.ArticleCount)
+		}
+	}
+	var stamp []byte
+	s.db.View(func(txn *badger.Txn) error {
+		stamp, err = getValue(txn, formatKey())
+		return err
+	})
+	if v, _ := binary.Uvarint(stamp); v != formatVersion {
+		t.Errorf("stamped %d", v)
+	}
+	{
+		// The same entities again, in a new article: the counts go on
+		// from the old records, which are written anew.
+		d := genDocs(1, 5, 2)[0]
+		d.Article.ExternalID, d.Article.Text = "again", d.Article.Text+" "
+		if _, err := s.AddDoc(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		for id, r := range wantEnts {
+			e, err := s.Entity(ctx, id)
+			if err != nil || e.MentionCount != 2*r.MentionCount || e.ArticleCount != 2*r.ArticleCount {
+				t.Errorf("entity %d after a new article = %+v, %v; want %d mentions in %d articles", id, e, err, 2*r.MentionCount, 2*r.ArticleCount)
+			}
+			s.db.View(func(txn *badger.Txn) error {
+				v, err := getValue(txn, entityKey(id))
+				if err != nil || v[0] != entityVersion {
+					t.Errorf("entity %d record not rewritten in the current version: %v", id, err)
+				}
+				return nil
+			})
+		}
+	}
+	s.Close()
 }
 
 // An entity's record is rewritten only when it changes; its counts, under

@@ -174,14 +174,24 @@ func unitPrefix(unit string) []byte {
 	return append(append([]byte{pfxUnitNum}, keyString(unit)...), 0)
 }
 
-func unitNumKey(unit string, v float64, e EntityID, a ArticleID, start int) []byte {
-	b := u64(unitPrefix(unit), encodeFloat(v))
-	return u32(u64(u64(b, uint64(e)), uint64(a)), uint32(start))
+// unitNumKey and numKey index a NUMBER entity (not each of its mentions)
+// by its value, with and without its unit: an entity's value and unit are
+// set once, so the keys are written with its record and deleted with it.
+func unitNumKey(unit string, v float64, e EntityID) []byte {
+	return u64(u64(unitPrefix(unit), encodeFloat(v)), uint64(e))
 }
 
-func numKey(v float64, e EntityID, a ArticleID, start int) []byte {
-	b := u64([]byte{pfxNum}, encodeFloat(v))
-	return u32(u64(u64(b, uint64(e)), uint64(a)), uint32(start))
+func numKey(v float64, e EntityID) []byte {
+	return u64(u64([]byte{pfxNum}, encodeFloat(v)), uint64(e))
+}
+
+// numIndexKeys returns the number index keys of entity id with record r:
+// none unless it is a NUMBER with a value.
+func numIndexKeys(id EntityID, r *entRec) [][]byte {
+	if r == nil || r.Kind != KindNumber || r.Value == nil {
+		return nil
+	}
+	return [][]byte{numKey(*r.Value, id), unitNumKey(normUnit(r.Unit), *r.Value, id)}
 }
 
 func countersKey() []byte { return []byte{pfxCounter} }
@@ -264,7 +274,7 @@ func parseKey(k []byte) (parsedKey, error) {
 		}
 		p.Rel = relIdent{Dst: EntityID(be.Uint64(b)), Type: RelType(b[8]), Src: EntityID(be.Uint64(b[9:])), Label: string(b[17:])}
 	case pfxUnitNum:
-		i := len(b) - 29
+		i := len(b) - 17
 		if i < 0 || b[i] != 0 {
 			return p, fmt.Errorf("%w: unit key without terminator", errBadKey)
 		}
@@ -273,12 +283,12 @@ func parseKey(k []byte) (parsedKey, error) {
 			return p, fmt.Errorf("%w: unit contains NUL", errBadKey)
 		}
 		b = b[i+1:]
-		p.Value, p.Entity, p.Article, p.Start = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:])), ArticleID(be.Uint64(b[16:])), int(be.Uint32(b[24:]))
+		p.Value, p.Entity = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:]))
 	case pfxNum:
-		if err := need(28); err != nil {
+		if err := need(16); err != nil {
 			return p, err
 		}
-		p.Value, p.Entity, p.Article, p.Start = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:])), ArticleID(be.Uint64(b[16:])), int(be.Uint32(b[24:]))
+		p.Value, p.Entity = decodeFloat(be.Uint64(b)), EntityID(be.Uint64(b[8:]))
 	case pfxCounter, pfxFormat, pfxLoad:
 		if err := need(0); err != nil {
 			return p, err
@@ -319,9 +329,9 @@ func buildKey(p parsedKey) []byte {
 	case pfxRelRev:
 		return relRevKey(p.Rel)
 	case pfxUnitNum:
-		return unitNumKey(p.Str, p.Value, p.Entity, p.Article, p.Start)
+		return unitNumKey(p.Str, p.Value, p.Entity)
 	case pfxNum:
-		return numKey(p.Value, p.Entity, p.Article, p.Start)
+		return numKey(p.Value, p.Entity)
 	case pfxCounter:
 		return countersKey()
 	case pfxFormat:

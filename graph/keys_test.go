@@ -26,9 +26,9 @@ var keyCases = []struct {
 	{"relation", relKey(relIdent{Type: RelRole, Src: 1, Dst: 2, Label: "defense minister"})},
 	{"relation no label", relKey(relIdent{Type: RelCoMentioned, Src: 1, Dst: 2})},
 	{"reverse relation", relRevKey(relIdent{Type: RelStated, Src: 8, Dst: 9, Label: "said"})},
-	{"unit number", unitNumKey("people", 30000, 4, 5, 6)},
-	{"unit number negative", unitNumKey("degrees", -12.5, 4, 5, 6)},
-	{"number", numKey(0.25, 4, 5, 6)},
+	{"unit number", unitNumKey("people", 30000, 4)},
+	{"unit number negative", unitNumKey("degrees", -12.5, 4)},
+	{"number", numKey(0.25, 4)},
 	{"counters", countersKey()},
 	{"sequence", seqKey("entity")},
 	{"format version", formatKey()},
@@ -53,8 +53,8 @@ func TestParseKeyFields(t *testing.T) {
 	if err != nil || p.Article != 3 || p.Entity != 99 {
 		t.Errorf("entity mention parsed as %+v, %v", p, err)
 	}
-	p, err = parseKey(unitNumKey("people", -2.5, 4, 5, 6))
-	if err != nil || p.Str != "people" || p.Value != -2.5 || p.Entity != 4 || p.Article != 5 || p.Start != 6 {
+	p, err = parseKey(unitNumKey("people", -2.5, 4))
+	if err != nil || p.Str != "people" || p.Value != -2.5 || p.Entity != 4 {
 		t.Errorf("unit number parsed as %+v, %v", p, err)
 	}
 	ri := relIdent{Type: RelAction, Src: 10, Dst: 11, Label: "met with"}
@@ -100,9 +100,9 @@ func TestKeyOrder(t *testing.T) {
 	}{
 		{"articles numeric", [][]byte{articleKey(1), articleKey(255), articleKey(256), articleKey(1 << 33)}},
 		{"entity mentions by entity, article", [][]byte{entMentionKey(1, 9), entMentionKey(1, 300), entMentionKey(2, 1), entMentionKey(256, 0)}},
-		{"numbers by value", [][]byte{numKey(math.Inf(-1), 1, 1, 1), numKey(-1e9, 1, 1, 1), numKey(-2.5, 1, 1, 1), numKey(-1, 9, 9, 9),
-			numKey(0, 1, 1, 1), numKey(1e-9, 1, 1, 1), numKey(3, 1, 1, 1), numKey(30000, 1, 1, 1), numKey(math.Inf(1), 1, 1, 1)}},
-		{"unit numbers", [][]byte{unitNumKey("people", -5, 1, 1, 1), unitNumKey("people", 7, 1, 1, 1), unitNumKey("peoples", -5, 1, 1, 1)}},
+		{"numbers by value", [][]byte{numKey(math.Inf(-1), 1), numKey(-1e9, 1), numKey(-2.5, 1), numKey(-1, 9),
+			numKey(0, 1), numKey(1e-9, 1), numKey(3, 1), numKey(30000, 1), numKey(math.Inf(1), 1)}},
+		{"unit numbers", [][]byte{unitNumKey("people", -5, 1), unitNumKey("people", 7, 1), unitNumKey("peoples", -5, 1)}},
 		{"relations by type then source", [][]byte{
 			relKey(relIdent{Type: RelRole, Src: 1, Dst: 9}), relKey(relIdent{Type: RelRole, Src: 2, Dst: 1}),
 			relKey(relIdent{Type: RelLocatedIn, Src: 1, Dst: 1})}},

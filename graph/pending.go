@@ -660,6 +660,7 @@ func rollback(db *badger.DB, artFrom ArticleID, entFrom EntityID) (int, error) {
 					return fmt.Errorf("entity %d: %w", p.Entity, err)
 				}
 				keys = append(keys, entityKey(p.Entity), entCountKey(p.Entity), kindKey(r.Kind, p.Entity))
+				keys = append(keys, numIndexKeys(p.Entity, r)...)
 			}
 			return nil
 		})
@@ -673,9 +674,8 @@ func rollback(db *badger.DB, artFrom ArticleID, entFrom EntityID) (int, error) {
 	return len(arts), db.Update(func(txn *badger.Txn) error { return txn.Delete(loadMarkKey()) })
 }
 
-// rollbackArticle deletes article id and every key it wrote. The entities
-// it mentions have their records: older ones from a checkpoint, newer ones
-// written with the article that made them.
+// rollbackArticle deletes article id and every key it wrote (rollback
+// deletes the entities made for it, with their number index keys).
 func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 	b, err := getValue(txn, articleKey(id))
 	if err != nil {
@@ -700,21 +700,11 @@ func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 	if err != nil {
 		return err
 	}
-	if ms != nil {
-		seen := map[EntityID]*entRec{}
-		for _, m := range ms {
-			r, ok := seen[m.Entity]
-			if !ok {
-				if r, err = entityRecord(txn, m.Entity); err != nil && !errors.Is(err, ErrNotFound) {
-					return fmt.Errorf("entity %d: %w", m.Entity, err)
-				}
-				seen[m.Entity] = r
-				dels = append(dels, entMentionKey(m.Entity, id))
-			}
-			if r != nil && r.Kind == KindNumber && r.Value != nil {
-				dels = append(dels, numKey(*r.Value, m.Entity, id, m.Start),
-					unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start))
-			}
+	seen := map[EntityID]bool{}
+	for _, m := range ms {
+		if !seen[m.Entity] {
+			seen[m.Entity] = true
+			dels = append(dels, entMentionKey(m.Entity, id))
 		}
 	}
 	dels = append(dels, articleKey(id))
@@ -724,16 +714,6 @@ func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 		}
 	}
 	return nil
-}
-
-// entityRecord reads the record of entity id without its counts.
-func entityRecord(txn *badger.Txn, id EntityID) (*entRec, error) {
-	b, err := getValue(txn, entityKey(id))
-	if err != nil {
-		return nil, err
-	}
-	r, _, err := decodeEntity(b)
-	return r, err
 }
 
 // deleteKeys deletes keys in transactions of at most 1,000 keys.

@@ -568,53 +568,79 @@ func (s *Store) EntityMentions(ctx context.Context, id EntityID, p Page) (List[M
 		l.Total = r.MentionCount
 		prefix := entMentionPrefix(id)
 		// The cursor is the 'm' key of the mention's article plus its start.
-		var after []byte
-		afterStart := -1
+		var after mentionPos
 		if p.After != "" {
 			c, err := decodeCursor(p.After, prefix)
 			if err != nil || len(c) != len(prefix)+12 {
 				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
 			}
-			after, afterStart = c[:len(prefix)+8], int(binary.BigEndian.Uint32(c[len(prefix)+8:]))
+			after = mentionPos{Article: ArticleID(binary.BigEndian.Uint64(c[len(prefix):])), Start: int(binary.BigEndian.Uint32(c[len(prefix)+8:])), set: true}
 		}
 		n := pageSize(p)
 		look := newMentionLookup(s, txn)
-		_, _, _, err = scan(ctx, txn, scanOpts{prefix: prefix, start: after, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
-			pk, err := parseKey(it.Key())
+		return visitMentions(ctx, txn, id, after, func(a ArticleID, st int) (bool, error) {
+			if len(l.Items) == n {
+				l.HasNext = true
+				return false, nil
+			}
+			m, err := look.get(a, st, id)
 			if err != nil {
 				return false, err
 			}
-			var ea *entArticle
-			err = it.Value(func(v []byte) error {
-				ea, err = decodeEntArticle(v)
-				return err
-			})
-			if err != nil {
-				return false, err
-			}
-			for _, st := range ea.Starts {
-				if after != nil && bytes.Equal(it.Key(), after) && st <= afterStart {
-					continue
-				}
-				if len(l.Items) == n {
-					l.HasNext = true
-					return false, errStop
-				}
-				m, err := look.get(pk.Article, st, id)
-				if err != nil {
-					return false, err
-				}
-				l.Items = append(l.Items, m)
-				l.Cursors = append(l.Cursors, keyCursor(u32(entMentionKey(id, pk.Article), uint32(st))))
-			}
-			return false, nil
+			l.Items = append(l.Items, m)
+			l.Cursors = append(l.Cursors, keyCursor(u32(entMentionKey(id, a), uint32(st))))
+			return true, nil
 		})
-		return err
 	})
 	if err != nil {
 		return List[Mention]{}, fmt.Errorf("graph: mentions of entity %d: %w", id, err)
 	}
 	return l, nil
+}
+
+// mentionPos is a mention's place in an entity's list: its article and
+// start. The zero value (set false) is before the first.
+type mentionPos struct {
+	Article ArticleID
+	Start   int
+	set     bool
+}
+
+// visitMentions calls fn with the article and start of each mention of
+// entity id after from, in order, until fn returns false.
+func visitMentions(ctx context.Context, txn *badger.Txn, id EntityID, from mentionPos, fn func(a ArticleID, start int) (bool, error)) error {
+	var start []byte
+	if from.set {
+		start = entMentionKey(id, from.Article)
+	}
+	_, _, _, err := scan(ctx, txn, scanOpts{prefix: entMentionPrefix(id), start: start, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+		pk, err := parseKey(it.Key())
+		if err != nil {
+			return false, err
+		}
+		var ea *entArticle
+		err = it.Value(func(v []byte) error {
+			ea, err = decodeEntArticle(v)
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		for _, st := range ea.Starts {
+			if from.set && pk.Article == from.Article && st <= from.Start {
+				continue
+			}
+			more, err := fn(pk.Article, st)
+			if err != nil {
+				return false, err
+			}
+			if !more {
+				return false, errStop
+			}
+		}
+		return false, nil
+	})
+	return err
 }
 
 // EntityArticles lists the articles that mention an entity, in ID order.
@@ -831,8 +857,10 @@ func (s *Store) Claims(ctx context.Context, id EntityID, p Page) (List[Relation]
 }
 
 // Numbers lists NUMBER mentions by value (then entity, article, offset),
-// optionally of one unit and within [Min, Max]. The scan covers only the
-// value range.
+// optionally of one unit and within [Min, Max]. The index holds one key
+// per NUMBER entity (unitNumKey, numKey); the scan covers only the value
+// range and lists the mentions of each entity in it, and the total adds
+// up their mention counts.
 func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Mention], error) {
 	var l List[Mention]
 	err := s.view(ctx, func(txn *badger.Txn) error {
@@ -844,48 +872,73 @@ func (s *Store) Numbers(ctx context.Context, f NumberFilter, p Page) (List[Menti
 		if f.Min != nil {
 			start = u64(append([]byte(nil), prefix...), encodeFloat(*f.Min))
 		}
-		after, err := decodeCursor(p.After, prefix)
-		if err != nil {
-			return err
+		// The cursor is the index key of the mention's entity, then the
+		// mention's article and start.
+		var afterKey []byte
+		var after mentionPos
+		if p.After != "" {
+			c, err := decodeCursor(p.After, prefix)
+			if err != nil || len(c) != len(prefix)+28 {
+				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
+			}
+			afterKey = c[:len(prefix)+16]
+			after = mentionPos{Article: ArticleID(binary.BigEndian.Uint64(c[len(prefix)+16:])), Start: int(binary.BigEndian.Uint32(c[len(prefix)+24:])), set: true}
 		}
-		o := scanOpts{prefix: prefix, start: start, after: after, first: pageSize(p), countAll: true}
+		n := pageSize(p)
 		look := newMentionLookup(s, txn)
-		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
-			pk, err := parseKey(it.Key())
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues, opts.Prefix = false, prefix
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			k := it.Item().Key()
+			pk, err := parseKey(k)
 			if err != nil {
-				return false, err
+				return err
 			}
 			if f.Max != nil && pk.Value > *f.Max {
-				return false, errStop // keys are in value order: nothing further matches
+				break // keys are in value order: nothing further matches
 			}
-			if page {
-				m, err := look.get(pk.Article, pk.Start, pk.Entity)
+			r, err := s.cachedEntity(txn, pk.Entity)
+			if err != nil {
+				return fmt.Errorf("entity %d: %w", pk.Entity, err)
+			}
+			l.Total += r.MentionCount
+			from := mentionPos{}
+			if afterKey != nil {
+				c := bytes.Compare(k, afterKey)
+				if c < 0 {
+					continue // before the cursor: counted only
+				}
+				if c == 0 {
+					from = after
+				}
+			}
+			if l.HasNext {
+				continue
+			}
+			key := bytes.Clone(k)
+			err = visitMentions(ctx, txn, pk.Entity, from, func(a ArticleID, st int) (bool, error) {
+				if len(l.Items) == n {
+					l.HasNext = true
+					return false, nil
+				}
+				m, err := look.get(a, st, pk.Entity)
 				if err != nil {
 					return false, err
 				}
 				l.Items = append(l.Items, m)
-			}
-			return true, nil
-		})
-		if err != nil {
-			return err
-		}
-		// Total covers the whole range, including what precedes the cursor.
-		o = scanOpts{prefix: prefix, start: start, countAll: true}
-		_, _, l.Total, err = scan(ctx, txn, o, func(it *badger.Item, _ bool) (bool, error) {
-			if f.Max == nil {
+				l.Cursors = append(l.Cursors, keyCursor(u32(u64(key, uint64(a)), uint32(st))))
 				return true, nil
-			}
-			pk, err := parseKey(it.Key())
+			})
 			if err != nil {
-				return false, err
+				return err
 			}
-			if pk.Value > *f.Max {
-				return false, errStop
-			}
-			return true, nil
-		})
-		return err
+		}
+		return nil
 	})
 	if err != nil {
 		return List[Mention]{}, fmt.Errorf("graph: numbers: %w", err)

@@ -243,10 +243,13 @@ func Open(dir string, opts Options) (*Store, error) {
 // record (entityVersion), which is then rewritten only when it changes,
 // and stores no name word keys (the search index takes the words from the
 // entities' aliases).
-// This code also reads versions 1 and 2, whose values it decodes by their
-// version byte, and restamps such a database when it opens it for
-// writing, since what it then writes is in the current format.
-const formatVersion = 3
+// Version 4 indexes NUMBER entities by value (numKey, unitNumKey), one key
+// per entity instead of one per mention.
+// This code also reads versions 1 to 3, whose values it decodes by their
+// version byte, and upgrades and restamps such a database when it opens
+// it for writing, since what it then writes is in the current format; a
+// read-only Open of one fails (its number index is in the old layout).
+const formatVersion = 4
 
 // oldestReadableFormat is the oldest stored format version this code
 // reads; a database of an older readable version is restamped when it
@@ -301,6 +304,10 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 	if found && stored >= oldestReadableFormat && stored < formatVersion {
 		found, older = false, true // readable: restamped below unless read-only
 	}
+	if readOnly && older {
+		return fmt.Errorf("%w: the database has storage format version %d, this newsgraph reads version %d once "+
+			"it has upgraded the database: open it once for writing (newsgraph serve, or load)", ErrFormat, stored, formatVersion)
+	}
 	if found {
 		if stored != formatVersion {
 			return fmt.Errorf("%w: the database has storage format version %d, this newsgraph reads version %d: "+
@@ -309,7 +316,7 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 		return nil
 	}
 	if readOnly {
-		return nil
+		return nil // a new database
 	}
 	if older {
 		// Formats 1 and 2 kept the words of the entities' names under
@@ -318,10 +325,54 @@ func checkFormat(db *badger.DB, readOnly bool) error {
 		if err := db.DropPrefix([]byte{pfxOldWord}); err != nil {
 			return fmt.Errorf("drop the name word keys of format %d: %w", stored, err)
 		}
+		if err := rebuildNumberIndex(db); err != nil {
+			return fmt.Errorf("upgrade the number index of format %d: %w", stored, err)
+		}
 	}
 	return db.Update(func(txn *badger.Txn) error {
 		return txn.Set(formatKey(), binary.AppendUvarint(nil, formatVersion))
 	})
+}
+
+// rebuildNumberIndex replaces the number index of a database from before
+// format 4 (a key per mention) with one key per NUMBER entity.
+func rebuildNumberIndex(db *badger.DB) error {
+	if err := db.DropPrefix([]byte{pfxNum}, []byte{pfxUnitNum}); err != nil {
+		return err
+	}
+	wb := db.NewWriteBatch()
+	defer wb.Cancel()
+	err := db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		opts.Prefix = []byte{pfxKind, byte(KindNumber)}
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			pk, err := parseKey(it.Item().Key())
+			if err != nil {
+				return err
+			}
+			b, err := getValue(txn, entityKey(pk.Entity))
+			if err != nil {
+				return fmt.Errorf("entity %d: %w", pk.Entity, err)
+			}
+			r, _, err := decodeEntity(b)
+			if err != nil {
+				return fmt.Errorf("entity %d: %w", pk.Entity, err)
+			}
+			for _, k := range numIndexKeys(pk.Entity, r) {
+				if err := wb.Set(k, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return wb.Flush()
 }
 
 // sniffFormat checks that the counters and the first value of each

@@ -686,14 +686,6 @@ func (w *writer) removeArticle(id ArticleID) error {
 			if err != nil {
 				return err
 			}
-			if r.Kind == KindNumber && r.Value != nil {
-				if err := w.del(numKey(*r.Value, m.Entity, id, m.Start)); err != nil {
-					return err
-				}
-				if err := w.del(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start)); err != nil {
-					return err
-				}
-			}
 			r.MentionCount--
 			w.counters[ctrMentions]--
 		}
@@ -820,14 +812,6 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 	var entOrder []EntityID
 	for _, m := range ms {
 		r := w.ents[m.Entity]
-		if r.Kind == KindNumber && r.Value != nil {
-			if err := w.set(numKey(*r.Value, m.Entity, id, m.Start), nil); err != nil {
-				return err
-			}
-			if err := w.set(unitNumKey(normUnit(r.Unit), *r.Value, m.Entity, id, m.Start), nil); err != nil {
-				return err
-			}
-		}
 		r.MentionCount++
 		w.counters[ctrMentions]++
 		ea := perEnt[m.Entity]
@@ -995,9 +979,9 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 		}
 		w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
 	}
-	// Value and unit are set together, once: the number index keys of
-	// the entity's mentions are made from them, so they must not change
-	// while any exists (a node without a value has none).
+	// Value and unit are set together, once: the entity's number index
+	// keys are made from them (setEntity), so they must not change while
+	// the entity exists (a node without a value has none).
 	if r.Value == nil && le.Value != nil {
 		v := *le.Value
 		r.Value, r.Unit = &v, strings.Clone(le.Unit)
@@ -1088,7 +1072,7 @@ func (w *writer) flush() error {
 		}
 		v := encodeEntityIn(w.ar, r)
 		if h := staticHash(v); h != r.stored {
-			if err := w.set(entityKey(id), v); err != nil {
+			if err := w.setEntity(id, r, v); err != nil {
 				return err
 			}
 			r.stored = h
@@ -1148,7 +1132,7 @@ func (w *writer) flushDeferred() error {
 			continue
 		}
 		v := encodeEntityIn(w.ar, r)
-		if err := w.set(entityKey(id), v); err != nil {
+		if err := w.setEntity(id, r, v); err != nil {
 			return err
 		}
 		r.stored = staticHash(v)
@@ -1181,10 +1165,26 @@ func (w *writer) bumpRelCount(ri relIdent, delta int) error {
 	return nil
 }
 
+// setEntity writes the record v of entity id, with its number index keys:
+// they are made from the value and unit, which are set once, so writing
+// them with every new version of the record writes them when the value
+// is first stored.
+func (w *writer) setEntity(id EntityID, r *entRec, v []byte) error {
+	if err := w.set(entityKey(id), v); err != nil {
+		return err
+	}
+	for _, k := range numIndexKeys(id, r) {
+		if err := w.set(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // deleteEntity removes an entity left without mentions and relations, with
 // its index entries.
 func (w *writer) deleteEntity(id EntityID, r *entRec) error {
-	dels := [][]byte{entityKey(id), entCountKey(id), kindKey(r.Kind, id)}
+	dels := append([][]byte{entityKey(id), entCountKey(id), kindKey(r.Kind, id)}, numIndexKeys(id, r)...)
 	for _, al := range r.Aliases {
 		words := nameWords(al)
 		for _, word := range words {
