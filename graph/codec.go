@@ -338,6 +338,81 @@ func decodeEntArticle(b []byte) (*entArticle, error) {
 	return v, d.err
 }
 
+// entPosting is where an entity is mentioned in one article.
+type entPosting struct {
+	Article ArticleID
+	Starts  []int // ascending
+}
+
+// entRunVersion is the version byte of an 'm' value that holds a run of
+// articles (written by a bulk load's checkpoint, storage format 4): the
+// postings of the key's entity in articles from the key's article up to,
+// not including, the article of its next 'm' key. Values with the common
+// version byte hold one article's starts (entArticle), that of the key.
+const entRunVersion byte = 2
+
+// maxRunArticles bounds the articles of one run value: a reader decodes
+// the whole value, and a replaced article's run is rewritten.
+const maxRunArticles = 256
+
+// encodeEntRunIn encodes the postings ps, in article order, of a run
+// whose key holds article key (at most ps[0].Article).
+func encodeEntRunIn(ar *arena, key ArticleID, ps []entPosting) []byte {
+	n := 4
+	for _, p := range ps {
+		n += 4 + 3*len(p.Starts)
+	}
+	e := ar.enc(n)
+	e.b[len(e.b)-1] = entRunVersion
+	e.uvarint(uint64(len(ps)))
+	prevA := key
+	for _, p := range ps {
+		e.uvarint(uint64(p.Article - prevA))
+		prevA = p.Article
+		e.uvarint(uint64(len(p.Starts)))
+		prev := 0
+		for _, st := range p.Starts {
+			e.int(st - prev)
+			prev = st
+		}
+	}
+	return ar.take(e)
+}
+
+// decodeEntPostings decodes the 'm' value b under article key: a run, or
+// one article's starts.
+func decodeEntPostings(key ArticleID, b []byte) ([]entPosting, error) {
+	if len(b) == 0 || b[0] != entRunVersion {
+		ea, err := decodeEntArticle(b)
+		if err != nil {
+			return nil, err
+		}
+		return []entPosting{{Article: key, Starts: ea.Starts}}, nil
+	}
+	d := &dec{b: b[1:]}
+	n := d.count()
+	ps := make([]entPosting, 0, n)
+	a := key
+	for i := 0; i < n && d.err == nil; i++ {
+		delta := d.uvarint()
+		if i > 0 && delta == 0 {
+			d.fail() // articles ascend
+		}
+		a += ArticleID(delta)
+		p := entPosting{Article: a, Starts: make([]int, d.count())}
+		prev := 0
+		for j := range p.Starts {
+			prev += d.int()
+			p.Starts[j] = prev
+		}
+		ps = append(ps, p)
+	}
+	if d.err == nil && len(d.b) > 0 {
+		d.fail()
+	}
+	return ps, d.err
+}
+
 // entRec is the stored entity: the public fields plus what the store needs
 // to keep indexes and counts exact.
 type entRec struct {

@@ -210,42 +210,26 @@ func (c *conflictScan) addSentence(a ArticleID, sp Span) {
 
 // addMentionSentences adds the sentences that mention the entity.
 func (c *conflictScan) addMentionSentences() error {
-	prefix := entMentionPrefix(c.self)
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues, opts.Prefix = false, prefix
-	it := c.txn.NewIterator(opts)
-	defer it.Close()
 	n := 0
-	for it.Seek(prefix); it.ValidForPrefix(prefix) && n < maxConflictArticles; it.Next() {
-		if err := c.ctx.Err(); err != nil {
-			return err
+	return eachPosting(c.ctx, c.txn, c.self, 0, func(p entPosting) (bool, error) {
+		if n == maxConflictArticles {
+			return false, nil
 		}
 		n++
-		pk, err := parseKey(it.Item().Key())
+		ms, err := c.mentions(p.Article)
 		if err != nil {
-			return err
+			return false, err
 		}
-		var ea *entArticle
-		if err := it.Item().Value(func(v []byte) error {
-			ea, err = decodeEntArticle(v)
-			return err
-		}); err != nil {
-			return err
-		}
-		ms, err := c.mentions(pk.Article)
-		if err != nil {
-			return err
-		}
-		for _, st := range ea.Starts {
+		for _, st := range p.Starts {
 			i := sort.Search(len(ms), func(i int) bool { return ms[i].Start >= st })
 			for ; i < len(ms) && ms[i].Start == st; i++ {
 				if ms[i].Entity == c.self {
-					c.addSentence(pk.Article, Span{ms[i].SentStart, ms[i].SentEnd})
+					c.addSentence(p.Article, Span{ms[i].SentStart, ms[i].SentEnd})
 				}
 			}
 		}
-	}
-	return nil
+		return true, nil
+	})
 }
 
 func (c *conflictScan) mentions(a ArticleID) ([]docMention, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -204,4 +205,111 @@ func TestFormat3NumberIndexUpgrade(t *testing.T) {
 	if got := pageNumbers(t, s, NumberFilter{}, 1000, len(want)); !slices.Equal(got, want) {
 		t.Errorf("read-only after the upgrade: %d mentions, want %d", len(got), len(want))
 	}
+}
+
+// TestRunsReadLikeKeys loads the same articles into a BulkLoad store,
+// whose checkpoints write each entity's postings as runs (more than
+// maxRunArticles of them split), and into a plain store, which writes a
+// key per entity and article, and checks that every entity's mentions
+// and articles, and the numbers, read the same page by page, cursors
+// included; with new versions of articles, which are put into runs.
+func TestRunsReadLikeKeys(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name       string
+		docs       []Doc
+		checkpoint int
+		longest    int // articles of the longest run
+	}{
+		{"new versions", genDocs(400, 12, 31), 100, 2},
+		{"long runs", uniqueDocs(700, 12, 32, "u-"), 600, maxRunArticles},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			plain, _, _ := loadBatches(t, c.docs, 0)
+			s, err := Open(t.TempDir(), Options{BulkLoad: true, CheckpointArticles: c.checkpoint})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			addAll(t, s, c.docs, 40)
+			if err := s.Checkpoint(ctx); err != nil {
+				t.Fatal(err)
+			}
+			longest, ids := 0, []EntityID{}
+			err = s.db.View(func(txn *badger.Txn) error {
+				it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pfxEntMent}})
+				defer it.Close()
+				for it.Rewind(); it.Valid(); it.Next() {
+					pk, err := parseKey(it.Item().Key())
+					if err != nil {
+						return err
+					}
+					if len(ids) == 0 || ids[len(ids)-1] != pk.Entity {
+						ids = append(ids, pk.Entity)
+					}
+					err = it.Item().Value(func(v []byte) error {
+						ps, err := decodeEntPostings(pk.Article, v)
+						longest = max(longest, len(ps))
+						return err
+					})
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if longest < c.longest || len(ids) < 10 {
+				t.Fatalf("longest run %d articles (want at least %d), %d entities", longest, c.longest, len(ids))
+			}
+			for _, id := range ids {
+				for _, first := range []int{3, 1000} {
+					if g, w := allPages(t, func(p Page) (List[Mention], error) { return s.EntityMentions(ctx, id, p) }, first),
+						allPages(t, func(p Page) (List[Mention], error) { return plain.EntityMentions(ctx, id, p) }, first); !reflect.DeepEqual(g, w) {
+						t.Fatalf("entity %d: mentions differ (%d pages, want %d)", id, len(g), len(w))
+					}
+					// Articles without their load times.
+					arts := func(st *Store) func(Page) (List[ArticleID], error) {
+						return func(p Page) (List[ArticleID], error) {
+							l, err := st.EntityArticles(ctx, id, p)
+							ids := List[ArticleID]{Cursors: l.Cursors, HasNext: l.HasNext, Total: l.Total}
+							for _, a := range l.Items {
+								ids.Items = append(ids.Items, a.ID)
+							}
+							return ids, err
+						}
+					}
+					if g, w := allPages(t, arts(s), first), allPages(t, arts(plain), first); !reflect.DeepEqual(g, w) {
+						t.Fatalf("entity %d: articles differ (%d pages, want %d)", id, len(g), len(w))
+					}
+				}
+			}
+			if g, w := allPages(t, func(p Page) (List[Mention], error) { return s.Numbers(ctx, NumberFilter{}, p) }, 7),
+				allPages(t, func(p Page) (List[Mention], error) { return plain.Numbers(ctx, NumberFilter{}, p) }, 7); !reflect.DeepEqual(g, w) || len(g) < 2 {
+				t.Fatalf("numbers differ: %d pages, want %d", len(g), len(w))
+			}
+		})
+	}
+}
+
+// allPages reads every page of a list.
+func allPages[T any](t *testing.T, list func(Page) (List[T], error), first int) []List[T] {
+	t.Helper()
+	var out []List[T]
+	after := ""
+	for range 100000 {
+		l, err := list(Page{First: first, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, l)
+		if !l.HasNext {
+			return out
+		}
+		after = l.Cursors[len(l.Cursors)-1]
+	}
+	t.Fatal("the list does not end")
+	return nil
 }

@@ -67,6 +67,7 @@ const (
 	pendingEntBytes    = 600
 	pendingRelBytes    = 800
 	pendingHolderBytes = 120
+	pendingPostBytes   = 64 // and 8 per start
 )
 
 // errCheckpointFirst stops a deferred transaction at an article that
@@ -79,14 +80,15 @@ var errCheckpointFirst = errors.New("graph: checkpoint before replacing an artic
 type pending struct {
 	ents     map[EntityID]*entRec
 	holders  map[string][]EntityID
-	rels     map[relIdent]*relState // stored: in Badger before the first pending change
-	counters map[byte]int           // deltas
-	hashes   map[string]ArticleID   // articles written since the checkpoint, by text hash
-	exts     map[string]ArticleID   // and by external ID
-	articles int                    // articles written since the checkpoint
-	size     int64                  // estimated bytes
-	limit    int64                  // checkpoint at this size
-	maxArts  int                    // or after this many articles
+	rels     map[relIdent]*relState    // stored: in Badger before the first pending change
+	counters map[byte]int              // deltas
+	hashes   map[string]ArticleID      // articles written since the checkpoint, by text hash
+	exts     map[string]ArticleID      // and by external ID
+	posts    map[EntityID][]entPosting // the entities' postings, by article
+	articles int                       // articles written since the checkpoint
+	size     int64                     // estimated bytes
+	limit    int64                     // checkpoint at this size
+	maxArts  int                       // or after this many articles
 
 	// the load marker as committed; 0: not yet known
 	artFrom ArticleID
@@ -101,6 +103,7 @@ func newPending(limit int64, maxArts int) *pending {
 		counters: map[byte]int{},
 		hashes:   map[string]ArticleID{},
 		exts:     map[string]ArticleID{},
+		posts:    map[EntityID][]entPosting{},
 		limit:    limit,
 		maxArts:  maxArts,
 	}
@@ -173,6 +176,10 @@ func (p *pending) absorb(w *writer) {
 	}
 	for c, d := range w.counters {
 		p.counters[c] += d
+	}
+	for _, ep := range w.posts {
+		p.posts[ep.Entity] = append(p.posts[ep.Entity], ep.entPosting)
+		p.size += pendingPostBytes + 8*int64(len(ep.Starts))
 	}
 	p.articles += w.added
 	for h, id := range w.hashes {
@@ -269,6 +276,9 @@ func (s *Store) checkpoint(ctx context.Context) error {
 		w.relOrder = append(w.relOrder, ri)
 	}
 	err := w.flush()
+	if err == nil {
+		err = w.writeRuns(p.posts)
+	}
 	if err == nil {
 		w.ops = append(w.ops, redoOp{k: loadMarkKey(), del: true})
 		err = s.applyCheckpoint(w.ops)
@@ -675,7 +685,8 @@ func rollback(db *badger.DB, artFrom ArticleID, entFrom EntityID) (int, error) {
 }
 
 // rollbackArticle deletes article id and every key it wrote (rollback
-// deletes the entities made for it, with their number index keys).
+// deletes the entities made for it, with their number index keys). Its
+// postings ('m') were pending, to be written by the next checkpoint.
 func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 	b, err := getValue(txn, articleKey(id))
 	if err != nil {
@@ -694,17 +705,6 @@ func rollbackArticle(txn *badger.Txn, id ArticleID) error {
 			if x, err := decodeU64(v); err == nil && ArticleID(x) == id {
 				dels = append(dels, externalKey(a.ExternalID))
 			}
-		}
-	}
-	ms, err := getDocMentions(txn, id)
-	if err != nil {
-		return err
-	}
-	seen := map[EntityID]bool{}
-	for _, m := range ms {
-		if !seen[m.Entity] {
-			seen[m.Entity] = true
-			dels = append(dels, entMentionKey(m.Entity, id))
 		}
 	}
 	dels = append(dels, articleKey(id))

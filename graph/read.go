@@ -609,38 +609,66 @@ type mentionPos struct {
 // visitMentions calls fn with the article and start of each mention of
 // entity id after from, in order, until fn returns false.
 func visitMentions(ctx context.Context, txn *badger.Txn, id EntityID, from mentionPos, fn func(a ArticleID, start int) (bool, error)) error {
+	return eachPosting(ctx, txn, id, from.Article, func(p entPosting) (bool, error) {
+		for _, st := range p.Starts {
+			if from.set && p.Article == from.Article && st <= from.Start {
+				continue
+			}
+			if more, err := fn(p.Article, st); !more || err != nil {
+				return false, err
+			}
+		}
+		return true, nil
+	})
+}
+
+// eachPosting calls fn with the postings of entity id in the articles
+// from article from on, in article order, until fn returns false. An 'm'
+// value holds one article or a run of them (decodeEntPostings).
+func eachPosting(ctx context.Context, txn *badger.Txn, id EntityID, from ArticleID, fn func(p entPosting) (bool, error)) error {
 	var start []byte
-	if from.set {
-		start = entMentionKey(id, from.Article)
+	if from > 0 {
+		start = mentionRunKey(txn, id, from)
 	}
 	_, _, _, err := scan(ctx, txn, scanOpts{prefix: entMentionPrefix(id), start: start, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 		pk, err := parseKey(it.Key())
 		if err != nil {
 			return false, err
 		}
-		var ea *entArticle
+		var ps []entPosting
 		err = it.Value(func(v []byte) error {
-			ea, err = decodeEntArticle(v)
+			ps, err = decodeEntPostings(pk.Article, v)
 			return err
 		})
 		if err != nil {
-			return false, err
+			return false, fmt.Errorf("key %q: %w", it.Key(), err)
 		}
-		for _, st := range ea.Starts {
-			if from.set && pk.Article == from.Article && st <= from.Start {
+		for _, p := range ps {
+			if p.Article < from {
 				continue
 			}
-			more, err := fn(pk.Article, st)
-			if err != nil {
+			if more, err := fn(p); !more || err != nil {
+				if err == nil {
+					err = errStop
+				}
 				return false, err
-			}
-			if !more {
-				return false, errStop
 			}
 		}
 		return false, nil
 	})
 	return err
+}
+
+// mentionRunKey returns the 'm' key of entity id whose value would hold
+// article a: the greatest at or before (id, a), nil if there is none.
+func mentionRunKey(txn *badger.Txn, id EntityID, a ArticleID) []byte {
+	prefix := entMentionPrefix(id)
+	it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: prefix})
+	defer it.Close()
+	if it.Seek(entMentionKey(id, a)); it.ValidForPrefix(prefix) {
+		return it.Item().KeyCopy(nil)
+	}
+	return nil
 }
 
 // EntityArticles lists the articles that mention an entity, in ID order.
@@ -652,28 +680,33 @@ func (s *Store) EntityArticles(ctx context.Context, id EntityID, p Page) (List[A
 			return err
 		}
 		l.Total = r.ArticleCount
+		// The cursor is the 'm' key the article would have alone.
 		prefix := entMentionPrefix(id)
-		after, err := decodeCursor(p.After, prefix)
+		c, err := decodeCursor(p.After, prefix)
 		if err != nil {
 			return err
 		}
-		o := scanOpts{prefix: prefix, after: after, first: pageSize(p)}
-		l.Cursors, l.HasNext, _, err = scan(ctx, txn, o, func(it *badger.Item, page bool) (bool, error) {
-			if !page {
-				return true, nil
+		var from ArticleID
+		if c != nil {
+			if len(c) != len(prefix)+8 {
+				return fmt.Errorf("%w: cursor %q", ErrInvalid, p.After)
 			}
-			pk, err := parseKey(it.Key())
-			if err != nil {
-				return false, err
+			from = ArticleID(binary.BigEndian.Uint64(c[len(prefix):])) + 1
+		}
+		n := pageSize(p)
+		return eachPosting(ctx, txn, id, from, func(ps entPosting) (bool, error) {
+			if len(l.Items) == n {
+				l.HasNext = true
+				return false, nil
 			}
-			a, err := s.cachedArticle(txn, pk.Article)
+			a, err := s.cachedArticle(txn, ps.Article)
 			if err != nil {
-				return false, fmt.Errorf("article %d: %w", pk.Article, err)
+				return false, fmt.Errorf("article %d: %w", ps.Article, err)
 			}
 			l.Items = append(l.Items, a)
+			l.Cursors = append(l.Cursors, keyCursor(entMentionKey(id, ps.Article)))
 			return true, nil
 		})
-		return err
 	})
 	if err != nil {
 		return List[Article]{}, fmt.Errorf("graph: articles of entity %d: %w", id, err)

@@ -244,7 +244,8 @@ func Open(dir string, opts Options) (*Store, error) {
 // and stores no name word keys (the search index takes the words from the
 // entities' aliases).
 // Version 4 indexes NUMBER entities by value (numKey, unitNumKey), one key
-// per entity instead of one per mention.
+// per entity instead of one per mention, and an 'm' value may hold a run
+// of articles (entRunVersion), which older code would misread.
 // This code also reads versions 1 to 3, whose values it decodes by their
 // version byte, and upgrades and restamps such a database when it opens
 // it for writing, since what it then writes is in the current format; a

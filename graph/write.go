@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -391,6 +395,13 @@ type writer struct {
 	ops      []redoOp             // non-nil: writes are collected here, not in txn
 	hashes   map[string]ArticleID // deferred: articles added, by text hash
 	exts     map[string]ArticleID // and by external ID
+	posts    []entPost            // deferred: the entities' postings, for a checkpoint's runs
+}
+
+// entPost is a posting of an entity.
+type entPost struct {
+	Entity EntityID
+	entPosting
 }
 
 // indexDelta returns the search index changes of the committed write.
@@ -439,6 +450,7 @@ func (w *writer) init() {
 	w.idx = indexDelta{}
 	w.size, w.count = 0, 0
 	w.added, w.artFrom, w.entFrom = 0, 0, 0
+	w.posts = w.posts[:0]
 }
 
 func (w *writer) set(k, v []byte) error {
@@ -528,7 +540,7 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 			w.exts[ext] = res.Article
 		}
 	}
-	return res, w.addArticle(res.Article, d, sum)
+	return res, w.addArticle(res.Article, d, sum, res.Status == StatusReplaced)
 }
 
 func (w *writer) entity(id EntityID) (*entRec, error) {
@@ -644,6 +656,81 @@ func (w *writer) loadRelation(id relIdent) (*relState, error) {
 	return st, nil
 }
 
+// addPosting stores entity e's posting p. A deferred transaction leaves
+// it to the next checkpoint, which writes the postings of many articles
+// as runs (one key per entity and checkpoint, instead of one per entity
+// and article). Otherwise a new article, whose ID is past every stored
+// one, gets a key of its own; a replaced article keeps its ID, which may
+// fall inside a run, and then goes into it.
+func (w *writer) addPosting(e EntityID, p entPosting, replaced bool) error {
+	if w.deferred {
+		w.posts = append(w.posts, entPost{e, p})
+		return nil
+	}
+	if replaced {
+		k, ps, err := w.postingRun(e, p.Article)
+		if err != nil {
+			return err
+		}
+		if k != nil && ps != nil {
+			key := ArticleID(binary.BigEndian.Uint64(k[len(k)-8:]))
+			if key == p.Article || ps[len(ps)-1].Article > p.Article {
+				i, _ := slices.BinarySearchFunc(ps, p.Article, func(x entPosting, a ArticleID) int { return cmp.Compare(x.Article, a) })
+				return w.set(k, encodeEntRunIn(w.ar, key, slices.Insert(ps, i, p)))
+			}
+		}
+	}
+	return w.set(entMentionKey(e, p.Article), encodeEntArticleIn(w.ar, &entArticle{Starts: p.Starts}))
+}
+
+// removePosting deletes entity e's posting in article a: its key, or its
+// place in a run.
+func (w *writer) removePosting(e EntityID, a ArticleID) error {
+	k, ps, err := w.postingRun(e, a)
+	if err != nil || k == nil {
+		return err
+	}
+	if ps == nil {
+		if bytes.Equal(k, entMentionKey(e, a)) {
+			return w.del(k)
+		}
+		return nil
+	}
+	rest := slices.DeleteFunc(ps, func(p entPosting) bool { return p.Article == a })
+	if len(rest) == 0 {
+		return w.del(k)
+	}
+	return w.set(k, encodeEntRunIn(w.ar, ArticleID(binary.BigEndian.Uint64(k[len(k)-8:])), rest))
+}
+
+// postingRun returns the 'm' key of entity e at or before article a, and
+// the postings of its value when it holds a run (nil for one article's).
+func (w *writer) postingRun(e EntityID, a ArticleID) ([]byte, []entPosting, error) {
+	k := mentionRunKey(w.txn, e, a)
+	if k == nil {
+		return nil, nil, nil
+	}
+	v, err := getValue(w.txn, k)
+	if err != nil || len(v) == 0 || v[0] != entRunVersion {
+		return k, nil, err
+	}
+	ps, err := decodeEntPostings(ArticleID(binary.BigEndian.Uint64(k[len(k)-8:])), v)
+	return k, ps, err
+}
+
+// writeRuns writes the postings a checkpoint holds: for each entity, runs
+// of at most maxRunArticles articles, each under the 'm' key of its first.
+func (w *writer) writeRuns(posts map[EntityID][]entPosting) error {
+	for _, e := range slices.Sorted(maps.Keys(posts)) {
+		for ps := range slices.Chunk(posts[e], maxRunArticles) {
+			if err := w.set(entMentionKey(e, ps[0].Article), encodeEntRunIn(w.ar, ps[0].Article, ps)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // removeArticle takes back everything article id added.
 func (w *writer) removeArticle(id ArticleID) error {
 	b, err := getValue(w.txn, articleKey(id))
@@ -699,7 +786,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 			r.ArticleCount--
 			r.Merges = slices.DeleteFunc(r.Merges, func(mg Merge) bool { return mg.Article == id })
 			w.entDirty[m.Entity], w.removed[m.Entity] = true, true
-			if err := w.del(entMentionKey(m.Entity, id)); err != nil {
+			if err := w.removePosting(m.Entity, id); err != nil {
 				return err
 			}
 		}
@@ -743,7 +830,7 @@ func (w *writer) removeArticle(id ArticleID) error {
 }
 
 // addArticle resolves and writes d as article id.
-func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
+func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) error {
 	a := d.Article
 	a.ID = id
 	if a.Loaded.IsZero() {
@@ -832,7 +919,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte) error {
 		ea.Starts = append(ea.Starts, m.Start)
 	}
 	for _, e := range entOrder {
-		if err := w.set(entMentionKey(e, id), encodeEntArticleIn(w.ar, perEnt[e])); err != nil {
+		if err := w.addPosting(e, entPosting{Article: id, Starts: perEnt[e].Starts}, replaced); err != nil {
 			return err
 		}
 	}

@@ -114,6 +114,22 @@ func dumpGraph(t *testing.T, s *Store) string {
 				fmt.Fprintf(&b, "%x article %s %s %d\n", k, a.ExternalID, a.Hash, len(a.Text))
 				continue
 			}
+			if k[0] == pfxEntMent {
+				// A run of postings, as the keys of one article each
+				// would hold them.
+				pk, err := parseKey(k)
+				if err != nil {
+					return err
+				}
+				ps, err := decodeEntPostings(pk.Article, v)
+				if err != nil {
+					return err
+				}
+				for _, p := range ps {
+					fmt.Fprintf(&b, "%x %x\n", entMentionKey(pk.Entity, p.Article), encodeEntArticle(&entArticle{Starts: p.Starts}))
+				}
+				continue
+			}
 			fmt.Fprintf(&b, "%x %x\n", k, v)
 		}
 		return nil
