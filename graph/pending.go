@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -172,7 +173,7 @@ func (p *pending) absorb(w *writer) {
 			continue
 		}
 		p.size += pendingRelBytes
-		p.rels[ri] = &relState{agg: st.agg, stored: st.stored}
+		p.rels[ri] = &relState{agg: st.agg, stored: st.stored, delta: st.delta}
 	}
 	for c, d := range w.counters {
 		p.counters[c] += d
@@ -260,6 +261,9 @@ func (s *Store) checkpoint(ctx context.Context) error {
 			return fmt.Errorf("graph: checkpoint: %w", err)
 		}
 	}
+	if err := s.mergeDeltas(p); err != nil {
+		return fmt.Errorf("graph: checkpoint: %w", err)
+	}
 	// A writer over the pending state, whose writes are collected instead
 	// of going to a transaction.
 	w := &writer{ctx: ctx, cache: s.cache, ar: &s.arena, ops: []redoOp{}}
@@ -294,6 +298,78 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	s.pendDirty.Store(false)
 	s.endSnapshot()
 	return nil
+}
+
+// mergeDeltas merges the stored aggregate of each relation whose pending
+// aggregate is a delta into it, reading them in key order. A delta
+// counted its relation as new (settle): one that was stored is not, and
+// the counters and its ends' relation counts are taken back.
+func (s *Store) mergeDeltas(p *pending) error {
+	type delta struct {
+		key []byte
+		ri  relIdent
+	}
+	var ds []delta
+	for ri, st := range p.rels {
+		if st.delta {
+			ds = append(ds, delta{relKey(ri), ri})
+		}
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	slices.SortFunc(ds, func(a, b delta) int { return bytes.Compare(a.key, b.key) })
+	return s.db.View(func(txn *badger.Txn) error {
+		for _, d := range ds {
+			st := p.rels[d.ri]
+			b, err := getValue(txn, d.key)
+			if errors.Is(err, ErrNotFound) {
+				st.delta = false
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			base, _, err := decodeRel(b, true)
+			if err != nil {
+				return fmt.Errorf("relation %q: %w", d.key, err)
+			}
+			for _, id := range []EntityID{d.ri.Src, d.ri.Dst} {
+				r := p.ents[id]
+				if r == nil {
+					return fmt.Errorf("relation %q: entity %d is not pending", d.key, id)
+				}
+				r.RelCount--
+			}
+			p.counters[ctrRelations]--
+			p.counters[ctrTypeBase+byte(d.ri.Type)]--
+			mergeRel(base, st.agg)
+			st.agg, st.stored, st.delta = base, true, false
+			s.merged++
+		}
+		return nil
+	})
+}
+
+// mergeRel adds what delta holds to the aggregate a, as adding its
+// articles one by one would have: outlets and evidence in their order.
+func mergeRel(a, delta *relAgg) {
+	a.Sentences += delta.Sentences
+	a.Articles += delta.Articles
+	for _, o := range delta.Outlets {
+		i := slices.IndexFunc(a.Outlets, func(x outletCount) bool { return x.Outlet == o.Outlet })
+		if i < 0 {
+			a.Outlets = append(a.Outlets, o)
+		} else {
+			a.Outlets[i].Articles += o.Articles
+		}
+	}
+	for _, e := range delta.Evidence {
+		if len(a.Evidence) >= maxEvidence {
+			break
+		}
+		a.Evidence = append(a.Evidence, e)
+	}
 }
 
 // Deferred transactions are built by the writer against a snapshot taken

@@ -134,6 +134,29 @@ func TestBulkLoadCheckpoints(t *testing.T) {
 	}
 }
 
+// TestBulkLoadRelationDeltas loads articles into a BulkLoad store whose
+// write cache holds next to nothing, so that a relation stored by one
+// checkpoint is a delta in the next (pending.mergeDeltas), and checks that
+// it stores the very bytes that one AddDoc per article does: aggregates,
+// relation counts and counters.
+func TestBulkLoadRelationDeltas(t *testing.T) {
+	docs := genDocs(300, 60, 25)
+	one, _, _ := loadBatches(t, docs, 0)
+	s, err := Open(t.TempDir(), Options{BulkLoad: true, CheckpointArticles: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.cacheScale = 1 << 30
+	addAll(t, s, docs, 20)
+	if d, w := dumpGraph(t, s), dumpGraph(t, one); d != w {
+		t.Fatalf("bulk store with relation deltas differs from one AddDoc per article")
+	}
+	if s.merged < 100 {
+		t.Errorf("%d relation deltas merged with a stored aggregate, want many", s.merged)
+	}
+}
+
 // TestBulkLoadRollback stops a BulkLoad store as a kill would, with 100
 // articles written since its last checkpoint: opening it again takes
 // them back with every key they wrote (and the entities made for them),

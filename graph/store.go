@@ -62,6 +62,7 @@ type Store struct {
 	cache      *writeCache // see writeCache; guarded by wmu
 	cacheScale int         // divides the write cache bounds (tests)
 	commits    int         // write transactions committed (tests)
+	merged     int         // relation deltas merged with a stored aggregate (tests)
 	arena      arena       // AddDoc's value buffers; guarded by wmu
 	w          *writer     // AddDoc's writer, reused; guarded by wmu
 	dir        string      // "" in memory

@@ -355,6 +355,10 @@ type relState struct {
 	stored  bool // in Badger before the transaction
 	live    bool // exists after the transaction's last settled article
 	touched bool // changed by the article being added
+	// delta: agg holds only what deferred transactions added since the
+	// last checkpoint, which merges the stored aggregate, if any, into it
+	// (pending.mergeDeltas); until then the relation counts as new.
+	delta bool
 }
 
 // writer holds one AddDoc transaction's reads and pending changes; flush
@@ -628,7 +632,7 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 func (w *writer) loadRelation(id relIdent) (*relState, error) {
 	if w.pend != nil {
 		if ps, ok := w.pend.rels[id]; ok {
-			return &relState{agg: pendingRel(ps.agg), stored: ps.stored}, nil
+			return &relState{agg: pendingRel(ps.agg), stored: ps.stored, delta: ps.delta}, nil
 		}
 	}
 	st := &relState{}
@@ -639,6 +643,13 @@ func (w *writer) loadRelation(id relIdent) (*relState, error) {
 	}
 	if !w.cache.relKeys.has(k) {
 		st.agg = &relAgg{}
+		return st, nil
+	}
+	if w.deferred {
+		// A deferred transaction only adds to a relation: what it adds
+		// is merged into the stored aggregate at the checkpoint, whose
+		// reads in key order cost less than a point read here.
+		st.agg, st.delta = &relAgg{}, true
 		return st, nil
 	}
 	b, err := getValue(w.txn, k)
