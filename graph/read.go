@@ -220,7 +220,13 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b, err := getValue(txn, hashKey(sum))
+		var b []byte
+		var err error
+		if f := s.artKeys.Load(); f != nil {
+			b, err = f.read(txn, hashKey(sum))
+		} else {
+			b, err = getValue(txn, hashKey(sum))
+		}
 		if err != nil {
 			return err
 		}

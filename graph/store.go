@@ -63,9 +63,12 @@ type Store struct {
 	cacheScale int         // divides the write cache bounds (tests)
 	commits    int         // write transactions committed (tests)
 	merged     int         // relation deltas merged with a stored aggregate (tests)
-	arena      arena       // AddDoc's value buffers; guarded by wmu
-	w          *writer     // AddDoc's writer, reused; guarded by wmu
-	dir        string      // "" in memory
+	// artKeys is the write cache's Bloom filter of article hash and
+	// external ID keys, for HasHash; nil until the cache is made.
+	artKeys atomic.Pointer[artFilter]
+	arena   arena   // AddDoc's value buffers; guarded by wmu
+	w       *writer // AddDoc's writer, reused; guarded by wmu
+	dir     string  // "" in memory
 	// pend holds a BulkLoad store's aggregates until a checkpoint (see
 	// pending.go); nil for other stores. Guarded by wmu; pendDirty says
 	// without the lock whether it holds anything.

@@ -122,6 +122,7 @@ func (s *Store) AddDocs(ctx context.Context, docs []Doc) ([]AddResult, []error) 
 			failAll(idx, err)
 			return res, errs
 		}
+		s.artKeys.Store(s.cache.artKeys)
 	}
 	b := &batch{s: s, ctx: ctx, docs: docs, sums: sums, res: res, artSeq: artSeq, entSeq: entSeq}
 	b.write(idx, fail)
@@ -498,7 +499,7 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 			return AddResult{}, errCheckpointFirst
 		}
 	}
-	if b, err := getValue(w.txn, hashKey(sum)); err == nil {
+	if b, err := w.cache.artKeys.read(w.txn, hashKey(sum)); err == nil {
 		id, err := decodeU64(b)
 		return AddResult{Article: ArticleID(id), Status: StatusUnchanged}, err
 	} else if !errors.Is(err, ErrNotFound) {
@@ -506,7 +507,7 @@ func (w *writer) addDoc(d *Doc, sum []byte, artSeq *badger.Sequence) (AddResult,
 	}
 	res := AddResult{Status: StatusCreated}
 	if ext := d.Article.ExternalID; ext != "" {
-		b, err := getValue(w.txn, externalKey(ext))
+		b, err := w.cache.artKeys.read(w.txn, externalKey(ext))
 		switch {
 		case err == nil:
 			old, err := decodeU64(b)
@@ -854,11 +855,17 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 	if err := w.set(articleKey(id), av); err != nil {
 		return err
 	}
-	if err := w.set(hashKey(sum), encodeU64(uint64(id))); err != nil {
+	// Into the filter before the keys are committed: a reader that does
+	// not find a key there never misses a stored article.
+	hk := hashKey(sum)
+	w.cache.artKeys.add(hk)
+	if err := w.set(hk, encodeU64(uint64(id))); err != nil {
 		return err
 	}
 	if a.ExternalID != "" {
-		if err := w.set(externalKey(a.ExternalID), encodeU64(uint64(id))); err != nil {
+		xk := externalKey(a.ExternalID)
+		w.cache.artKeys.add(xk)
+		if err := w.set(xk, encodeU64(uint64(id))); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,9 @@ package graph
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -551,4 +553,75 @@ func entitySummary(t *testing.T, s *Store) string {
 	}
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
+}
+
+// TestArticleKeyFilter checks that adding new articles and asking for
+// their hashes reads no hash or external ID key from Badger (the write
+// cache's Bloom filter rules them out), and that stored articles are still
+// found, before and after the store is opened again: the filter is filled
+// from the stored keys.
+func TestArticleKeyFilter(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	docs := genDocs(120, 40, 31)
+	for i := range docs {
+		docs[i].Article.ExternalID = fmt.Sprintf("filter-%d", i) // no replacements
+	}
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAll(t, s, docs[:60], 10)
+	f := s.artKeys.Load()
+	if f == nil {
+		t.Fatal("no article key filter after a write")
+	}
+	added, repeats := map[string]bool{}, 0
+	for _, d := range docs[:60] {
+		if added[d.Article.Text] {
+			repeats++ // the generator repeats a text now and then
+		}
+		added[d.Article.Text] = true
+	}
+	if n := f.reads.Load(); n != int64(repeats) {
+		t.Errorf("adding 60 articles, %d of them repeated texts, read %d article keys, want %d", repeats, n, repeats)
+	}
+	for i := 60; i < 120; i++ {
+		d := docs[i]
+		if added[d.Article.Text] {
+			continue
+		}
+		h := sha256.Sum256([]byte(d.Article.Text))
+		if _, ok, err := s.HasHash(ctx, hex.EncodeToString(h[:])); err != nil || ok {
+			t.Fatalf("HasHash(doc %d, not added) = %v, %v", i, ok, err)
+		}
+	}
+	if n := f.reads.Load() - int64(repeats); n > 3 {
+		t.Errorf("HasHash of 60 new articles read %d article keys, want about 0", n)
+	}
+	s.Close()
+
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, errs := s.AddDocs(ctx, slices.Clone(docs[:60]))
+	for i, r := range res {
+		if errs[i] != nil || r.Status != StatusUnchanged {
+			t.Fatalf("doc %d added again after reopening: %+v, %v; want unchanged", i, r, errs[i])
+		}
+	}
+	for i := range 60 {
+		h := sha256.Sum256([]byte(docs[i].Article.Text))
+		if id, ok, err := s.HasHash(ctx, hex.EncodeToString(h[:])); err != nil || !ok || id != res[i].Article {
+			t.Fatalf("HasHash(doc %d) = %d, %v, %v; want %d", i, id, ok, err, res[i].Article)
+		}
+	}
+	d := docs[0]
+	d.Article.Text += " More."
+	d.Article.Hash = ""
+	if r, err := s.AddDoc(ctx, d); err != nil || r.Status != StatusReplaced || r.Article != res[0].Article {
+		t.Fatalf("new text under a stored external ID: %+v, %v; want article %d replaced", r, err, res[0].Article)
+	}
 }

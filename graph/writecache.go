@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -54,9 +55,10 @@ func (c *genCache[K, V]) len() int { return len(c.cur) + len(c.old) }
 // bloom is a fixed-size Bloom filter over byte strings. It never forgets a
 // key (a deleted key stays "maybe"), and its memory does not grow: past
 // about a tenth of its bits in keys, false positives become frequent, which
-// only costs lookups.
+// only costs lookups. Its bits are read and set atomically: a key added
+// before a write commits is seen by any later reader.
 type bloom struct {
-	bits []uint64
+	bits []atomic.Uint64
 	mask uint64
 	seed maphash.Seed
 }
@@ -67,7 +69,7 @@ const bloomHashes = 4
 // newBloom makes a filter of 2^log2Bits bits.
 func newBloom(log2Bits uint) *bloom {
 	n := uint64(1) << log2Bits
-	return &bloom{bits: make([]uint64, n/64), mask: n - 1, seed: maphash.MakeSeed()}
+	return &bloom{bits: make([]atomic.Uint64, n/64), mask: n - 1, seed: maphash.MakeSeed()}
 }
 
 func (b *bloom) add(k []byte) {
@@ -75,7 +77,7 @@ func (b *bloom) add(k []byte) {
 	h1, h2 := h, h>>32|h<<32|1
 	for range bloomHashes {
 		i := h1 & b.mask
-		b.bits[i/64] |= 1 << (i % 64)
+		b.bits[i/64].Or(1 << (i % 64))
 		h1 += h2
 	}
 }
@@ -86,7 +88,7 @@ func (b *bloom) has(k []byte) bool {
 	h1, h2 := h, h>>32|h<<32|1
 	for range bloomHashes {
 		i := h1 & b.mask
-		if b.bits[i/64]&(1<<(i%64)) == 0 {
+		if b.bits[i/64].Load()&(1<<(i%64)) == 0 {
 			return false
 		}
 		h1 += h2
@@ -96,7 +98,8 @@ func (b *bloom) has(k []byte) bool {
 
 // Write cache bounds. Memory does not depend on the size of the graph:
 // at most 2*perGen records of each kind, plus two Bloom filters of
-// 2^bloomBits bits (8 MiB each). A well-known entity's record holds up to
+// 2^bloomBits bits (8 MiB each) and one of 2^artBloomBits (4 MiB: under
+// 1% false positives up to a million articles with external IDs). A well-known entity's record holds up to
 // 64 aliases and 20 merges (1 to 2 KB in memory), a relation aggregate up
 // to 20 evidence items (about 1 KB): about 100 MiB at the most.
 const (
@@ -104,13 +107,14 @@ const (
 	cacheHolders  = 1 << 16 // resolution keys per generation
 	cacheRels     = 1 << 14 // relation aggregates per generation
 	bloomBits     = 26
+	artBloomBits  = 25
 )
 
 // writeCache keeps recently committed entity records, resolution-key
 // holders and relation aggregates, and the counters, in memory so that
 // AddDoc rarely reads them back from Badger; and Bloom filters of every
-// stored resolution key and relation key, so that a new key or relation
-// costs no failed lookup. Only the writer (under Store.wmu) touches it,
+// stored resolution key, relation key and article hash and external ID
+// key, so that a new key, relation or article costs no failed lookup. Only the writer (under Store.wmu) touches it,
 // and only after a commit succeeded; the Badger directory lock
 // guarantees that no other process writes, so it cannot go stale.
 type writeCache struct {
@@ -120,6 +124,25 @@ type writeCache struct {
 	counters map[byte]int // nil until the first commit
 	resKeys  *bloom       // resolution keys that may be stored
 	relKeys  *bloom       // relation keys that may be stored
+	// article text hash and external ID keys that may be stored; read
+	// without Store.wmu by HasHash (Store.artKeys)
+	artKeys *artFilter
+}
+
+// artFilter is the Bloom filter of article keys, with a count of the keys
+// it could not rule out and that were read from Badger (tests).
+type artFilter struct {
+	*bloom
+	reads atomic.Int64
+}
+
+// read reads k from txn unless the filter says it was never stored.
+func (f *artFilter) read(txn *badger.Txn, k []byte) ([]byte, error) {
+	if !f.has(k) {
+		return nil, ErrNotFound
+	}
+	f.reads.Add(1)
+	return getValue(txn, k)
 }
 
 // newWriteCache fills the Bloom filters from the stored keys. scale
@@ -133,12 +156,13 @@ func newWriteCache(ctx context.Context, db *badger.DB, scale int) (*writeCache, 
 		rels:    newGenCache[relIdent, *relAgg](max(cacheRels/scale, 1)),
 		resKeys: newBloom(bloomBits),
 		relKeys: newBloom(bloomBits),
+		artKeys: &artFilter{bloom: newBloom(artBloomBits)},
 	}
 	err := db.View(func(txn *badger.Txn) error {
 		for _, p := range []struct {
 			prefix byte
 			f      *bloom
-		}{{pfxResKey, c.resKeys}, {pfxRel, c.relKeys}} {
+		}{{pfxResKey, c.resKeys}, {pfxRel, c.relKeys}, {pfxHash, c.artKeys.bloom}, {pfxExternal, c.artKeys.bloom}} {
 			opts := badger.DefaultIteratorOptions
 			opts.PrefetchValues, opts.Prefix = false, []byte{p.prefix}
 			it := txn.NewIterator(opts)
