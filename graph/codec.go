@@ -35,6 +35,9 @@ func newEnc(n int) *enc { return &enc{b: append(make([]byte, 0, n), valueVersion
 type arena struct {
 	b    []byte // handed out: b[:len(b)]; free: b[len(b):cap(b)]
 	need int    // bytes asked for since the last reset
+	// ops is a deferred transaction's writes, kept with its values so
+	// that the next one reuses the slice
+	ops []redoOp
 }
 
 // arenaKeep bounds the block kept between transactions.
@@ -72,6 +75,8 @@ func (a *arena) reset() {
 		a.b = nil
 	}
 	a.b, a.need = a.b[:0], 0
+	clear(a.ops)
+	a.ops = a.ops[:0]
 }
 
 func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }

@@ -266,7 +266,12 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	}
 	// A writer over the pending state, whose writes are collected instead
 	// of going to a transaction.
-	w := &writer{ctx: ctx, cache: s.cache, ar: &s.arena, ops: []redoOp{}}
+	// Room for what it writes, about: an entity's record, counts and
+	// number index keys, a relation's key both ways, a run per entity;
+	// grown by appends, the slice was copied over and over (1.9% of a
+	// 200,000-article load's CPU).
+	n := 3*len(p.ents) + len(p.holders) + 2*len(p.rels) + len(p.posts) + len(p.counters) + 1
+	w := &writer{ctx: ctx, cache: s.cache, ar: &s.arena, ops: make([]redoOp, 0, n)}
 	w.init()
 	w.ents, w.holders, w.counters = p.ents, p.holders, p.counters
 	for id := range p.ents {

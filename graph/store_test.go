@@ -1219,3 +1219,54 @@ func TestReadCacheFollowsWrites(t *testing.T) {
 		t.Errorf("EntitiesByID: %d mentions, Entity: %d", es[p.ID].MentionCount, after.MentionCount)
 	}
 }
+
+// TestRelationSentencesCountedOnce adds, in one AddDocs call, an article
+// that relates two entities twice in one sentence (once each way, which a
+// co-mention does not tell apart) and once in another, then an article
+// that relates them once: the relation has 3 sentences, 2 articles and
+// one piece of evidence per sentence, in article and sentence order.
+func TestRelationSentencesCountedOnce(t *testing.T) {
+	s := openStore(t)
+	a := newDoc("twice")
+	s0 := a.sentence("Ada Quill met officials of the Harbor Board and the Harbor Board thanked Ada Quill.")
+	s1 := a.sentence("Ada Quill left the Harbor Board.")
+	p, o := a.entity(graph.KindPerson, "Ada Quill", "ada quill"), a.entity(graph.KindOrg, "Harbor Board", "harbor board")
+	a.mention(t, p, s0, "Ada Quill")
+	a.mention(t, o, s0, "Harbor Board")
+	a.mention(t, p, s1, "Ada Quill")
+	a.mention(t, o, s1, "Harbor Board")
+	a.relation(graph.RelCoMentioned, "", p, o, s0)
+	a.relation(graph.RelCoMentioned, "", o, p, s0)
+	a.relation(graph.RelCoMentioned, "", p, o, s1)
+	b := newDoc("once")
+	b0 := b.sentence("The Harbor Board named Ada Quill.")
+	p, o = b.entity(graph.KindPerson, "Ada Quill", "ada quill"), b.entity(graph.KindOrg, "Harbor Board", "harbor board")
+	b.mention(t, p, b0, "Ada Quill")
+	b.mention(t, o, b0, "Harbor Board")
+	b.relation(graph.RelCoMentioned, "", o, p, b0)
+	res, errs := s.AddDocs(context.Background(), []graph.Doc{a.d, b.d})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("doc %d: %v", i, err)
+		}
+	}
+	l, err := s.Relations(context.Background(), graph.RelCoMentioned, graph.Page{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Items) != 1 {
+		t.Fatalf("%d co-mention relations, want 1: %+v", len(l.Items), l.Items)
+	}
+	r := l.Items[0]
+	if r.Sentences != 3 || r.Articles != 2 {
+		t.Errorf("sentences %d, articles %d; want 3, 2", r.Sentences, r.Articles)
+	}
+	want := []graph.Evidence{
+		{Article: res[0].Article, Sentence: a.d.Sentences[s0], Span: a.d.Sentences[s0]},
+		{Article: res[0].Article, Sentence: a.d.Sentences[s1], Span: a.d.Sentences[s1]},
+		{Article: res[1].Article, Sentence: b.d.Sentences[b0], Span: b.d.Sentences[b0]},
+	}
+	if fmt.Sprint(r.Evidence) != fmt.Sprint(want) {
+		t.Errorf("evidence %v, want %v", r.Evidence, want)
+	}
+}

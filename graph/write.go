@@ -169,7 +169,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		w.init()
 		w.pend, w.deferred, w.ops = s.pend, deferred, nil
 		if deferred {
-			w.ar, w.ops = ar, make([]redoOp, 0, 64*len(idx))
+			w.ar, w.ops = ar, slices.Grow(ar.ops[:0], 64*len(idx))
 		}
 		for p, i := range idx {
 			if err := b.ctx.Err(); err != nil {
@@ -215,6 +215,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 		if txn, err = s.deferredStart(); err == nil {
 			ar = <-s.arenas
 			if err = run(txn); err == nil {
+				ar.ops = w.ops
 				s.commit.send(w.ops, ar, s.arenas)
 			} else {
 				ar.reset()
@@ -398,9 +399,47 @@ type writer struct {
 	artFrom  ArticleID            // first article / entity made by this deferred
 	entFrom  EntityID             // transaction, when pend has none yet
 	ops      []redoOp             // non-nil: writes are collected here, not in txn
+	scratch  articleScratch       // addArticle's, reused from article to article
 	hashes   map[string]ArticleID // deferred: articles added, by text hash
 	exts     map[string]ArticleID // and by external ID
 	posts    []entPost            // deferred: the entities' postings, for a checkpoint's runs
+}
+
+// articleScratch holds addArticle's working maps and slices; what it
+// keeps of them (postings, evidence, merges) is copied out.
+type articleScratch struct {
+	nodes    []EntityID
+	merges   map[EntityID][]Merge
+	perEnt   map[EntityID]*entArticle
+	entOrder []EntityID
+	groups   []relGroup
+	groupOf  map[relIdent]int
+	contrib  contrib
+}
+
+// relGroup is what one article adds to one aggregated relation: its
+// sentences (indices into the doc's), each with the evidence of its first
+// relation.
+type relGroup struct {
+	ri    relIdent
+	sents []int
+	ev    []Evidence
+}
+
+// reset empties the scratch for the next article.
+func (a *articleScratch) reset(entities int) {
+	if a.merges == nil {
+		a.merges = map[EntityID][]Merge{}
+		a.perEnt = map[EntityID]*entArticle{}
+		a.groupOf = map[relIdent]int{}
+	}
+	clear(a.merges)
+	clear(a.perEnt)
+	clear(a.groupOf)
+	a.nodes = slices.Grow(a.nodes[:0], entities)[:entities]
+	a.entOrder = a.entOrder[:0]
+	a.groups = a.groups[:0]
+	a.contrib.Rels = a.contrib.Rels[:0]
 }
 
 // entPost is a posting of an entity.
@@ -870,10 +909,10 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		}
 	}
 	w.counters[ctrArticles]++
-	c := &contrib{}
-
-	nodes := make([]EntityID, len(d.Entities))
-	merges := map[EntityID][]Merge{}
+	sc := &w.scratch
+	sc.reset(len(d.Entities))
+	c := &sc.contrib
+	nodes, merges := sc.nodes, sc.merges
 	for i := range d.Entities {
 		if err := w.ctx.Err(); err != nil {
 			return err
@@ -913,8 +952,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 			return err
 		}
 	}
-	perEnt := map[EntityID]*entArticle{}
-	var entOrder []EntityID
+	perEnt, entOrder := sc.perEnt, sc.entOrder
 	for _, m := range ms {
 		r := w.ents[m.Entity]
 		r.MentionCount++
@@ -936,6 +974,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		}
 		ea.Starts = append(ea.Starts, m.Start)
 	}
+	sc.entOrder = entOrder
 	for _, e := range entOrder {
 		if err := w.addPosting(e, entPosting{Article: id, Starts: perEnt[e].Starts}, replaced); err != nil {
 			return err
@@ -943,12 +982,6 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 	}
 
 	// Relations: group this article's sentences per aggregated relation.
-	type group struct {
-		sents map[int]bool
-		ev    []Evidence
-	}
-	groups := map[relIdent]*group{}
-	var order []relIdent
 	for _, lr := range d.Relations {
 		src, dst := nodes[lr.Source], nodes[lr.Target]
 		if src == dst {
@@ -958,20 +991,28 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 			src, dst = dst, src
 		}
 		ri := relIdent{Type: lr.Type, Src: src, Dst: dst, Label: normLabel(lr.Label)}
-		g := groups[ri]
-		if g == nil {
-			g = &group{sents: map[int]bool{}}
-			groups[ri] = g
-			order = append(order, ri)
+		gi, ok := sc.groupOf[ri]
+		if !ok {
+			gi = len(sc.groups)
+			sc.groupOf[ri] = gi
+			if gi < cap(sc.groups) {
+				sc.groups = sc.groups[:gi+1]
+				g := &sc.groups[gi]
+				g.ri, g.sents, g.ev = ri, g.sents[:0], g.ev[:0]
+			} else {
+				sc.groups = append(sc.groups, relGroup{ri: ri})
+			}
 		}
-		if !g.sents[lr.Sentence] {
-			g.sents[lr.Sentence] = true
+		g := &sc.groups[gi]
+		if !slices.Contains(g.sents, lr.Sentence) {
+			g.sents = append(g.sents, lr.Sentence)
 			g.ev = append(g.ev, Evidence{Article: id, Sentence: d.Sentences[lr.Sentence], Span: lr.Span})
 		}
 	}
 	outlet := outletOf(&a)
-	for _, ri := range order {
-		g := groups[ri]
+	for gi := range sc.groups {
+		g := &sc.groups[gi]
+		ri := g.ri
 		st, err := w.relation(ri)
 		if err != nil {
 			return err
