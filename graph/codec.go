@@ -322,13 +322,19 @@ func encodeEntArticle(v *entArticle) []byte { return encodeEntArticleIn(nil, v) 
 
 func encodeEntArticleIn(ar *arena, v *entArticle) []byte {
 	e := ar.enc(2 + len(v.Starts)*2)
-	e.uvarint(uint64(len(v.Starts)))
+	e.starts(v.Starts)
+	return ar.take(e)
+}
+
+// starts encodes ascending mention starts: their number, then each as the
+// difference from the one before.
+func (e *enc) starts(starts []int) {
+	e.uvarint(uint64(len(starts)))
 	prev := 0
-	for _, st := range v.Starts {
+	for _, st := range starts {
 		e.int(st - prev)
 		prev = st
 	}
-	return ar.take(e)
 }
 
 func decodeEntArticle(b []byte) (*entArticle, error) {
@@ -374,12 +380,7 @@ func encodeEntRunIn(ar *arena, key ArticleID, ps []entPosting) []byte {
 	for _, p := range ps {
 		e.uvarint(uint64(p.Article - prevA))
 		prevA = p.Article
-		e.uvarint(uint64(len(p.Starts)))
-		prev := 0
-		for _, st := range p.Starts {
-			e.int(st - prev)
-			prev = st
-		}
+		e.starts(p.Starts)
 	}
 	return ar.take(e)
 }
