@@ -325,13 +325,27 @@ func (s *Store) mergeDeltas(p *pending) error {
 	}
 	slices.SortFunc(ds, func(a, b delta) int { return bytes.Compare(a.key, b.key) })
 	return s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues, opts.Prefix = false, []byte{pfxRel}
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		seeked := false
 		for _, d := range ds {
 			st := p.rels[d.ri]
-			b, err := getValue(txn, d.key)
-			if errors.Is(err, ErrNotFound) {
+			// The keys are sorted: step over a few stored keys before
+			// seeking again, which seeks in every table.
+			for steps := 0; seeked && it.Valid() && steps < mergeSteps && bytes.Compare(it.Item().Key(), d.key) < 0; steps++ {
+				it.Next()
+			}
+			if !seeked || it.Valid() && bytes.Compare(it.Item().Key(), d.key) < 0 {
+				it.Seek(d.key)
+				seeked = true
+			}
+			if !it.Valid() || !bytes.Equal(it.Item().Key(), d.key) {
 				st.delta = false
 				continue
 			}
+			b, err := it.Item().ValueCopy(nil)
 			if err != nil {
 				return err
 			}
@@ -355,6 +369,10 @@ func (s *Store) mergeDeltas(p *pending) error {
 		return nil
 	})
 }
+
+// mergeSteps is how many stored relation keys mergeDeltas steps over
+// before it seeks.
+const mergeSteps = 16
 
 // mergeRel adds what delta holds to the aggregate a, as adding its
 // articles one by one would have: outlets and evidence in their order.
