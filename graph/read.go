@@ -220,13 +220,7 @@ func (s *Store) HasHash(ctx context.Context, hash string) (ArticleID, bool, erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var b []byte
-		var err error
-		if f := s.artKeys.Load(); f != nil {
-			b, err = f.read(txn, hashKey(sum))
-		} else {
-			b, err = getValue(txn, hashKey(sum))
-		}
+		b, err := s.artKeys.Load().read(txn, hashKey(sum))
 		if err != nil {
 			return err
 		}

@@ -952,7 +952,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 			return err
 		}
 	}
-	perEnt, entOrder := sc.perEnt, sc.entOrder
+	perEnt := sc.perEnt
 	for _, m := range ms {
 		r := w.ents[m.Entity]
 		r.MentionCount++
@@ -961,7 +961,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		if ea == nil {
 			ea = &entArticle{}
 			perEnt[m.Entity] = ea
-			entOrder = append(entOrder, m.Entity)
+			sc.entOrder = append(sc.entOrder, m.Entity)
 			r.ArticleCount++
 			w.entDirty[m.Entity] = true
 			// Merges are kept only for entities mentioned here, so a
@@ -974,8 +974,7 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		}
 		ea.Starts = append(ea.Starts, m.Start)
 	}
-	sc.entOrder = entOrder
-	for _, e := range entOrder {
+	for _, e := range sc.entOrder {
 		if err := w.addPosting(e, entPosting{Article: id, Starts: perEnt[e].Starts}, replaced); err != nil {
 			return err
 		}
@@ -995,13 +994,10 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		if !ok {
 			gi = len(sc.groups)
 			sc.groupOf[ri] = gi
-			if gi < cap(sc.groups) {
-				sc.groups = sc.groups[:gi+1]
-				g := &sc.groups[gi]
-				g.ri, g.sents, g.ev = ri, g.sents[:0], g.ev[:0]
-			} else {
-				sc.groups = append(sc.groups, relGroup{ri: ri})
-			}
+			// The slot keeps the slices of an earlier article's group.
+			sc.groups = slices.Grow(sc.groups, 1)[:gi+1]
+			g := &sc.groups[gi]
+			g.ri, g.sents, g.ev = ri, g.sents[:0], g.ev[:0]
 		}
 		g := &sc.groups[gi]
 		if !slices.Contains(g.sents, lr.Sentence) {

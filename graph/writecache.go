@@ -99,9 +99,10 @@ func (b *bloom) has(k []byte) bool {
 // Write cache bounds. Memory does not depend on the size of the graph:
 // at most 2*perGen records of each kind, plus two Bloom filters of
 // 2^bloomBits bits (8 MiB each) and one of 2^artBloomBits (4 MiB: under
-// 1% false positives up to a million articles with external IDs). A well-known entity's record holds up to
-// 64 aliases and 20 merges (1 to 2 KB in memory), a relation aggregate up
-// to 20 evidence items (about 1 KB): about 100 MiB at the most.
+// 1% false positives up to a million articles with external IDs). A
+// well-known entity's record holds up to 64 aliases and 20 merges (1 to 2
+// KB in memory), a relation aggregate up to 20 evidence items (about 1
+// KB): about 100 MiB at the most.
 const (
 	cacheEntities = 1 << 14 // entity records per generation
 	cacheHolders  = 1 << 16 // resolution keys per generation
@@ -114,9 +115,11 @@ const (
 // holders and relation aggregates, and the counters, in memory so that
 // AddDoc rarely reads them back from Badger; and Bloom filters of every
 // stored resolution key, relation key and article hash and external ID
-// key, so that a new key, relation or article costs no failed lookup. Only the writer (under Store.wmu) touches it,
-// and only after a commit succeeded; the Badger directory lock
-// guarantees that no other process writes, so it cannot go stale.
+// key, so that a new key, relation or article costs no failed lookup.
+// Only the writer (under Store.wmu) touches it, and only after a commit
+// succeeded, except for the article key filter (see artKeys); the Badger
+// directory lock guarantees that no other process writes, so it cannot go
+// stale.
 type writeCache struct {
 	ents     *genCache[EntityID, *entRec]
 	holders  *genCache[string, []EntityID] // nil: no entity holds the key
@@ -124,8 +127,9 @@ type writeCache struct {
 	counters map[byte]int // nil until the first commit
 	resKeys  *bloom       // resolution keys that may be stored
 	relKeys  *bloom       // relation keys that may be stored
-	// article text hash and external ID keys that may be stored; read
-	// without Store.wmu by HasHash (Store.artKeys)
+	// article text hash and external ID keys that may be stored: the
+	// writer adds an article's keys before its commit, and HasHash reads
+	// it without Store.wmu (Store.artKeys)
 	artKeys *artFilter
 }
 
@@ -136,8 +140,12 @@ type artFilter struct {
 	reads atomic.Int64
 }
 
-// read reads k from txn unless the filter says it was never stored.
+// read reads k from txn unless the filter says it was never stored; a nil
+// filter (no write cache yet) always reads.
 func (f *artFilter) read(txn *badger.Txn, k []byte) ([]byte, error) {
+	if f == nil {
+		return getValue(txn, k)
+	}
 	if !f.has(k) {
 		return nil, ErrNotFound
 	}
