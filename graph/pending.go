@@ -274,8 +274,15 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	w := &writer{ctx: ctx, cache: s.cache, ar: &s.arena, ops: make([]redoOp, 0, n)}
 	w.init()
 	w.ents, w.holders, w.counters = p.ents, p.holders, p.counters
-	for id := range p.ents {
+	// flush notes in each record the hash of the version it writes; if
+	// the checkpoint fails, they are put back, so that the next one
+	// writes those versions again.
+	stored := make(map[EntityID]uint64, len(p.ents))
+	for id, r := range p.ents {
 		w.entDirty[id] = true
+		if r != nil {
+			stored[id] = r.stored
+		}
 	}
 	for hk := range p.holders {
 		w.hDirty[hk] = true
@@ -296,6 +303,9 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	if err != nil {
 		// What is pending stays pending: the marker is still stored, so
 		// a later Open takes the articles back if no checkpoint succeeds.
+		for id, h := range stored {
+			p.ents[id].stored = h
+		}
 		return fmt.Errorf("graph: checkpoint: %w", err)
 	}
 	s.cache.commit(w)
