@@ -598,6 +598,24 @@ type outletCount struct {
 // maxEvidence caps the evidence stored and returned per relation.
 const maxEvidence = 20
 
+// addOutlet counts n more articles of outlet.
+func (a *relAgg) addOutlet(outlet string, n int) {
+	for i := range a.Outlets {
+		if a.Outlets[i].Outlet == outlet {
+			a.Outlets[i].Articles += n
+			return
+		}
+	}
+	a.Outlets = append(a.Outlets, outletCount{Outlet: outlet, Articles: n})
+}
+
+// addEvidence appends ev, up to maxEvidence items in all.
+func (a *relAgg) addEvidence(ev []Evidence) {
+	if room := maxEvidence - len(a.Evidence); room > 0 {
+		a.Evidence = append(a.Evidence, ev[:min(room, len(ev))]...)
+	}
+}
+
 func encodeRel(r *relAgg) []byte { return encodeRelIn(nil, r) }
 
 func encodeRelIn(ar *arena, r *relAgg) []byte {

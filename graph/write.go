@@ -1016,23 +1016,8 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 		ag := st.agg
 		ag.Sentences += len(g.sents)
 		ag.Articles++
-		found := false
-		for i := range ag.Outlets {
-			if ag.Outlets[i].Outlet == outlet {
-				ag.Outlets[i].Articles++
-				found = true
-				break
-			}
-		}
-		if !found {
-			ag.Outlets = append(ag.Outlets, outletCount{Outlet: outlet, Articles: 1})
-		}
-		for _, e := range g.ev {
-			if len(ag.Evidence) >= maxEvidence {
-				break
-			}
-			ag.Evidence = append(ag.Evidence, e)
-		}
+		ag.addOutlet(outlet, 1)
+		ag.addEvidence(g.ev)
 		c.Rels = append(c.Rels, relContrib{ID: ri, Sentences: len(g.sents)})
 	}
 	return w.set(contribKey(id), encodeContribIn(w.ar, c))
