@@ -274,15 +274,8 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	w := &writer{ctx: ctx, cache: s.cache, ar: &s.arena, ops: make([]redoOp, 0, n)}
 	w.init()
 	w.ents, w.holders, w.counters = p.ents, p.holders, p.counters
-	// flush notes in each record the hash of the version it writes; if
-	// the checkpoint fails, they are put back, so that the next one
-	// writes those versions again.
-	stored := make(map[EntityID]uint64, len(p.ents))
-	for id, r := range p.ents {
+	for id := range p.ents {
 		w.entDirty[id] = true
-		if r != nil {
-			stored[id] = r.stored
-		}
 	}
 	for hk := range p.holders {
 		w.hDirty[hk] = true
@@ -303,8 +296,10 @@ func (s *Store) checkpoint(ctx context.Context) error {
 	if err != nil {
 		// What is pending stays pending: the marker is still stored, so
 		// a later Open takes the articles back if no checkpoint succeeds.
-		for id, h := range stored {
-			p.ents[id].stored = h
+		// flush noted in each record the hash of the version it wrote:
+		// put back, so that the next checkpoint writes those again.
+		for _, st := range w.stamped {
+			st.r.stored = st.prev
 		}
 		return fmt.Errorf("graph: checkpoint: %w", err)
 	}
@@ -390,19 +385,9 @@ func mergeRel(a, delta *relAgg) {
 	a.Sentences += delta.Sentences
 	a.Articles += delta.Articles
 	for _, o := range delta.Outlets {
-		i := slices.IndexFunc(a.Outlets, func(x outletCount) bool { return x.Outlet == o.Outlet })
-		if i < 0 {
-			a.Outlets = append(a.Outlets, o)
-		} else {
-			a.Outlets[i].Articles += o.Articles
-		}
+		a.addOutlet(o.Outlet, o.Articles)
 	}
-	for _, e := range delta.Evidence {
-		if len(a.Evidence) >= maxEvidence {
-			break
-		}
-		a.Evidence = append(a.Evidence, e)
-	}
+	a.addEvidence(delta.Evidence)
 }
 
 // Deferred transactions are built by the writer against a snapshot taken

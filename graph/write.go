@@ -403,6 +403,14 @@ type writer struct {
 	hashes   map[string]ArticleID // deferred: articles added, by text hash
 	exts     map[string]ArticleID // and by external ID
 	posts    []entPost            // deferred: the entities' postings, for a checkpoint's runs
+	// stamped is every record whose stored hash flush changed, with the
+	// one before: a checkpoint that fails puts them back
+	stamped []stamp
+}
+
+type stamp struct {
+	r    *entRec
+	prev uint64
 }
 
 // articleScratch holds addArticle's working maps and slices; what it
@@ -495,6 +503,8 @@ func (w *writer) init() {
 	w.size, w.count = 0, 0
 	w.added, w.artFrom, w.entFrom = 0, 0, 0
 	w.posts = w.posts[:0]
+	clear(w.stamped)
+	w.stamped = w.stamped[:0]
 }
 
 func (w *writer) set(k, v []byte) error {
@@ -1202,6 +1212,7 @@ func (w *writer) flush() error {
 			if err := w.setEntity(id, r, v); err != nil {
 				return err
 			}
+			w.stamped = append(w.stamped, stamp{r, r.stored})
 			r.stored = h
 		}
 	}
