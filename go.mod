@@ -6,6 +6,7 @@ require (
 	codeberg.org/readeck/go-readability/v2 v2.1.3
 	github.com/agnivade/levenshtein v1.2.2
 	github.com/dgraph-io/badger/v4 v4.9.6
+	github.com/goccy/go-json v0.12.0
 	github.com/graphql-go/graphql v0.8.1
 	github.com/itlightning/dateparse v0.2.1
 	github.com/klauspost/compress v1.18.0

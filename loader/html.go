@@ -43,7 +43,7 @@ func (s *Source) readHTML(r io.Reader, name string) Record {
 		return reject(name, 0, ErrEmpty)
 	}
 	body := strings.TrimSpace(text.String())
-	if err := checkText([]byte(body), s.max()); err != nil {
+	if err := checkText(body, s.max()); err != nil {
 		return reject(name, 0, err)
 	}
 	a := graph.Article{

@@ -550,3 +550,82 @@ func TestLoadBatches(t *testing.T) {
 		t.Errorf("errors %v, want one naming 150.txt", sum.Errors)
 	}
 }
+
+// BenchmarkReadJSONL reads a JSONL file of 1,000 articles of about 3 KB,
+// with metadata, through Source.Read (no extraction).
+func BenchmarkReadJSONL(b *testing.B) {
+	var buf strings.Builder
+	sent := `The minister said on Tuesday that 1,200 workers had been moved to \"safer\" sites near the border, and that talks would resume. `
+	for i := range 1000 {
+		fmt.Fprintf(&buf, `{"id":"bench-%d","url":"https://example.com/news/%d","title":"Story %d","outlet":"Example News","published":"2024-03-%02dT10:00:00Z","text":"`, i, i, i, 1+i%28)
+		for range 24 {
+			buf.WriteString(sent)
+		}
+		buf.WriteString("\"}\n")
+	}
+	data := []byte(buf.String())
+	src := &Source{FS: fstest.MapFS{"f.jsonl": {Data: data}}}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := src.Read(context.Background(), []string{"f.jsonl"}, func(r Record) error {
+			if r.Err != nil {
+				return r.Err
+			}
+			n++
+			return nil
+		})
+		if err != nil || n != 1000 {
+			b.Fatalf("read %d articles: %v", n, err)
+		}
+	}
+}
+
+// TestReadJSONLLongLines reads lines longer than the reader's 64 KiB
+// buffer, which readLine joins from several chunks, between short lines,
+// which it returns without a copy: every article must keep its own text
+// after the lines that follow it were read.
+func TestReadJSONLLongLines(t *testing.T) {
+	long := strings.Repeat("The council met again on Tuesday to review the figures. ", 4000) // 228 KB
+	var lines []string
+	want := map[string]string{}
+	for i := range 6 {
+		text := fmt.Sprintf("Short article %d about the harbour.", i)
+		if i%3 == 1 {
+			text = fmt.Sprintf("Long article %d. %s", i, long)
+		}
+		id := fmt.Sprintf("n%d", i)
+		want[id] = text
+		lines = append(lines, fmt.Sprintf(`{"id":%q,"text":%q}`, id, text))
+	}
+	// Over the line limit (6 x MaxArticleBytes + 64 KiB): rejected, and
+	// the next line is read as usual.
+	lines = append(lines, `{"id":"huge","text":"`+strings.Repeat("x", 7<<20)+`"}`, `{"id":"after","text":"The last one."}`)
+	want["after"] = "The last one."
+	src := &Source{FS: fstest.MapFS{"f.jsonl": {Data: []byte(strings.Join(lines, "\r\n"))}}, MaxArticleBytes: 1 << 20}
+	got := map[string]string{}
+	var rejected []string
+	err := src.Read(context.Background(), []string{"f.jsonl"}, func(r Record) error {
+		if r.Err != nil {
+			rejected = append(rejected, r.Err.Error())
+			return nil
+		}
+		got[r.Article.ExternalID] = r.Article.Text
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rejected) != 1 || !strings.HasPrefix(rejected[0], "f.jsonl:7: "+ErrTooLarge.Error()) {
+		t.Errorf("rejected %q, want line 7 too large", rejected)
+	}
+	if len(got) != len(want) {
+		t.Errorf("read %d articles, want %d", len(got), len(want))
+	}
+	for id, text := range want {
+		if got[id] != text {
+			t.Errorf("%s: text of %d bytes, want %d bytes (%.40q)", id, len(got[id]), len(text), got[id])
+		}
+	}
+}

@@ -14,10 +14,12 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	sjson "github.com/goccy/go-json"
 	"github.com/itlightning/dateparse"
 	"github.com/newsgraph/newsgraph/graph"
 )
@@ -276,16 +278,16 @@ func readAll(r io.Reader, limit int) (b []byte, tooLarge bool, err error) {
 
 var bom = []byte("\xef\xbb\xbf")
 
-// checkText returns why b cannot be an article's text, or nil.
-func checkText(b []byte, limit int) error {
+// checkText returns why s cannot be an article's text, or nil.
+func checkText(s string, limit int) error {
 	switch {
-	case len(b) > limit:
+	case len(s) > limit:
 		return ErrTooLarge
-	case len(bytes.TrimSpace(b)) == 0:
+	case strings.TrimSpace(s) == "":
 		return ErrEmpty
-	case bytes.IndexByte(b, 0) >= 0:
+	case strings.IndexByte(s, 0) >= 0:
 		return ErrBinary
-	case !utf8.Valid(b):
+	case !utf8.ValidString(s):
 		return ErrInvalidUTF8
 	}
 	return nil
@@ -301,10 +303,10 @@ func (s *Source) readText(r io.Reader, name string) Record {
 	}
 	n := len(b)
 	b = bytes.TrimPrefix(b, bom)
-	if err := checkText(b, s.max()); err != nil {
+	text := string(b)
+	if err := checkText(text, s.max()); err != nil {
 		return reject(name, 0, err)
 	}
-	text := string(b)
 	base := path.Base(name)
 	a := graph.Article{
 		ExternalID: strings.TrimSuffix(base, path.Ext(base)),
@@ -428,9 +430,17 @@ func (s *Source) readJSONLCounted(ctx context.Context, r io.Reader, name string,
 
 // readLine returns the next line without its newline. A line longer than
 // limit is consumed and reported as tooLong without being kept in memory.
+// A line that fits in br's buffer is returned without a copy, so it is
+// valid only until the next read from br.
 func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+	chunk, err := br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		if len(chunk) > limit {
+			return nil, true, err
+		}
+		return bytes.TrimRight(chunk, "\r\n"), false, err
+	}
 	for {
-		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
 			if len(line)+len(chunk) > limit {
 				tooLong, line = true, nil
@@ -438,14 +448,15 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 				line = append(line, chunk...)
 			}
 		}
-		if err == bufio.ErrBufferFull {
-			continue
+		if err != bufio.ErrBufferFull {
+			break
 		}
-		if tooLong {
-			line = nil
-		}
-		return bytes.TrimRight(line, "\r\n"), tooLong, err
+		chunk, err = br.ReadSlice('\n')
 	}
+	if tooLong {
+		line = nil
+	}
+	return bytes.TrimRight(line, "\r\n"), tooLong, err
 }
 
 func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
@@ -456,17 +467,17 @@ func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
 		return reject(name, lineNo, ErrInvalidUTF8)
 	}
 	var j jsonArticle
-	if err := json.Unmarshal(line, &j); err != nil {
+	if err := sjson.Unmarshal(line, &j); err != nil {
 		return reject(name, lineNo, fmt.Errorf("%w: %w", ErrMalformed, err))
 	}
 	id := ""
 	if j.ID != nil {
 		var str string
-		if err := json.Unmarshal(*j.ID, &str); err == nil {
+		if err := sjson.Unmarshal(*j.ID, &str); err == nil {
 			id = str
 		} else {
 			var n json.Number
-			if err := json.Unmarshal(*j.ID, &n); err == nil {
+			if err := sjson.Unmarshal(*j.ID, &n); err == nil {
 				id = n.String()
 			}
 		}
@@ -474,7 +485,7 @@ func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
 	if strings.TrimSpace(id) == "" {
 		return reject(name, lineNo, ErrNoID)
 	}
-	if err := checkText([]byte(j.Text), s.max()); err != nil {
+	if err := checkText(j.Text, s.max()); err != nil {
 		return reject(name, lineNo, err)
 	}
 	return Record{Article: graph.Article{
@@ -484,7 +495,7 @@ func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
 		Outlet:     strings.TrimSpace(j.Outlet),
 		Published:  parsePublished(j.Published),
 		Text:       j.Text,
-	}, Origin: fmt.Sprintf("%s:%d", name, lineNo), Bytes: len(line) + 1}
+	}, Origin: name + ":" + strconv.Itoa(lineNo), Bytes: len(line) + 1}
 }
 
 // parsePublished parses RFC 3339, ISO dates and times without a zone (read
