@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
@@ -624,8 +625,9 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 	return r, nil
 }
 
-func (w *writer) holdersOf(k Kind, key string) ([]EntityID, error) {
-	hk := string(resKey(k, key))
+// holdersOf returns the entities holding the resolution key hk (a 'k'
+// key, string(resKey(kind, key))).
+func (w *writer) holdersOf(hk string) ([]EntityID, error) {
 	if ids, ok := w.holders[hk]; ok {
 		return ids, nil
 	}
@@ -1042,13 +1044,15 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	var node EntityID
 	var merge Merge
 	keys := make([]string, 0, len(le.Keys))
+	hks := make([]string, 0, len(le.Keys))
 	for _, k := range le.Keys {
 		if k = keyString(k); k != "" {
 			keys = append(keys, k)
+			hks = append(hks, string(resKey(le.Kind, k)))
 		}
 	}
-	for _, k := range keys {
-		ids, err := w.holdersOf(le.Kind, k)
+	for i, k := range keys {
+		ids, err := w.holdersOf(hks[i])
 		if err != nil {
 			return 0, merge, err
 		}
@@ -1082,13 +1086,13 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	}
 	w.entDirty[node] = true
 
-	for _, k := range keys {
-		ids, err := w.holdersOf(le.Kind, k)
+	for i, k := range keys {
+		hk := hks[i]
+		ids, err := w.holdersOf(hk)
 		if err != nil {
 			return 0, merge, err
 		}
 		if !containsID(ids, node) {
-			hk := string(resKey(le.Kind, k))
 			w.holders[hk] = append(ids, node)
 			w.hDirty[hk] = true
 		}
@@ -1098,14 +1102,23 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	}
 	switch le.Kind {
 	case KindPerson, KindOrg, KindPlace:
-		if len(strings.Fields(le.Name)) > len(strings.Fields(r.Name)) {
+		if wordCount(le.Name) > wordCount(r.Name) {
 			r.Name = strings.Clone(le.Name)
 		}
 	}
 	if r.Name == "" {
 		r.Name = strings.Clone(le.Name)
 	}
-	for _, al := range append([]string{le.Name, r.Name}, le.Aliases...) {
+	for i := -2; i < len(le.Aliases); i++ {
+		var al string
+		switch i {
+		case -2:
+			al = le.Name
+		case -1:
+			al = r.Name
+		default:
+			al = le.Aliases[i]
+		}
 		if al == "" || containsStr(r.Aliases, al) || len(r.Aliases) >= maxAliases {
 			continue
 		}
@@ -1336,7 +1349,8 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 		}
 	}
 	for _, k := range r.Keys {
-		ids, err := w.holdersOf(r.Kind, k)
+		hk := string(resKey(r.Kind, k))
+		ids, err := w.holdersOf(hk)
 		if err != nil {
 			return err
 		}
@@ -1346,7 +1360,6 @@ func (w *writer) deleteEntity(id EntityID, r *entRec) error {
 				out = append(out, x)
 			}
 		}
-		hk := string(resKey(r.Kind, k))
 		w.holders[hk], w.hDirty[hk] = out, true
 	}
 	w.ents[id] = nil
@@ -1373,6 +1386,19 @@ func hasMerge(ms []Merge, m Merge) bool {
 		}
 	}
 	return false
+}
+
+// wordCount is len(strings.Fields(s)), without making the slice.
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
 }
 
 func containsStr(ss []string, s string) bool {
