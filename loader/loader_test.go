@@ -629,3 +629,33 @@ func TestReadJSONLLongLines(t *testing.T) {
 		}
 	}
 }
+
+// TestReadJSONLDecoderPanic: a panic in the JSON decoder rejects its line,
+// named by file and line, and the lines after it are read.
+func TestReadJSONLDecoderPanic(t *testing.T) {
+	orig := unmarshalJSON
+	t.Cleanup(func() { unmarshalJSON = orig })
+	unmarshalJSON = func(b []byte, v any) error {
+		if bytes.Contains(b, []byte("boom")) {
+			panic("index out of range")
+		}
+		return orig(b, v)
+	}
+	data := `{"id":"a","text":"First."}` + "\n" + `{"id":"b","text":"boom"}` + "\n" + `{"id":"c","text":"Third."}` + "\n"
+	src := &Source{FS: fstest.MapFS{"f.jsonl": {Data: []byte(data)}}}
+	var ids, rejected []string
+	err := src.Read(context.Background(), []string{"f.jsonl"}, func(r Record) error {
+		if r.Err != nil {
+			rejected = append(rejected, r.Err.Error())
+		} else {
+			ids = append(ids, r.Article.ExternalID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "a,c" || len(rejected) != 1 || !strings.HasPrefix(rejected[0], "f.jsonl:2: "+ErrMalformed.Error()) {
+		t.Errorf("read %q, rejected %q; want a and c, and line 2 malformed", ids, rejected)
+	}
+}

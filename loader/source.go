@@ -19,7 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	sjson "github.com/goccy/go-json"
+	gojson "github.com/goccy/go-json"
 	"github.com/itlightning/dateparse"
 	"github.com/newsgraph/newsgraph/graph"
 )
@@ -459,6 +459,22 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 	return bytes.TrimRight(line, "\r\n"), tooLong, err
 }
 
+// unmarshalJSON decodes JSONL lines: goccy/go-json, 7 to 9 times faster
+// than encoding/json on news articles (BenchmarkReadJSONL). A variable so
+// that a test can make it panic.
+var unmarshalJSON = gojson.Unmarshal
+
+// decodeJSON is unmarshalJSON, with a panic in the decoder (on input it
+// did not expect) returned as an error: one bad line must not end a load.
+func decodeJSON(b []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("JSON decoder failed: %v", r)
+		}
+	}()
+	return unmarshalJSON(b, v)
+}
+
 func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return Record{}
@@ -467,17 +483,17 @@ func (s *Source) parseLine(line []byte, name string, lineNo int) Record {
 		return reject(name, lineNo, ErrInvalidUTF8)
 	}
 	var j jsonArticle
-	if err := sjson.Unmarshal(line, &j); err != nil {
+	if err := decodeJSON(line, &j); err != nil {
 		return reject(name, lineNo, fmt.Errorf("%w: %w", ErrMalformed, err))
 	}
 	id := ""
 	if j.ID != nil {
 		var str string
-		if err := sjson.Unmarshal(*j.ID, &str); err == nil {
+		if err := decodeJSON(*j.ID, &str); err == nil {
 			id = str
 		} else {
 			var n json.Number
-			if err := sjson.Unmarshal(*j.ID, &n); err == nil {
+			if err := decodeJSON(*j.ID, &n); err == nil {
 				id = n.String()
 			}
 		}
