@@ -1109,25 +1109,18 @@ func (w *writer) resolve(le *LocalEntity) (EntityID, Merge, error) {
 	if r.Name == "" {
 		r.Name = strings.Clone(le.Name)
 	}
-	for i := -2; i < len(le.Aliases); i++ {
-		var al string
-		switch i {
-		case -2:
-			al = le.Name
-		case -1:
-			al = r.Name
-		default:
-			al = le.Aliases[i]
+	for _, als := range [2][]string{{le.Name, r.Name}, le.Aliases} {
+		for _, al := range als {
+			if al == "" || containsStr(r.Aliases, al) || len(r.Aliases) >= maxAliases {
+				continue
+			}
+			r.Aliases = append(r.Aliases, strings.Clone(al))
+			words := nameWords(al)
+			for _, word := range words {
+				w.idx.addWords = append(w.idx.addWords, wordRef{word, posting{node, r.Kind}})
+			}
+			w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
 		}
-		if al == "" || containsStr(r.Aliases, al) || len(r.Aliases) >= maxAliases {
-			continue
-		}
-		r.Aliases = append(r.Aliases, strings.Clone(al))
-		words := nameWords(al)
-		for _, word := range words {
-			w.idx.addWords = append(w.idx.addWords, wordRef{word, posting{node, r.Kind}})
-		}
-		w.idx.addPhr = append(w.idx.addPhr, phraseRef{strings.Join(words, " "), node})
 	}
 	// Value and unit are set together, once: the entity's number index
 	// keys are made from them (setEntity), so they must not change while
