@@ -659,3 +659,74 @@ func TestReadJSONLDecoderPanic(t *testing.T) {
 		t.Errorf("read %q, rejected %q; want a and c, and line 2 malformed", ids, rejected)
 	}
 }
+
+// countingExtractor counts the text bytes extracted and not yet stored
+// (stored counts them back) and the most ever at once.
+type countingExtractor struct {
+	mu       sync.Mutex
+	inFlight int64
+	most     int64
+}
+
+func (e *countingExtractor) Extract(a graph.Article) graph.Doc {
+	e.mu.Lock()
+	e.inFlight += int64(len(a.Text))
+	e.most = max(e.most, e.inFlight)
+	e.mu.Unlock()
+	return graph.Doc{Article: a}
+}
+
+func (e *countingExtractor) stored(n int) {
+	e.mu.Lock()
+	e.inFlight -= int64(n)
+	e.mu.Unlock()
+}
+
+// slowSink stores like fakeSink, after its first call has waited for the
+// reader and the workers to get as far ahead as the bounds let them.
+type slowSink struct {
+	*fakeSink
+	x     *countingExtractor
+	first sync.Once
+}
+
+func (s *slowSink) AddDoc(ctx context.Context, d graph.Doc) (graph.AddResult, error) {
+	s.first.Do(func() { time.Sleep(100 * time.Millisecond) })
+	defer s.x.stored(len(d.Article.Text))
+	return s.fakeSink.AddDoc(ctx, d)
+}
+
+// TestLoadInFlightBytes checks that the text of the articles between the
+// reader and the sink stays within InFlightBytes when InFlight would let
+// more in, and that an article longer than the bound is still loaded.
+func TestLoadInFlightBytes(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 200 {
+		fsys[fmt.Sprintf("%03d.txt", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("%04d %s", i, strings.Repeat("x", 995)))}
+	}
+	fsys["100.txt"] = &fstest.MapFile{Data: []byte(strings.Repeat("y", 25000))}
+	x := &countingExtractor{}
+	sink := &slowSink{fakeSink: newFakeSink(), x: x}
+	l := &Loader{Sink: sink, Extractor: x, Workers: 2, Batch: 1, InFlight: 1000, InFlightBytes: 10000}
+	sum, err := l.LoadFS(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 200 || sum.Rejected != 0 {
+		t.Fatalf("created %d, rejected %d (%v), want 200 and 0", sum.Created, sum.Rejected, sum.Errors)
+	}
+	if x.most > 25000 {
+		t.Errorf("%d text bytes in flight at most, want at most the long article's 25,000", x.most)
+	}
+	// Without the long article: 10 articles of 1,000 bytes.
+	delete(fsys, "100.txt")
+	x = &countingExtractor{}
+	sink = &slowSink{fakeSink: newFakeSink(), x: x}
+	l.Sink, l.Extractor = sink, x
+	if sum, err = l.LoadFS(context.Background(), fsys); err != nil || sum.Created != 199 {
+		t.Fatalf("created %d, err %v; want 199", sum.Created, err)
+	}
+	if x.most > 10000 || x.most < 5000 {
+		t.Errorf("%d text bytes in flight at most, want between 5,000 and the bound, 10,000", x.most)
+	}
+}
