@@ -56,8 +56,14 @@ const (
 )
 
 // pendingLimit is the estimated size of the pending aggregates at which a
-// checkpoint writes them.
-const pendingLimit = 64 << 20
+// checkpoint writes them. A checkpoint rewrites every aggregate that
+// changed since the last one, so fewer checkpoints rewrite the often-seen
+// entities and relations less often. 200,000 generated articles (newsgraph
+// load, runs interleaved): at 128 MiB, 13 checkpoints of about 15,300
+// articles, 80,000 relations each, 2,019 to 2,089 articles/s in three
+// runs, peak RSS 830 to 846 MiB; at 64 MiB, 31 checkpoints of about 6,500
+// articles, 43,000 relations each, 1,963 and 1,965/s, 861 and 866 MiB.
+const pendingLimit = 128 << 20
 
 // DefaultCheckpointArticles is Options.CheckpointArticles when 0.
 const DefaultCheckpointArticles = 20000
