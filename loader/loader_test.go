@@ -604,18 +604,10 @@ func TestReadJSONLLongLines(t *testing.T) {
 	lines = append(lines, `{"id":"huge","text":"`+strings.Repeat("x", 7<<20)+`"}`, `{"id":"after","text":"The last one."}`)
 	want["after"] = "The last one."
 	src := &Source{FS: fstest.MapFS{"f.jsonl": {Data: []byte(strings.Join(lines, "\r\n"))}}, MaxArticleBytes: 1 << 20}
+	arts, rejected := readAllRecords(t, src, "f.jsonl")
 	got := map[string]string{}
-	var rejected []string
-	err := src.Read(context.Background(), []string{"f.jsonl"}, func(r Record) error {
-		if r.Err != nil {
-			rejected = append(rejected, r.Err.Error())
-			return nil
-		}
-		got[r.Article.ExternalID] = r.Article.Text
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, a := range arts {
+		got[a.ExternalID] = a.Text
 	}
 	if len(rejected) != 1 || !strings.HasPrefix(rejected[0], "f.jsonl:7: "+ErrTooLarge.Error()) {
 		t.Errorf("rejected %q, want line 7 too large", rejected)
@@ -643,19 +635,14 @@ func TestReadJSONLDecoderPanic(t *testing.T) {
 	}
 	data := `{"id":"a","text":"First."}` + "\n" + `{"id":"b","text":"boom"}` + "\n" + `{"id":"c","text":"Third."}` + "\n"
 	src := &Source{FS: fstest.MapFS{"f.jsonl": {Data: []byte(data)}}}
-	var ids, rejected []string
-	err := src.Read(context.Background(), []string{"f.jsonl"}, func(r Record) error {
-		if r.Err != nil {
-			rejected = append(rejected, r.Err.Error())
-		} else {
-			ids = append(ids, r.Article.ExternalID)
+	arts, rejected := readAllRecords(t, src, "f.jsonl")
+	var ids []string
+	for _, origin := range []string{"f.jsonl:1", "f.jsonl:2", "f.jsonl:3"} {
+		if a, ok := arts[origin]; ok {
+			ids = append(ids, a.ExternalID)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	if strings.Join(ids, ",") != "a,c" || len(rejected) != 1 || !strings.HasPrefix(rejected[0], "f.jsonl:2: "+ErrMalformed.Error()) {
+	if len(arts) != len(ids) || strings.Join(ids, ",") != "a,c" || len(rejected) != 1 || !strings.HasPrefix(rejected[0], "f.jsonl:2: "+ErrMalformed.Error()) {
 		t.Errorf("read %q, rejected %q; want a and c, and line 2 malformed", ids, rejected)
 	}
 }
