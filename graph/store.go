@@ -66,9 +66,13 @@ type Store struct {
 	// artKeys is the write cache's Bloom filter of article hash and
 	// external ID keys, for HasHash; nil until the cache is made.
 	artKeys atomic.Pointer[artFilter]
-	arena   arena   // AddDoc's value buffers; guarded by wmu
-	w       *writer // AddDoc's writer, reused; guarded by wmu
-	dir     string  // "" in memory
+	// Bloom filters saved by the last Close (filters.go), for the write
+	// cache; nil once it is made, or when there were none to use.
+	saved *filterSet
+
+	arena arena   // AddDoc's value buffers; guarded by wmu
+	w     *writer // AddDoc's writer, reused; guarded by wmu
+	dir   string  // "" in memory
 	// pend holds a BulkLoad store's aggregates until a checkpoint (see
 	// pending.go); nil for other stores. Guarded by wmu; pendDirty says
 	// without the lock whether it holds anything.
@@ -209,6 +213,17 @@ func Open(dir string, opts Options) (*Store, error) {
 	s := &Store{db: db, ro: opts.ReadOnly}
 	if !opts.InMemory {
 		s.dir = dir
+	}
+	if !opts.InMemory && !opts.ReadOnly {
+		// After recoverLoad, whose writes leave the saved filters stale.
+		f, ok, err := takeSavedFilters(db, dir)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("graph: open %s: %w", dir, err)
+		}
+		if ok {
+			s.saved = &f
+		}
 	}
 	if opts.BulkLoad && !opts.ReadOnly {
 		s.pend = newPending(cmp.Or(opts.pendingLimit, pendingLimit), cmp.Or(opts.CheckpointArticles, DefaultCheckpointArticles))
@@ -509,6 +524,21 @@ func (s *Store) Close() error {
 	for _, q := range []*badger.Sequence{s.articleSeq, s.entitySeq} {
 		if q != nil {
 			if err := q.Release(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) == 0 && s.dir != "" && !s.ro {
+		// After the last write: the file is stamped with the database's
+		// newest version. Not after a failure, which may have stored
+		// keys the filters do not hold.
+		f := s.saved
+		if s.cache != nil {
+			fs := s.cache.filters()
+			f = &fs
+		}
+		if f != nil {
+			if err := saveFilters(s.dir, s.db.MaxVersion(), *f); err != nil {
 				errs = append(errs, err)
 			}
 		}

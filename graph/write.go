@@ -119,10 +119,11 @@ func (s *Store) AddDocs(ctx context.Context, docs []Doc) ([]AddResult, []error) 
 		return res, errs
 	}
 	if s.cache == nil {
-		if s.cache, err = newWriteCache(ctx, s.db, s.cacheScale); err != nil {
+		if s.cache, err = newWriteCache(ctx, s.db, s.cacheScale, s.saved); err != nil {
 			failAll(idx, err)
 			return res, errs
 		}
+		s.saved = nil
 		s.artKeys.Store(s.cache.artKeys)
 	}
 	b := &batch{s: s, ctx: ctx, docs: docs, sums: sums, res: res, artSeq: artSeq, entSeq: entSeq}

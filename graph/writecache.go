@@ -3,10 +3,11 @@ package graph
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
+	"math/bits"
 	"slices"
 	"sync/atomic"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -57,10 +58,12 @@ func (c *genCache[K, V]) len() int { return len(c.cur) + len(c.old) }
 // about a tenth of its bits in keys, false positives become frequent, which
 // only costs lookups. Its bits are read and set atomically: a key added
 // before a write commits is seen by any later reader.
+//
+// Keys are hashed with xxHash, whose output does not change between
+// processes, so that the bits can be saved and read back (filters.go).
 type bloom struct {
 	bits []atomic.Uint64
 	mask uint64
-	seed maphash.Seed
 }
 
 // bloomHashes is the number of bits set per key.
@@ -69,11 +72,14 @@ const bloomHashes = 4
 // newBloom makes a filter of 2^log2Bits bits.
 func newBloom(log2Bits uint) *bloom {
 	n := uint64(1) << log2Bits
-	return &bloom{bits: make([]atomic.Uint64, n/64), mask: n - 1, seed: maphash.MakeSeed()}
+	return &bloom{bits: make([]atomic.Uint64, n/64), mask: n - 1}
 }
 
+// log2 is the log2 of the filter's number of bits.
+func (b *bloom) log2() uint { return uint(bits.TrailingZeros64(b.mask + 1)) }
+
 func (b *bloom) add(k []byte) {
-	h := maphash.Bytes(b.seed, k)
+	h := xxhash.Sum64(k)
 	h1, h2 := h, h>>32|h<<32|1
 	for range bloomHashes {
 		i := h1 & b.mask
@@ -84,7 +90,7 @@ func (b *bloom) add(k []byte) {
 
 // has reports whether k may have been added; false means it never was.
 func (b *bloom) has(k []byte) bool {
-	h := maphash.Bytes(b.seed, k)
+	h := xxhash.Sum64(k)
 	h1, h2 := h, h>>32|h<<32|1
 	for range bloomHashes {
 		i := h1 & b.mask
@@ -153,19 +159,24 @@ func (f *artFilter) read(txn *badger.Txn, k []byte) ([]byte, error) {
 	return getValue(txn, k)
 }
 
-// newWriteCache fills the Bloom filters from the stored keys. scale
+// newWriteCache makes the write cache. Its Bloom filters are saved, when
+// the store read filters saved by the last Close that are still those of
+// the database (filters.go), or else filled from the stored keys. scale
 // divides the bounds (tests use it to make eviction frequent); 0 and 1
 // keep them.
-func newWriteCache(ctx context.Context, db *badger.DB, scale int) (*writeCache, error) {
+func newWriteCache(ctx context.Context, db *badger.DB, scale int, saved *filterSet) (*writeCache, error) {
 	scale = max(scale, 1)
 	c := &writeCache{
 		ents:    newGenCache[EntityID, *entRec](max(cacheEntities/scale, 1)),
 		holders: newGenCache[string, []EntityID](max(cacheHolders/scale, 1)),
 		rels:    newGenCache[relIdent, *relAgg](max(cacheRels/scale, 1)),
-		resKeys: newBloom(bloomBits),
-		relKeys: newBloom(bloomBits),
-		artKeys: &artFilter{bloom: newBloom(artBloomBits)},
 	}
+	if saved != nil {
+		c.resKeys, c.relKeys, c.artKeys = saved.res, saved.rel, &artFilter{bloom: saved.art}
+		return c, nil
+	}
+	f := newFilterSet()
+	c.resKeys, c.relKeys, c.artKeys = f.res, f.rel, &artFilter{bloom: f.art}
 	err := db.View(func(txn *badger.Txn) error {
 		for _, p := range []struct {
 			prefix byte
@@ -189,6 +200,11 @@ func newWriteCache(ctx context.Context, db *badger.DB, scale int) (*writeCache, 
 		return nil, fmt.Errorf("load write cache: %w", err)
 	}
 	return c, nil
+}
+
+// filters returns the cache's Bloom filters.
+func (c *writeCache) filters() filterSet {
+	return filterSet{res: c.resKeys, rel: c.relKeys, art: c.artKeys.bloom}
 }
 
 // commit folds a committed writer's state into the cache. The writer's
