@@ -20,7 +20,10 @@ const maxCoMentioned = 12
 // relations derives ROLE, LOCATED_IN, PART_OF, STATED, ACTION and
 // CO_MENTIONED relations from the resolved mentions.
 func (d *doc) relations() {
-	seen := map[graph.LocalRelation]bool{}
+	if d.sc.seenRel == nil {
+		d.sc.seenRel = make(map[graph.LocalRelation]bool, 64)
+	}
+	seen := d.sc.seenRel
 	addRel := func(t graph.RelType, label string, src, dst, si int, sp graph.Span) {
 		if src < 0 || dst < 0 || src == dst {
 			return

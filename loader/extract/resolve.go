@@ -83,7 +83,10 @@ func (d *doc) resolve() {
 	d.ms = kept
 
 	var ents []*localEnt
-	byKey := map[string]*localEnt{}
+	if d.sc.byKey == nil {
+		d.sc.byKey = make(map[string]*localEnt, 64)
+	}
+	byKey := d.sc.byKey
 	get := func(kind graph.Kind, dkey string) *localEnt {
 		if e := byKey[dkey]; e != nil {
 			return e
