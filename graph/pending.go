@@ -174,8 +174,10 @@ func (p *pending) absorb(w *writer) {
 		w.cache.holders.put(hk, ids)
 	}
 	for ri, st := range w.rels {
-		if old, held := p.rels[ri]; held {
-			old.agg = st.agg
+		// A relation the writer did not copy from the pending state is
+		// not in it: loadRelation looks there first.
+		if st.from != nil {
+			st.from.agg = st.agg
 			continue
 		}
 		p.size += pendingRelBytes
