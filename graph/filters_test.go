@@ -158,6 +158,17 @@ func TestSavedFiltersStale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A temporary file left by a process killed while saving is removed.
+	if err := os.WriteFile(path+".tmp", good[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = openAt(t, dir)
+	if _, err := os.Stat(path + ".tmp"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a half-saved filters file was left: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	// A read-only Open leaves the file alone.
 	if err := os.WriteFile(path, good, 0o644); err != nil {
 		t.Fatal(err)
