@@ -54,8 +54,8 @@ func newFilterSet() filterSet {
 // zstd stream of: version (uvarint), each filter's log2 of its number of
 // bits (one byte) and its words (little endian), and the CRC-32
 // (Castagnoli) of all that. The filters are 20 MiB and mostly zero bits:
-// compressed, a 10,000-article database's take 0.1 MiB and a
-// 200,000-article one's 7 MiB.
+// compressed, those of 10,000 generated articles take 1.1 MB, of
+// 200,000 6.5 MB.
 func saveFilters(dir string, version uint64, f filterSet) error {
 	tmp := filepath.Join(dir, filtersFile+".tmp")
 	out, err := os.Create(tmp)
