@@ -57,26 +57,10 @@ func newFilterSet() filterSet {
 // compressed, those of 10,000 generated articles take 1.1 MB, of
 // 200,000 6.5 MB.
 func saveFilters(dir string, version uint64, f filterSet) error {
-	tmp := filepath.Join(dir, filtersFile+".tmp")
-	out, err := os.Create(tmp)
+	err := writeFileSynced(dir, filtersFile+".tmp", filtersFile, func(w io.Writer) error {
+		return writeFilters(w, version, f)
+	})
 	if err != nil {
-		return fmt.Errorf("save filters: %w", err)
-	}
-	err = writeFilters(out, version, f)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, filtersFile))
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("save filters: %w", err)
 	}
 	return nil

@@ -568,33 +568,47 @@ func writeOps(w interface {
 // length, value, lengths as uvarints; then 0xff and the CRC-32 (Castagnoli)
 // of everything before it.
 func writeRedo(dir string, ops []redoOp) error {
-	tmp := filepath.Join(dir, checkpointTmp)
+	err := writeFileSynced(dir, checkpointTmp, checkpointRedo, func(w io.Writer) error {
+		crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+		bw := bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<20)
+		bw.WriteString(redoMagic)
+		var hdr []byte
+		for _, op := range ops {
+			flag := byte(0)
+			if op.del {
+				flag = 1
+			}
+			hdr = append(hdr[:0], flag)
+			hdr = binary.AppendUvarint(hdr, uint64(len(op.k)))
+			bw.Write(hdr)
+			bw.Write(op.k)
+			hdr = binary.AppendUvarint(hdr[:0], uint64(len(op.v)))
+			bw.Write(hdr)
+			bw.Write(op.v)
+		}
+		bw.WriteByte(0xff)
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		_, err := w.Write(binary.BigEndian.AppendUint32(nil, crc.Sum32()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("redo file: %w", err)
+	}
+	return nil
+}
+
+// writeFileSynced writes a file in dir through write: to tmp, which is
+// synced and renamed to name, and the directory synced. On failure tmp
+// is removed and name is as it was.
+func writeFileSynced(dir, tmp, name string, write func(io.Writer) error) error {
+	tmp = filepath.Join(dir, tmp)
 	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
-	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
-	bw.WriteString(redoMagic)
-	var hdr []byte
-	for _, op := range ops {
-		flag := byte(0)
-		if op.del {
-			flag = 1
-		}
-		hdr = append(hdr[:0], flag)
-		hdr = binary.AppendUvarint(hdr, uint64(len(op.k)))
-		bw.Write(hdr)
-		bw.Write(op.k)
-		hdr = binary.AppendUvarint(hdr[:0], uint64(len(op.v)))
-		bw.Write(hdr)
-		bw.Write(op.v)
-	}
-	bw.WriteByte(0xff)
-	err = bw.Flush()
-	if err == nil {
-		_, err = f.Write(binary.BigEndian.AppendUint32(nil, crc.Sum32()))
-	}
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -602,16 +616,15 @@ func writeRedo(dir string, ops []redoOp) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, checkpointRedo))
+		err = os.Rename(tmp, filepath.Join(dir, name))
 	}
 	if err == nil {
 		err = syncDir(dir)
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("redo file: %w", err)
 	}
-	return nil
+	return err
 }
 
 // readRedo reads a redo file written by writeRedo.
