@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,7 +57,7 @@ func TestSavedFilters(t *testing.T) {
 				if f.saved.bits[i].Load()&b != b {
 					t.Fatalf("bulk %v: saved %s filter lacks bits of a stored key (word %d)", bulk, f.name, i)
 				}
-				set += popcount(b)
+				set += bits.OnesCount64(b)
 			}
 			if set == 0 {
 				t.Fatalf("bulk %v: no %s stored", bulk, f.name)
@@ -83,14 +84,6 @@ func TestSavedFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-func popcount(x uint64) int {
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n
 }
 
 // TestSavedFiltersStale checks that filters saved before the database
