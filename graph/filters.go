@@ -97,7 +97,7 @@ func writeFilters(out io.Writer, version uint64, f filterSet) error {
 }
 
 // errStaleFilters: the saved filters are not those of the database.
-var errStaleFilters = errors.New("saved filters are older than the database")
+var errStaleFilters = errors.New("saved filters are of another database version")
 
 // readFilters reads the filters saved in dir if they were saved at
 // version. os.ErrNotExist: there are none.
