@@ -74,7 +74,7 @@ func writeFilters(out io.Writer, version uint64, f filterSet) error {
 	if err != nil {
 		return err
 	}
-	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	crc := crc32.New(castagnoli)
 	bw := bufio.NewWriterSize(io.MultiWriter(zw, crc), 1<<16)
 	bw.Write(binary.AppendUvarint(nil, version))
 	var w [8]byte
@@ -133,7 +133,7 @@ func decodeFilters(in io.Reader, version uint64) (filterSet, error) {
 	defer zr.Close()
 	// The CRC is of what was parsed, with the version encoded again (it
 	// was written in its shortest form).
-	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	crc := crc32.New(castagnoli)
 	br := bufio.NewReaderSize(zr, 1<<16)
 	v, err := binary.ReadUvarint(br)
 	if err != nil {
@@ -186,10 +186,10 @@ func decodeFilters(in io.Reader, version uint64) (filterSet, error) {
 func takeSavedFilters(db *badger.DB, dir string) (f filterSet, ok bool, err error) {
 	path := filepath.Join(dir, filtersFile)
 	os.Remove(path + ".tmp") // left by a process killed while saving
-	if _, serr := os.Stat(path); serr != nil {
+	f, rerr := readFilters(dir, db.MaxVersion())
+	if errors.Is(rerr, os.ErrNotExist) {
 		return filterSet{}, false, nil
 	}
-	f, rerr := readFilters(dir, db.MaxVersion())
 	if err := removeSynced(path); err != nil {
 		return filterSet{}, false, fmt.Errorf("remove saved filters: %w", err)
 	}

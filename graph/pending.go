@@ -569,7 +569,7 @@ func writeOps(w interface {
 // of everything before it.
 func writeRedo(dir string, ops []redoOp) error {
 	err := writeFileSynced(dir, checkpointTmp, checkpointRedo, func(w io.Writer) error {
-		crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+		crc := crc32.New(castagnoli)
 		bw := bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<20)
 		bw.WriteString(redoMagic)
 		var hdr []byte
@@ -598,6 +598,9 @@ func writeRedo(dir string, ops []redoOp) error {
 	}
 	return nil
 }
+
+// castagnoli is the CRC-32 table of the redo and filters files.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // writeFileSynced writes a file in dir through write: to tmp, which is
 // synced and renamed to name, and the directory synced. On failure tmp
@@ -638,7 +641,7 @@ func readRedo(path string) ([]redoOp, error) {
 		return nil, bad
 	}
 	body, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
-	if crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) != sum || body[len(body)-1] != 0xff {
+	if crc32.Checksum(body, castagnoli) != sum || body[len(body)-1] != 0xff {
 		return nil, bad
 	}
 	r := body[len(redoMagic) : len(body)-1]
