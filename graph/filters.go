@@ -20,17 +20,20 @@ import (
 // relation key, text hash and external ID key. Filling them scans those
 // keys: a 10-article load into a 200,000-article database took 1.2 to
 // 2.8 s with it (peak RSS 347 to 765 MiB). Close saves them to
-// filtersFile instead, and the next Open for writing reads them back when
-// they are still those of the database:
+// filtersFile instead, and the next session's first write reads them
+// back when they are still those of the database:
 //
 //   - the file records the database's newest version (Badger's commit
 //     timestamp, DB.MaxVersion) after the store's last write; any later
 //     write, by a process that ended without saving them (killed, or a
 //     build that does not know the file), raises it, and the file is then
 //     ignored;
-//   - Open reads the file and removes it before anything is written, so
-//     a process killed after its first write leaves no file; Close saves
-//     the filters again.
+//   - the first write (AddDocs, where the write cache is made) reads the
+//     file and removes it before anything is written, so a process
+//     killed after its first write leaves no file; Close saves the
+//     filters again. A session that writes nothing (a server nobody
+//     sends articles to) neither reads nor saves them, and the file stays
+//     valid: its version is still the database's.
 //
 // A filter may hold keys that are no longer stored (a filter never
 // forgets; a deleted key costs a lookup), never miss one that is: every
@@ -179,13 +182,18 @@ func decodeFilters(in io.Reader, version uint64) (filterSet, error) {
 	return f, nil
 }
 
+// removeHalfSavedFilters removes the temporary file a process killed
+// while saving the filters leaves.
+func removeHalfSavedFilters(dir string) {
+	os.Remove(filepath.Join(dir, filtersFile+".tmp"))
+}
+
 // takeSavedFilters reads the filters saved in dir when they are those of
 // db, and removes the file whatever it held, before anything is written:
 // the filters are saved again at Close. ok is false when there were none
 // to use; err is a failure to remove the file.
 func takeSavedFilters(db *badger.DB, dir string) (f filterSet, ok bool, err error) {
 	path := filepath.Join(dir, filtersFile)
-	os.Remove(path + ".tmp") // left by a process killed while saving
 	f, rerr := readFilters(dir, db.MaxVersion())
 	if errors.Is(rerr, os.ErrNotExist) {
 		return filterSet{}, false, nil

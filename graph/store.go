@@ -66,9 +66,6 @@ type Store struct {
 	// artKeys is the write cache's Bloom filter of article hash and
 	// external ID keys, for HasHash; nil until the cache is made.
 	artKeys atomic.Pointer[artFilter]
-	// Bloom filters saved by the last Close (filters.go), for the write
-	// cache; nil once it is made, or when there were none to use.
-	saved *filterSet
 
 	arena arena   // AddDoc's value buffers; guarded by wmu
 	w     *writer // AddDoc's writer, reused; guarded by wmu
@@ -215,15 +212,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.dir = dir
 	}
 	if !opts.InMemory && !opts.ReadOnly {
-		// After recoverLoad, whose writes leave the saved filters stale.
-		f, ok, err := takeSavedFilters(db, dir)
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("graph: open %s: %w", dir, err)
-		}
-		if ok {
-			s.saved = &f
-		}
+		// Left by a process killed while saving the filters; the saved
+		// ones are read at the first write (AddDocs).
+		removeHalfSavedFilters(dir)
 	}
 	if opts.BulkLoad && !opts.ReadOnly {
 		s.pend = newPending(cmp.Or(opts.pendingLimit, pendingLimit), cmp.Or(opts.CheckpointArticles, DefaultCheckpointArticles))
@@ -531,14 +522,11 @@ func (s *Store) Close() error {
 	if len(errs) == 0 && s.dir != "" && !s.ro {
 		// After the last write: the file is stamped with the database's
 		// newest version. Not after a failure, which may have stored
-		// keys the filters do not hold.
-		f := s.saved
+		// keys the filters do not hold. Without a write cache nothing
+		// was written, and the file the first write would have taken is
+		// still there and valid.
 		if s.cache != nil {
-			fs := s.cache.filters()
-			f = &fs
-		}
-		if f != nil {
-			if err := saveFilters(s.dir, s.db.MaxVersion(), *f); err != nil {
+			if err := saveFilters(s.dir, s.db.MaxVersion(), s.cache.filters()); err != nil {
 				errs = append(errs, err)
 			}
 		}

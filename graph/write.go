@@ -113,22 +113,45 @@ func (s *Store) AddDocs(ctx context.Context, docs []Doc) ([]AddResult, []error) 
 		failAll(idx, errors.New("store is closed"))
 		return res, errs
 	}
+	if s.cache == nil {
+		// Before the sequences, whose leases are writes: the saved
+		// filters are taken before anything is written.
+		if err := s.makeCache(ctx); err != nil {
+			failAll(idx, err)
+			return res, errs
+		}
+	}
 	artSeq, entSeq, err := s.sequences()
 	if err != nil {
 		failAll(idx, err)
 		return res, errs
 	}
-	if s.cache == nil {
-		if s.cache, err = newWriteCache(ctx, s.db, s.cacheScale, s.saved); err != nil {
-			failAll(idx, err)
-			return res, errs
-		}
-		s.saved = nil
-		s.artKeys.Store(s.cache.artKeys)
-	}
 	b := &batch{s: s, ctx: ctx, docs: docs, sums: sums, res: res, artSeq: artSeq, entSeq: entSeq}
 	b.write(idx, fail)
 	return res, errs
+}
+
+// makeCache makes the write cache at the first write, with the Bloom
+// filters the last Close saved when they are still the database's
+// (filters.go): it removes the file before anything is written.
+func (s *Store) makeCache(ctx context.Context) error {
+	var saved *filterSet
+	if s.dir != "" {
+		f, ok, err := takeSavedFilters(s.db, s.dir)
+		if err != nil {
+			return err
+		}
+		if ok {
+			saved = &f
+		}
+	}
+	c, err := newWriteCache(ctx, s.db, s.cacheScale, saved)
+	if err != nil {
+		return err
+	}
+	s.cache = c
+	s.artKeys.Store(c.artKeys)
+	return nil
 }
 
 // batch is one AddDocs call's state while it writes.

@@ -137,6 +137,7 @@ type writeCache struct {
 	// writer adds an article's keys before its commit, and HasHash reads
 	// it without Store.wmu (Store.artKeys)
 	artKeys *artFilter
+	saved   bool // the filters were read from the saved file (tests)
 }
 
 // artFilter is the Bloom filter of article keys, with a count of the keys
@@ -173,6 +174,7 @@ func newWriteCache(ctx context.Context, db *badger.DB, scale int, saved *filterS
 	}
 	if saved != nil {
 		c.resKeys, c.relKeys, c.artKeys = saved.res, saved.rel, &artFilter{bloom: saved.art}
+		c.saved = true
 		return c, nil
 	}
 	f := newFilterSet()
