@@ -123,6 +123,10 @@ func (x *searchIndex) apply(d *indexDelta) {
 	}
 }
 
+// searchIndexEntityHook, when set (tests), is called by loadSearchIndex
+// for each entity before it is indexed.
+var searchIndexEntityHook func(ctx context.Context)
+
 // loadSearchIndex builds the index from the stored entities: the words
 // and phrases of their aliases, and their mention counts.
 func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
@@ -130,6 +134,9 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 		phrases: map[string][]EntityID{}, mentions: map[EntityID]int{}}
 	err := db.View(func(txn *badger.Txn) error {
 		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
+			if searchIndexEntityHook != nil {
+				searchIndexEntityHook(ctx)
+			}
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
 			r, err := entityOfItem(txn, id, it, false)
 			if err != nil {
