@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"bytes"
+	"cmp"
 	"container/heap"
 	"context"
 	"encoding/binary"
@@ -53,6 +55,19 @@ type phraseRef struct {
 
 func bucketOf(word string) string { return firstRunes(word, 2) }
 
+// Postings and phrase lists are kept sorted by entity ID, so that adding
+// or removing one is a binary search: loadSearchIndex adds the entities
+// in ID order, and a word shared by many entities (a unit, a common
+// word of organization names) made the linear search quadratic. A
+// database of 200,000 generated articles, whose commonest word is in
+// 77,476 entities, took 12.7 s to index with it.
+func cmpPosting(a, b posting) int {
+	if c := cmp.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.kind, b.kind)
+}
+
 func (x *searchIndex) addWord(w string, p posting) {
 	ps := x.postings[w]
 	if len(ps) == 0 {
@@ -62,13 +77,16 @@ func (x *searchIndex) addWord(w string, p posting) {
 			x.buckets[bucketOf(w)] = slices.Insert(b, i, w)
 		}
 	}
-	if !slices.Contains(ps, p) {
-		x.postings[w] = append(ps, p)
+	if i, found := slices.BinarySearchFunc(ps, p, cmpPosting); !found {
+		x.postings[w] = slices.Insert(ps, i, p)
 	}
 }
 
 func (x *searchIndex) delWord(w string, p posting) {
-	ps := slices.DeleteFunc(x.postings[w], func(q posting) bool { return q == p })
+	ps := x.postings[w]
+	if i, found := slices.BinarySearchFunc(ps, p, cmpPosting); found {
+		ps = slices.Delete(ps, i, i+1)
+	}
 	if len(ps) > 0 {
 		x.postings[w] = ps
 		return
@@ -81,13 +99,17 @@ func (x *searchIndex) delWord(w string, p posting) {
 }
 
 func (x *searchIndex) addPhrase(ph string, id EntityID) {
-	if !slices.Contains(x.phrases[ph], id) {
-		x.phrases[ph] = append(x.phrases[ph], id)
+	ids := x.phrases[ph]
+	if i, found := slices.BinarySearch(ids, id); !found {
+		x.phrases[ph] = slices.Insert(ids, i, id)
 	}
 }
 
 func (x *searchIndex) delPhrase(ph string, id EntityID) {
-	ids := slices.DeleteFunc(x.phrases[ph], func(e EntityID) bool { return e == id })
+	ids := x.phrases[ph]
+	if i, found := slices.BinarySearch(ids, id); found {
+		ids = slices.Delete(ids, i, i+1)
+	}
 	if len(ids) == 0 {
 		delete(x.phrases, ph)
 	} else {
@@ -128,17 +150,35 @@ func (x *searchIndex) apply(d *indexDelta) {
 var searchIndexEntityHook func(ctx context.Context)
 
 // loadSearchIndex builds the index from the stored entities: the words
-// and phrases of their aliases, and their mention counts.
+// and phrases of their aliases, and their mention counts. The counts
+// ('N', in entity ID order like the records) are read with a second
+// iterator that steps along with the first, instead of a point read per
+// entity (2.0 of 6.4 s of CPU for the 437,266 entities of 200,000
+// generated articles).
 func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 	x := &searchIndex{postings: map[string][]posting{}, buckets: map[string][]string{},
 		phrases: map[string][]EntityID{}, mentions: map[EntityID]int{}}
 	err := db.View(func(txn *badger.Txn) error {
+		copts := badger.DefaultIteratorOptions
+		copts.PrefetchValues, copts.Prefix = false, []byte{pfxEntCount}
+		cit := txn.NewIterator(copts)
+		defer cit.Close()
+		cit.Rewind()
 		_, _, _, err := scan(ctx, txn, scanOpts{prefix: []byte{pfxEntity}, countAll: true}, func(it *badger.Item, _ bool) (bool, error) {
 			if searchIndexEntityHook != nil {
 				searchIndexEntityHook(ctx)
 			}
 			id := EntityID(binary.BigEndian.Uint64(it.Key()[1:]))
-			r, err := entityOfItem(txn, id, it, false)
+			var r *entRec
+			var counts bool
+			err := it.Value(func(v []byte) error {
+				var err error
+				r, counts, err = decodeEntity(v)
+				return err
+			})
+			if err == nil && counts {
+				err = stepCounts(cit, id, r)
+			}
 			if err != nil {
 				return false, fmt.Errorf("entity %d: %w", id, err)
 			}
@@ -157,6 +197,19 @@ func loadSearchIndex(ctx context.Context, db *badger.DB) (*searchIndex, error) {
 		return nil, fmt.Errorf("load search index: %w", err)
 	}
 	return x, nil
+}
+
+// stepCounts moves it, an iterator over the 'N' keys, to entity id's
+// counts and sets them in r.
+func stepCounts(it *badger.Iterator, id EntityID, r *entRec) error {
+	k := entCountKey(id)
+	for it.Valid() && bytes.Compare(it.Item().Key(), k) < 0 {
+		it.Next()
+	}
+	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
+		return fmt.Errorf("counts of entity %d: %w", id, ErrNotFound)
+	}
+	return it.Item().Value(func(v []byte) error { return decodeEntCounts(r, v) })
 }
 
 // searchIdx returns the search index, building it on first use.
