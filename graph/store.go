@@ -162,19 +162,25 @@ func BadgerOptions(dir string, opts Options) badger.Options {
 		// load left 11, and an entity with its mentions took 0.085 ms
 		// of CPU on the store against 0.059 after the merge (bench-query).
 		bo = bo.WithCompactL0OnClose(true)
-		// Values of 1 KiB or more (most article texts, even compressed,
-		// and the mention lists of long articles) go to the value log,
+		// Values of 128 bytes or more (article texts, mention lists,
+		// entity records, relation aggregates) go to the value log,
 		// written once, instead of through every compaction with the
-		// keys. 40,000 generated 3 KB articles: 2.62 ms of CPU per
-		// article at 1.5 KiB against 3.36 and 3.41 with every value in
-		// the tree, database 1.46 times the text either way. 1 KiB
-		// gave 2.20 ms but 2.44 times, while entity records, rewritten
-		// at each batch, were often over it (their old versions stay
-		// in the value log: no garbage collection while loading);
-		// since they are rewritten only when they change (format 3),
-		// 1 KiB gives 2.12 and 2.04 ms against 2.15 and 2.21 at
-		// 1.5 KiB, and 1.52 times the text against 1.44.
-		bo = bo.WithValueThreshold(1024)
+		// keys: the tree then holds keys and 12-byte pointers, so
+		// flushes and compactions build fewer tables. The aggregates
+		// rewritten at each checkpoint leave their old versions in the
+		// value log (no garbage collection while loading), so the
+		// database is larger. 200,000 generated articles (newsgraph
+		// load, runs interleaved): 1,811 to 2,093 articles/s (user CPU
+		// 160 to 186 s) at 128 bytes against 1,394 to 1,728/s (190 to
+		// 239 s) at 1 KiB, four runs each; the database 806 MB against 706, peak RSS
+		// 895 to 920 MiB against 836 to 890. At 32 bytes peak RSS
+		// passed 1 GiB (1,074 and 1,132 MiB), and 64 bytes was no
+		// faster than 128. See docs/storage.md for the history.
+		// In memory there is no value log, and Badger refuses a value
+		// over the threshold: the default (1 MiB) stays.
+		if !opts.InMemory {
+			bo = bo.WithValueThreshold(128)
+		}
 	}
 	return bo
 }
