@@ -170,12 +170,12 @@ func BadgerOptions(dir string, opts Options) badger.Options {
 		// rewritten at each checkpoint leave their old versions in the
 		// value log (no garbage collection while loading), so the
 		// database is larger. 200,000 generated articles (newsgraph
-		// load, runs interleaved): 1,811 to 2,093 articles/s (user CPU
-		// 160 to 186 s) at 128 bytes against 1,394 to 1,728/s (190 to
-		// 239 s) at 1 KiB, four runs each; the database 806 MB against 706, peak RSS
-		// 895 to 920 MiB against 836 to 890. At 32 bytes peak RSS
-		// passed 1 GiB (1,074 and 1,132 MiB), and 64 bytes was no
-		// faster than 128. See docs/storage.md for the history.
+		// load, four interleaved runs each): 1,811 to 2,093 articles/s
+		// (user CPU 160 to 186 s) at 128 bytes against 1,394 to
+		// 1,728/s (190 to 239 s) at 1 KiB; the database 806 MB against
+		// 706, peak RSS 895 to 920 MiB against 836 to 890. At 32 bytes
+		// peak RSS passed 1 GiB (1,074 and 1,132 MiB), and 64 bytes was
+		// no faster than 128 (docs/storage.md has the other sizes).
 		// In memory there is no value log, and Badger refuses a value
 		// over the threshold: the default (1 MiB) stays.
 		if !opts.InMemory {
@@ -239,8 +239,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		return s, nil
 	}
 	// Build the search index in the background so the first searches do
-	// not wait for it. Close stops the build (a database of 200,000
-	// generated articles took more than 15 s) and waits for it to end
+	// not wait for it. Close stops the build (3.1 s for the 437,266
+	// entities of 200,000 generated articles) and waits for it to end
 	// (it takes idxMu).
 	s.idxMu.Lock()
 	ctx, cancel := context.WithCancel(context.Background())
