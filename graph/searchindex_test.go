@@ -64,9 +64,6 @@ func TestSearchIndexMatchesStore(t *testing.T) {
 	solo, other := genDocs(1, 3000, 21)[0], genDocs(1, 60, 22)[0]
 	solo.Article.ExternalID, other.Article.ExternalID = "solo", "solo"
 	addAll(t, s, []Doc{solo}, 1)
-	if _, err := s.Entities(t.Context(), EntityFilter{Search: solo.Entities[0].Name}, Page{First: 1}); err != nil {
-		t.Fatal(err)
-	}
 	res, errs := s.AddDocs(t.Context(), []Doc{other})
 	if errs[0] != nil || res[0].Status != StatusReplaced {
 		t.Fatalf("replacing the article: %v, %v", res[0].Status, errs[0])

@@ -535,16 +535,14 @@ func (s *Store) Close() error {
 			}
 		}
 	}
-	if len(errs) == 0 && s.dir != "" && !s.ro {
-		// After the last write: the file is stamped with the database's
-		// newest version. Not after a failure, which may have stored
-		// keys the filters do not hold. Without a write cache nothing
-		// was written, and the file the first write would have taken is
-		// still there and valid.
-		if s.cache != nil {
-			if err := saveFilters(s.dir, s.db.MaxVersion(), s.cache.filters()); err != nil {
-				errs = append(errs, err)
-			}
+	// After the last write: the file is stamped with the database's
+	// newest version. Not after a failure, which may have stored keys
+	// the filters do not hold. Without a write cache (a read-only store,
+	// or one that wrote nothing) the file the first write would have
+	// taken is still there and valid.
+	if len(errs) == 0 && s.dir != "" && s.cache != nil {
+		if err := saveFilters(s.dir, s.db.MaxVersion(), s.cache.filters()); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if err := s.db.Close(); err != nil {
