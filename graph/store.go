@@ -517,9 +517,6 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	if s.trimStop != nil {
-		close(s.trimStop)
-	}
 	var errs []error
 	if err := s.checkpoint(context.Background()); err != nil {
 		errs = append(errs, err)
@@ -549,6 +546,13 @@ func (s *Store) Close() error {
 		errs = append(errs, err)
 	}
 	s.db = nil
+	// The trimmer runs until here: the last checkpoint and the merge of
+	// the level-0 tables that db.Close makes read and write tables too
+	// (the file-backed resident set of a 400,000-article load grew from
+	// 122 to 314 MiB in Close when the trimmer stopped first).
+	if s.trimStop != nil {
+		close(s.trimStop)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("graph: close: %w", err)
 	}
