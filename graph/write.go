@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -1055,7 +1056,10 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 			g.ev = append(g.ev, Evidence{Article: id, Sentence: d.Sentences[lr.Sentence], Span: lr.Span})
 		}
 	}
-	outlet := outletOf(&a)
+	// One string per outlet: the outlets of an aggregate are compared
+	// with each article's (addOutlet), and equal strings that share
+	// their bytes compare without reading them.
+	outlet := unique.Make(outletOf(&a)).Value()
 	for gi := range sc.groups {
 		g := &sc.groups[gi]
 		ri := g.ri
