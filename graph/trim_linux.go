@@ -19,8 +19,8 @@ const madvPageout = 21
 // A BulkLoad store pages out its file mappings every trimEvery, and
 // sooner when its file-backed resident set, read every trimCheck, has
 // grown by trimGrowth since its lowest point after the last page-out: a
-// compaction, which reads and writes tables through their mappings, can
-// add 190 MiB in 2 seconds. A page-out every time the set had grown by
+// compaction, which reads and writes tables through their mappings,
+// added 130 MiB between two page-outs 2 seconds apart. A page-out every time the set had grown by
 // 32 MiB (no period) cut a 400,000-article load's peak RSS from 958 to
 // 798 MiB but faulted 391,262 pages back in against 14,387, and the load
 // took 347 s against 301.
