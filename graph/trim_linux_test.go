@@ -5,27 +5,19 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// rssFileKB returns the file-backed resident set of this process.
-func rssFileKB(t *testing.T) int {
-	b, err := os.ReadFile("/proc/self/status")
+// rss returns fileRSS, the file-backed resident set the trimmer reads.
+func rss(t *testing.T) int64 {
+	t.Helper()
+	n, err := fileRSS()
 	if err != nil {
 		t.Skip(err)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RssFile:"); ok {
-			n, _ := strconv.Atoi(strings.Fields(rest)[0])
-			return n
-		}
-	}
-	t.Skip("no RssFile")
-	return 0
+	return n
 }
 
 // TestPageoutTables checks that the trimmer finds the mapped table files
@@ -52,7 +44,7 @@ func TestPageoutTables(t *testing.T) {
 	defer s.Close()
 	before := dumpGraph(t, s) // reads every table page
 	abs, _ := filepath.Abs(dir)
-	rss := rssFileKB(t)
+	resident := rss(t)
 	n, err := pageoutFiles([]byte(abs + "/"))
 	if err != nil {
 		t.Skipf("MADV_PAGEOUT: %v", err)
@@ -60,7 +52,7 @@ func TestPageoutTables(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no mapped table found")
 	}
-	t.Logf("%d tables paged out; RssFile %d kB before, %d kB after", n, rss, rssFileKB(t))
+	t.Logf("%d tables paged out; file RSS %d kB before, %d kB after", n, resident>>10, rss(t)>>10)
 	if after := dumpGraph(t, s); after != before {
 		t.Error("values changed after paging out")
 	}
@@ -124,13 +116,13 @@ func waitPagedOut(t *testing.T, limit int64, what string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		rss, _ := fileRSS()
-		if rss < limit {
-			t.Logf("file RSS %d kB", rss>>10)
+		n := rss(t)
+		if n < limit {
+			t.Logf("file RSS %d kB", n>>10)
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: file RSS %d kB after 10 s, want under %d kB", what, rss>>10, limit>>10)
+			t.Fatalf("%s: file RSS %d kB after 10 s, want under %d kB", what, n>>10, limit>>10)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -143,11 +135,11 @@ func TestTrimOnGrowth(t *testing.T) {
 	m, prefix := mapTable(t, 48<<20)
 	runTrim(t, prefix, time.Hour, 32<<20)
 	time.Sleep(50 * time.Millisecond) // the first check pages out and sets the low mark
-	before, _ := fileRSS()
+	before := rss(t)
 	touch(m[:8<<20])
 	time.Sleep(100 * time.Millisecond)
-	if rss, _ := fileRSS(); rss < before+6<<20 {
-		t.Fatalf("8 MiB read under a 32 MiB threshold was paged out: file RSS %d kB, %d kB before", rss>>10, before>>10)
+	if n := rss(t); n < before+6<<20 {
+		t.Fatalf("8 MiB read under a 32 MiB threshold was paged out: file RSS %d kB, %d kB before", n>>10, before>>10)
 	}
 	touch(m)
 	waitPagedOut(t, before+16<<20, "48 MiB read past a 32 MiB threshold")
@@ -159,7 +151,7 @@ func TestTrimEvery(t *testing.T) {
 	m, prefix := mapTable(t, 16<<20)
 	runTrim(t, prefix, 200*time.Millisecond, 1<<40)
 	time.Sleep(50 * time.Millisecond)
-	before, _ := fileRSS()
+	before := rss(t)
 	touch(m)
 	waitPagedOut(t, before+4<<20, "16 MiB read, a period of 200 ms")
 }
