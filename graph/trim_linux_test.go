@@ -141,8 +141,10 @@ func TestTrimOnGrowth(t *testing.T) {
 	if n := rss(t); n < before+6<<20 {
 		t.Fatalf("8 MiB read under a 32 MiB threshold was paged out: file RSS %d kB, %d kB before", n>>10, before>>10)
 	}
+	// The page-out may come as soon as 32 MiB of the 48 are read, and
+	// the rest (up to 16 MiB, less than the threshold) then stays.
 	touch(m)
-	waitPagedOut(t, before+16<<20, "48 MiB read past a 32 MiB threshold")
+	waitPagedOut(t, before+24<<20, "48 MiB read past a 32 MiB threshold")
 }
 
 // TestTrimEvery checks that the trimmer pages out a mapping after its
