@@ -598,15 +598,17 @@ type outletCount struct {
 // maxEvidence caps the evidence stored and returned per relation.
 const maxEvidence = 20
 
-// addOutlet counts n more articles of outlet.
-func (a *relAgg) addOutlet(outlet string, n int) {
+// addOutlet counts n more articles of outlet. It returns the index of
+// the outlet's count it raised, or -1 if it appended one.
+func (a *relAgg) addOutlet(outlet string, n int) int {
 	for i := range a.Outlets {
 		if a.Outlets[i].Outlet == outlet {
 			a.Outlets[i].Articles += n
-			return
+			return i
 		}
 	}
 	a.Outlets = append(a.Outlets, outletCount{Outlet: outlet, Articles: n})
+	return -1
 }
 
 // addEvidence appends ev, up to maxEvidence items in all.

@@ -3,10 +3,13 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -351,4 +354,124 @@ func sameGraph(t *testing.T, s, ref *Store, when string) {
 	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
 		t.Fatalf("entities %s differ from the first articles' alone", when)
 	}
+}
+
+// relationSummary lists every relation aggregate by its ends' kinds and
+// names, with its counts, outlet counts and evidence (by the articles'
+// external IDs), sorted: the relations without entity or article IDs.
+func relationSummary(t *testing.T, s *Store) string {
+	t.Helper()
+	if err := s.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		ext := map[ArticleID]string{}
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte{pfxArticle}
+		it := txn.NewIterator(opts)
+		for it.Rewind(); it.Valid(); it.Next() {
+			pk, err := parseKey(it.Item().Key())
+			if err == nil {
+				err = it.Item().Value(func(v []byte) error {
+					a, err := decodeArticle(pk.Article, v, false)
+					ext[pk.Article] = a.ExternalID
+					return err
+				})
+			}
+			if err != nil {
+				it.Close()
+				return err
+			}
+		}
+		it.Close()
+		opts.Prefix = []byte{pfxRel}
+		it = txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			pk, err := parseKey(it.Item().Key())
+			if err != nil {
+				return err
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			a, _, err := decodeRel(v, true)
+			if err != nil {
+				return err
+			}
+			src, err := getEntity(txn, pk.Rel.Src)
+			if err != nil {
+				return err
+			}
+			dst, err := getEntity(txn, pk.Rel.Dst)
+			if err != nil {
+				return err
+			}
+			line := fmt.Sprintf("%d %d:%s %d:%s %q s%d a%d %v", pk.Rel.Type, src.Kind, src.Name, dst.Kind, dst.Name, pk.Rel.Label, a.Sentences, a.Articles, a.Outlets)
+			for _, ev := range a.Evidence {
+				line += fmt.Sprintf(" %s%v%v", ext[ev.Article], ev.Sentence, ev.Span)
+			}
+			lines = append(lines, line)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+// TestBulkLoadFailedTransaction: a deferred transaction adds in place to
+// the pending aggregates of relations that earlier transactions made, so
+// one that fails (an article too big, after others of the transaction
+// were added) must take those additions back before the transaction is
+// built again without the article. The graph must be that of the other
+// articles alone.
+func TestBulkLoadFailedTransaction(t *testing.T) {
+	docs := uniqueDocs(150, 40, 41, "")
+	r := rand.New(rand.NewPCG(3, 4))
+	letters := make([]byte, 2*maxValueSize)
+	for i := range letters {
+		letters[i] = "abcdefghijklmnopqrstuvwxyz "[r.IntN(27)]
+	}
+	bad := slices.Clone(docs)
+	tooBig := map[int]bool{}
+	for _, i := range []int{47, 96, 118} { // past the first batches, not first in theirs
+		d := bad[i]
+		d.Article.Text = string(letters)
+		bad[i] = d
+		tooBig[i] = true
+	}
+	var good []Doc
+	for i, d := range bad {
+		if !tooBig[i] {
+			good = append(good, d)
+		}
+	}
+	ref, _, _ := loadBatches(t, good, 0)
+	s, err := Open(t.TempDir(), Options{BulkLoad: true, CheckpointArticles: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < len(bad); i += 10 {
+		_, errs := s.AddDocs(context.Background(), bad[i:min(i+10, len(bad))])
+		for j, err := range errs {
+			if tooBig[i+j] != (err != nil) {
+				t.Fatalf("doc %d: error %v, too big %v", i+j, err, tooBig[i+j])
+			}
+		}
+	}
+	gs, _ := s.Stats(context.Background())
+	ws, _ := ref.Stats(context.Background())
+	if gs != ws {
+		t.Errorf("stats %+v, want those of the other articles alone %+v", gs, ws)
+	}
+	if g, w := relationSummary(t, s), relationSummary(t, ref); g != w {
+		t.Errorf("relations differ from the other articles' alone:\n%s\nwant:\n%s", g, w)
+	}
+	sameGraph(t, s, ref, "after failed transactions")
 }

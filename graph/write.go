@@ -244,6 +244,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 				ar.ops = w.ops
 				s.commit.send(w.ops, ar, s.arenas)
 			} else {
+				w.undoRels()
 				ar.reset()
 				s.arenas <- ar
 			}
@@ -390,6 +391,19 @@ type relState struct {
 	// from is the pending state that agg is a copy of, if any: absorbing
 	// the committed transaction sets its agg without looking it up again.
 	from *relState
+	// inPlace: agg is from's own aggregate, not a copy (a deferred
+	// transaction); every change to it is logged in writer.relUndo.
+	inPlace bool
+}
+
+// relUndo is one article's addition to a pending relation aggregate that
+// a deferred transaction changed in place: the counts and lengths before
+// it, and the outlet whose count it raised (-1: it appended one).
+type relUndo struct {
+	agg                 *relAgg
+	sentences, articles int
+	outlets, evidence   int
+	outlet              int
 }
 
 // writer holds one AddDoc transaction's reads and pending changes; flush
@@ -435,6 +449,9 @@ type writer struct {
 	// stamped is every record whose stored hash flush changed, with the
 	// one before: a checkpoint that fails puts them back
 	stamped []stamp
+	// relUndo logs the changes made in place to pending relation
+	// aggregates, in order (undoRels)
+	relUndo []relUndo
 }
 
 type stamp struct {
@@ -539,6 +556,26 @@ func (w *writer) init() {
 	w.posts = w.posts[:0]
 	clear(w.stamped)
 	w.stamped = w.stamped[:0]
+	clear(w.relUndo)
+	w.relUndo = w.relUndo[:0]
+}
+
+// undoRels takes back, newest first, what the transaction added in place
+// to pending relation aggregates, when it is not committed. Appended
+// outlets and evidence are cut off; the aggregates' arrays past their
+// lengths are not read.
+func (w *writer) undoRels() {
+	for i := len(w.relUndo) - 1; i >= 0; i-- {
+		u := &w.relUndo[i]
+		a := u.agg
+		if u.outlet >= 0 {
+			a.Outlets[u.outlet].Articles--
+		}
+		a.Sentences, a.Articles = u.sentences, u.articles
+		a.Outlets, a.Evidence = a.Outlets[:u.outlets], a.Evidence[:u.evidence]
+	}
+	clear(w.relUndo)
+	w.relUndo = w.relUndo[:0]
 }
 
 func (w *writer) set(k, v []byte) error {
@@ -717,6 +754,13 @@ func (w *writer) relation(id relIdent) (*relState, error) {
 func (w *writer) loadRelation(id relIdent) (*relState, error) {
 	if w.pend != nil {
 		if ps, ok := w.pend.rels[id]; ok {
+			if w.deferred {
+				// A deferred transaction only adds to a relation: it adds
+				// to the pending aggregate itself and logs what it
+				// changed (relUndo), which undoRels takes back if the
+				// transaction is not committed.
+				return &relState{agg: ps.agg, stored: ps.stored, delta: ps.delta, from: ps, inPlace: true}, nil
+			}
 			return &relState{agg: pendingRel(ps.agg), stored: ps.stored, delta: ps.delta, from: ps}, nil
 		}
 	}
@@ -1068,10 +1112,14 @@ func (w *writer) addArticle(id ArticleID, d *Doc, sum []byte, replaced bool) err
 			return err
 		}
 		ag := st.agg
+		u := relUndo{agg: ag, sentences: ag.Sentences, articles: ag.Articles, outlets: len(ag.Outlets), evidence: len(ag.Evidence)}
 		ag.Sentences += len(g.sents)
 		ag.Articles++
-		ag.addOutlet(outlet, 1)
+		u.outlet = ag.addOutlet(outlet, 1)
 		ag.addEvidence(g.ev)
+		if st.inPlace {
+			w.relUndo = append(w.relUndo, u)
+		}
 		c.Rels = append(c.Rels, relContrib{ID: ri, Sentences: len(g.sents)})
 	}
 	return w.set(contribKey(id), encodeContribIn(w.ar, c))
