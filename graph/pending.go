@@ -174,7 +174,8 @@ func (p *pending) absorb(w *writer) {
 		w.cache.holders.put(hk, ids)
 	}
 	for ri, st := range w.rels {
-		// A relation the writer did not copy from the pending state is
+		// A relation the writer did not take from the pending state (a
+		// copy, or the aggregate itself in a deferred transaction) is
 		// not in it: loadRelation looks there first.
 		if st.from != nil {
 			st.from.agg = st.agg
