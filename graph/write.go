@@ -244,7 +244,7 @@ func (b *batch) write(idx []int, fail func(int, error)) {
 				ar.ops = w.ops
 				s.commit.send(w.ops, ar, s.arenas)
 			} else {
-				w.undoRels()
+				w.undo()
 				ar.reset()
 				s.arenas <- ar
 			}
@@ -450,8 +450,18 @@ type writer struct {
 	// one before: a checkpoint that fails puts them back
 	stamped []stamp
 	// relUndo logs the changes made in place to pending relation
-	// aggregates, in order (undoRels)
+	// aggregates, in order, and entUndo the pending entity records the
+	// transaction changes, as they were (undo)
 	relUndo []relUndo
+	entUndo []entUndo
+}
+
+// entUndo is a pending entity record that a deferred transaction changes
+// in place, and its fields before. Such a transaction only appends to the
+// record's slices and sets fields, so restoring the fields undoes it.
+type entUndo struct {
+	r   *entRec
+	was entRec
 }
 
 type stamp struct {
@@ -558,13 +568,21 @@ func (w *writer) init() {
 	w.stamped = w.stamped[:0]
 	clear(w.relUndo)
 	w.relUndo = w.relUndo[:0]
+	clear(w.entUndo)
+	w.entUndo = w.entUndo[:0]
 }
 
-// undoRels takes back, newest first, what the transaction added in place
-// to pending relation aggregates, when it is not committed. Appended
-// outlets and evidence are cut off; the aggregates' arrays past their
-// lengths are not read.
-func (w *writer) undoRels() {
+// undo takes back what a transaction that is not committed changed in
+// place in the pending aggregates: the entity records' fields, and,
+// newest first, what it added to relation aggregates. Appended aliases,
+// keys, merges, outlets and evidence are cut off; the arrays past their
+// slices' lengths are not read.
+func (w *writer) undo() {
+	for _, u := range w.entUndo {
+		*u.r = u.was
+	}
+	clear(w.entUndo)
+	w.entUndo = w.entUndo[:0]
 	for i := len(w.relUndo) - 1; i >= 0; i-- {
 		u := &w.relUndo[i]
 		a := u.agg
@@ -674,7 +692,14 @@ func (w *writer) entity(id EntityID) (*entRec, error) {
 	}
 	if w.pend != nil {
 		if r, ok := w.pend.ents[id]; ok {
-			r = pendingEnt(r)
+			if w.deferred {
+				// A deferred transaction changes the pending record
+				// itself, as it does a pending relation, and keeps the
+				// record as it was (entUndo) for undo.
+				w.entUndo = append(w.entUndo, entUndo{r, *r})
+			} else {
+				r = pendingEnt(r)
+			}
 			w.ents[id] = r
 			return r, nil
 		}
@@ -757,7 +782,7 @@ func (w *writer) loadRelation(id relIdent) (*relState, error) {
 			if w.deferred {
 				// A deferred transaction only adds to a relation: it adds
 				// to the pending aggregate itself and logs what it
-				// changed (relUndo), which undoRels takes back if the
+				// changed (relUndo), which undo takes back if the
 				// transaction is not committed.
 				return &relState{agg: ps.agg, stored: ps.stored, delta: ps.delta, from: ps, inPlace: true}, nil
 			}
