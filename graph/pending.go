@@ -159,15 +159,22 @@ func (p *pending) absorb(w *writer) {
 			w.cache.ents.put(id, r)
 		}
 	}
-	for hk, ids := range w.holders {
-		_, held := p.holders[hk]
-		if w.hDirty[hk] || held {
-			if !held {
-				p.size += pendingHolderBytes
-			}
-			p.holders[hk] = ids
+	// Holders the writer changed become pending. Of those it only read,
+	// the ones from the pending state are there as they were, and the
+	// ones from the cache were moved to its newest generation by the
+	// lookup: only those read from Badger (or ruled out by its filter)
+	// go to the cache.
+	for hk := range w.hDirty {
+		if _, held := p.holders[hk]; !held {
+			p.size += pendingHolderBytes
+		}
+		p.holders[hk] = w.holders[hk]
+	}
+	for _, hk := range w.hRead {
+		if w.hDirty[hk] {
 			continue
 		}
+		ids := w.holders[hk]
 		if len(ids) == 0 {
 			ids = nil
 		}

@@ -418,6 +418,7 @@ type writer struct {
 	removed  map[EntityID]bool // entities that lost mentions or relations
 	holders  map[string][]EntityID
 	hDirty   map[string]bool
+	hRead    []string // keys of holders that neither pend nor the cache had
 	rels     map[relIdent]*relState
 	relOrder []relIdent
 	docRels  []relIdent   // relations the article being added changed
@@ -556,6 +557,8 @@ func (w *writer) init() {
 		clear(w.rels)
 		clear(w.counters)
 	}
+	clear(w.hRead)
+	w.hRead = w.hRead[:0]
 	clear(w.relOrder)
 	w.relOrder = w.relOrder[:0]
 	w.docRels = w.docRels[:0]
@@ -739,6 +742,7 @@ func (w *writer) holdersOf(hk string) ([]EntityID, error) {
 		return ids, nil
 	}
 	var ids []EntityID
+	w.hRead = append(w.hRead, hk)
 	if !w.cache.resKeys.has([]byte(hk)) {
 		w.holders[hk] = ids
 		return ids, nil
