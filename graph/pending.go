@@ -121,13 +121,14 @@ func (p *pending) full() bool { return p.size >= p.limit || p.articles >= p.maxA
 
 func (p *pending) empty() bool { return p.articles == 0 && len(p.ents) == 0 && len(p.rels) == 0 }
 
-// pendingEnt returns a copy of a pending record that a deferred
-// transaction may change without changing r. Such a transaction only adds
-// articles: it appends to the record's slices (which a clipped slice
-// copies first) and never changes their elements.
+// pendingEnt returns a copy of a pending record that a transaction that
+// is not deferred (Badger may discard it) may change without changing r.
+// A deferred transaction changes r itself (writer.entity, entUndo). The
+// copy appends to clipped slices, which copies them first; a replace
+// deletes merges in place, so they are cloned, as the write cache does.
 func pendingEnt(r *entRec) *entRec {
 	cp := *r
-	cp.Aliases, cp.Keys, cp.Merges = slices.Clip(cp.Aliases), slices.Clip(cp.Keys), slices.Clip(cp.Merges)
+	cp.Aliases, cp.Keys, cp.Merges = slices.Clip(cp.Aliases), slices.Clip(cp.Keys), slices.Clone(cp.Merges)
 	if r.Value != nil {
 		v := *r.Value
 		cp.Value = &v
@@ -136,11 +137,13 @@ func pendingEnt(r *entRec) *entRec {
 }
 
 // pendingRel is pendingEnt for a relation aggregate: its outlet counts
-// change in place, evidence is only appended.
+// change in place and a replace filters its evidence in place, so both
+// are cloned, as the write cache does (a deferred transaction adds to
+// the aggregate itself, relUndo).
 func pendingRel(a *relAgg) *relAgg {
 	cp := *a
 	cp.Outlets = slices.Clone(a.Outlets)
-	cp.Evidence = slices.Clip(a.Evidence)
+	cp.Evidence = slices.Clone(a.Evidence)
 	return &cp
 }
 
