@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -344,8 +342,8 @@ func checkpointed(t *testing.T, dir string, docs []Doc) *Store {
 	return s
 }
 
-// sameGraph checks that s holds the keys per prefix, entities and counts
-// of ref, which was loaded with the articles s should have kept.
+// sameGraph checks that s holds the keys per prefix, entities, counts and
+// totals of ref, which was loaded with the articles s should have kept.
 func sameGraph(t *testing.T, s, ref *Store, when string) {
 	t.Helper()
 	if g, w := keyCounts(t, s), keyCounts(t, ref); !maps.Equal(g, w) {
@@ -354,6 +352,13 @@ func sameGraph(t *testing.T, s, ref *Store, when string) {
 	if g, w := entitySummary(t, s), entitySummary(t, ref); g != w {
 		t.Fatalf("entities %s differ from the first articles' alone", when)
 	}
+	gs, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws, _ := ref.Stats(context.Background()); gs != ws {
+		t.Fatalf("stats %s %+v, want %+v", when, gs, ws)
+	}
 }
 
 // relationSummary lists every relation aggregate by its ends' kinds and
@@ -361,67 +366,35 @@ func sameGraph(t *testing.T, s, ref *Store, when string) {
 // external IDs), sorted: the relations without entity or article IDs.
 func relationSummary(t *testing.T, s *Store) string {
 	t.Helper()
-	if err := s.Checkpoint(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	err := s.db.View(func(txn *badger.Txn) error {
-		ext := map[ArticleID]string{}
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = []byte{pfxArticle}
-		it := txn.NewIterator(opts)
-		for it.Rewind(); it.Valid(); it.Next() {
-			pk, err := parseKey(it.Item().Key())
-			if err == nil {
-				err = it.Item().Value(func(v []byte) error {
-					a, err := decodeArticle(pk.Article, v, false)
-					ext[pk.Article] = a.ExternalID
-					return err
-				})
-			}
-			if err != nil {
-				it.Close()
-				return err
-			}
-		}
-		it.Close()
-		opts.Prefix = []byte{pfxRel}
-		it = txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			pk, err := parseKey(it.Item().Key())
-			if err != nil {
-				return err
-			}
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
-			a, _, err := decodeRel(v, true)
-			if err != nil {
-				return err
-			}
-			src, err := getEntity(txn, pk.Rel.Src)
-			if err != nil {
-				return err
-			}
-			dst, err := getEntity(txn, pk.Rel.Dst)
-			if err != nil {
-				return err
-			}
-			line := fmt.Sprintf("%d %d:%s %d:%s %q s%d a%d %v", pk.Rel.Type, src.Kind, src.Name, dst.Kind, dst.Name, pk.Rel.Label, a.Sentences, a.Articles, a.Outlets)
-			for _, ev := range a.Evidence {
-				line += fmt.Sprintf(" %s%v%v", ext[ev.Article], ev.Sentence, ev.Span)
-			}
-			lines = append(lines, line)
-		}
-		return nil
+	ext := map[string]string{} // article key: external ID
+	prefixLines(t, s, pfxArticle, func(_ *badger.Txn, k, v []byte) (string, error) {
+		a, err := decodeArticle(0, v, false)
+		ext[string(k)] = a.ExternalID
+		return "", err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(lines)
-	return strings.Join(lines, "\n")
+	return prefixLines(t, s, pfxRel, func(txn *badger.Txn, k, v []byte) (string, error) {
+		pk, err := parseKey(k)
+		if err != nil {
+			return "", err
+		}
+		a, _, err := decodeRel(v, true)
+		if err != nil {
+			return "", err
+		}
+		src, err := getEntity(txn, pk.Rel.Src)
+		if err != nil {
+			return "", err
+		}
+		dst, err := getEntity(txn, pk.Rel.Dst)
+		if err != nil {
+			return "", err
+		}
+		line := fmt.Sprintf("%d %d:%s %d:%s %q s%d a%d %v", pk.Rel.Type, src.Kind, src.Name, dst.Kind, dst.Name, pk.Rel.Label, a.Sentences, a.Articles, a.Outlets)
+		for _, ev := range a.Evidence {
+			line += fmt.Sprintf(" %s%v%v", ext[string(articleKey(ev.Article))], ev.Sentence, ev.Span)
+		}
+		return line, nil
+	})
 }
 
 // TestBulkLoadFailedTransaction: a deferred transaction adds in place to
@@ -432,16 +405,12 @@ func relationSummary(t *testing.T, s *Store) string {
 // articles alone.
 func TestBulkLoadFailedTransaction(t *testing.T) {
 	docs := uniqueDocs(150, 40, 41, "")
-	r := rand.New(rand.NewPCG(3, 4))
-	letters := make([]byte, 2*maxValueSize)
-	for i := range letters {
-		letters[i] = "abcdefghijklmnopqrstuvwxyz "[r.IntN(27)]
-	}
+	big := tooBigText(3)
 	bad := slices.Clone(docs)
 	tooBig := map[int]bool{}
 	for _, i := range []int{47, 96, 118} { // past the first batches, not first in theirs
 		d := bad[i]
-		d.Article.Text = string(letters)
+		d.Article.Text = big
 		bad[i] = d
 		tooBig[i] = true
 	}
@@ -464,11 +433,6 @@ func TestBulkLoadFailedTransaction(t *testing.T) {
 				t.Fatalf("doc %d: error %v, too big %v", i+j, err, tooBig[i+j])
 			}
 		}
-	}
-	gs, _ := s.Stats(context.Background())
-	ws, _ := ref.Stats(context.Background())
-	if gs != ws {
-		t.Errorf("stats %+v, want those of the other articles alone %+v", gs, ws)
 	}
 	if g, w := relationSummary(t, s), relationSummary(t, ref); g != w {
 		t.Errorf("relations differ from the other articles' alone:\n%s\nwant:\n%s", g, w)

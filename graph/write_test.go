@@ -481,13 +481,7 @@ func TestAddDocsFailures(t *testing.T) {
 	invalid := docs[10]
 	invalid.Mentions = append(slices.Clone(invalid.Mentions), LocalMention{Entity: 0, Span: Span{Start: 0, End: 1 << 20}, Sentence: 0})
 	big := docs[20]
-	// Text that compression cannot bring under the limit.
-	r := rand.New(rand.NewPCG(1, 2))
-	letters := make([]byte, 2*maxValueSize)
-	for i := range letters {
-		letters[i] = "abcdefghijklmnopqrstuvwxyz "[r.IntN(27)]
-	}
-	big.Article.Text = string(letters)
+	big.Article.Text = tooBigText(1)
 	big.Article.ExternalID = "big"
 	bad[10], bad[20] = invalid, big
 	good := slices.Delete(slices.Clone(bad), 20, 21)
@@ -526,9 +520,33 @@ func TestAddDocsFailures(t *testing.T) {
 	}
 }
 
+// tooBigText returns random letters and spaces that compression cannot
+// bring under the limit on one stored value.
+func tooBigText(seed uint64) string {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	letters := make([]byte, 2*maxValueSize)
+	for i := range letters {
+		letters[i] = "abcdefghijklmnopqrstuvwxyz "[r.IntN(27)]
+	}
+	return string(letters)
+}
+
 // entitySummary lists every entity's kind, name and counts, sorted: the
 // graph without its IDs.
 func entitySummary(t *testing.T, s *Store) string {
+	t.Helper()
+	return prefixLines(t, s, pfxEntity, func(txn *badger.Txn, k, _ []byte) (string, error) {
+		r, err := getEntity(txn, EntityID(binary.BigEndian.Uint64(k[1:])))
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d %s m%d a%d r%d %d aliases", r.Kind, r.Name, r.MentionCount, r.ArticleCount, r.RelCount, len(r.Aliases)), nil
+	})
+}
+
+// prefixLines writes s's pending aggregates, makes a line of every key
+// under pfx and its value, and returns the lines sorted, one per line.
+func prefixLines(t *testing.T, s *Store, pfx byte, line func(txn *badger.Txn, k, v []byte) (string, error)) string {
 	t.Helper()
 	if err := s.Checkpoint(context.Background()); err != nil {
 		t.Fatal(err)
@@ -536,15 +554,19 @@ func entitySummary(t *testing.T, s *Store) string {
 	var lines []string
 	err := s.db.View(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
-		opts.Prefix = []byte{pfxEntity}
+		opts.Prefix = []byte{pfx}
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			r, err := getEntity(txn, EntityID(binary.BigEndian.Uint64(it.Item().Key()[1:])))
+			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
 				return err
 			}
-			lines = append(lines, fmt.Sprintf("%d %s m%d a%d r%d %d aliases", r.Kind, r.Name, r.MentionCount, r.ArticleCount, r.RelCount, len(r.Aliases)))
+			l, err := line(txn, it.Item().Key(), v)
+			if err != nil {
+				return err
+			}
+			lines = append(lines, l)
 		}
 		return nil
 	})
